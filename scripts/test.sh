@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test: Rust (all crates, incl. the IPC bindings drift check), the UI's Vitest
+# tests and type check, and the end-to-end tests that drive the real window over WebDriver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "UI: build (the app embeds ui/dist)"
+npm --prefix ui run build
+
+step "UI: type check"
+npm --prefix ui run check
+
+step "UI: unit tests"
+npm --prefix ui test
+
+step "Rust: build"
+cargo build --locked --workspace
+
+step "Rust: tests"
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --locked --workspace --no-fail-fast
+else
+  cargo test --locked --workspace --no-fail-fast
+fi
+
+step "End to end: the real window under Xvfb, in a D-Bus session with an unlocked keyring"
+xvfb-run -a -s "-screen 0 1280x860x24" dbus-run-session -- bash -c '
+  set -euo pipefail
+  # keyring tests need an unlocked Secret Service; the password only lives in this session.
+  eval "$(echo -n ci | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
+  export GNOME_KEYRING_CONTROL
+  cd tests/e2e && npm test
+'

@@ -1,0 +1,19 @@
+//! tauri-build reads `tauri.conf.json` from its working directory; ours sits at the
+//! repository root (the design card's layout), so the build script runs from there.
+
+use std::path::Path;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for watched in ["tauri.conf.json", "src-tauri/capabilities", "ui/dist", "icons"] {
+        println!("cargo:rerun-if-changed={}", root.join(watched).display());
+    }
+    if let Err(err) = std::env::set_current_dir(&root) {
+        panic!("cannot enter the repository root {}: {err}", root.display());
+    }
+    let attributes =
+        tauri_build::Attributes::new().capabilities_path_pattern("src-tauri/capabilities/**/*");
+    if let Err(err) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed: {err:#}");
+    }
+}

@@ -1,0 +1,44 @@
+//! The typed IPC surface: every command registered once, and the TypeScript bindings
+//! generated from it (`ui/src/lib/backend/bindings.ts`, committed and checked for drift).
+
+use tauri_specta::{Builder, collect_commands};
+
+use crate::commands;
+
+/// The command set shared by the app and the bindings exporter.
+pub fn builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new().commands(collect_commands![commands::app_info])
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use specta_typescript::{BigIntExportBehavior, Typescript};
+
+    /// Where the committed bindings live, relative to this crate.
+    const BINDINGS_PATH: &str = "../ui/src/lib/backend/bindings.ts";
+
+    /// Fails when the committed bindings differ from what the Rust commands generate.
+    /// Regenerate with `UPDATE_BINDINGS=1 cargo test -p econnect-desktop bindings`.
+    #[test]
+    fn bindings_match_the_commands() {
+        let committed_path = Path::new(env!("CARGO_MANIFEST_DIR")).join(BINDINGS_PATH);
+        let fresh = std::env::temp_dir()
+            .join(format!("econnect-bindings-{}.ts", std::process::id()));
+        let language = Typescript::default()
+            .bigint(BigIntExportBehavior::Number)
+            .header("// Generated from Rust by tauri-specta (src-tauri/src/ipc.rs). Do not edit.\n");
+        super::builder().export(language, &fresh).expect("export bindings");
+        let generated = std::fs::read_to_string(&fresh).expect("read generated bindings");
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&committed_path, &generated).expect("write bindings");
+        }
+        let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "ui/src/lib/backend/bindings.ts is out of date: run \
+             `UPDATE_BINDINGS=1 cargo test -p econnect-desktop bindings` and commit it"
+        );
+    }
+}
