@@ -1,0 +1,11 @@
+//! Contract tests: the client against the in-process sandbox, one sandbox per test.
+
+mod common;
+
+mod auth;
+mod documents;
+mod errors;
+mod identity;
+mod peppol_hooks;
+mod receiving;
+mod wire;

@@ -1,0 +1,140 @@
+//! The command-line grammar (clap).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// `econnect`: the eConnect Desktop command line (no window needed).
+#[derive(Debug, Parser)]
+#[command(name = "econnect", version, about)]
+pub struct Cli {
+    /// Base URL of the platform API [default: production].
+    #[arg(long, env = "ECONNECT_API_BASE", global = true)]
+    pub api_base: Option<String>,
+    /// Base URL of the identity server [default: the API base when that is set, else production].
+    #[arg(long, env = "ECONNECT_IDENTITY_BASE", global = true)]
+    pub identity_base: Option<String>,
+    /// Data folder of eConnect Desktop.
+    #[arg(long, env = "ECONNECT_HOME", global = true)]
+    pub home: Option<PathBuf>,
+    /// Legacy Subscription-Key header.
+    #[arg(
+        long,
+        env = "ECONNECT_SUBSCRIPTION_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub subscription_key: Option<String>,
+    /// X-EConnect-DomainId header (environment selection).
+    #[arg(long, env = "ECONNECT_DOMAIN_ID", global = true)]
+    pub domain_id: Option<String>,
+    /// Timeout of one platform call, in seconds.
+    #[arg(long, env = "ECONNECT_TIMEOUT", global = true, default_value_t = 30)]
+    pub timeout: u64,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the local platform sandbox until interrupted.
+    Sandbox(SandboxArgs),
+    /// Shows who is signed in.
+    Whoami,
+    /// Lists the organisations the user may act for.
+    Orgs {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Uploads files for scan & recognise; prints one line per file.
+    Recognize {
+        /// The organisation (party id, e.g. NL:KVK:12345678).
+        #[arg(long)]
+        org: String,
+        /// Recognise as sales invoices (default: purchase invoices).
+        #[arg(long)]
+        sales: bool,
+        /// Retries per file after a temporary failure (the same document id is reused).
+        #[arg(long, default_value_t = 3)]
+        retries: u32,
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Shows a document's status history.
+    DocumentStatus {
+        /// The organisation (party id).
+        #[arg(long)]
+        org: String,
+        /// A sales document (default: purchase).
+        #[arg(long)]
+        sales: bool,
+        /// The document id.
+        id: String,
+    },
+    /// Benchmarks.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+/// Options of `econnect sandbox`.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub addr: SocketAddr,
+    /// Seed data.
+    #[arg(long, value_enum, default_value_t = SeedArg::Demo)]
+    pub seed: SeedArg,
+}
+
+/// Which seed data the sandbox starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeedArg {
+    /// The demo accountant environment.
+    Demo,
+    /// Nothing but the demo users.
+    Empty,
+}
+
+/// The benchmarks.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Uploads through the client vs raw multipart posts, against an in-process sandbox.
+    Upload(BenchUploadArgs),
+}
+
+/// Options of `econnect bench upload`.
+#[derive(Debug, Args)]
+pub struct BenchUploadArgs {
+    /// Number of files.
+    #[arg(long, default_value_t = 1000)]
+    pub files: usize,
+    /// Size of each file in KiB.
+    #[arg(long, default_value_t = 100)]
+    pub size_kb: usize,
+    /// Uploads in flight.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Rounds; each side uploads every file once per round, alternating which goes first.
+    #[arg(long, default_value_t = 5)]
+    pub rounds: usize,
+    /// Which side to run (one side alone shows that side's peak memory).
+    #[arg(long, value_enum, default_value_t = BenchSide::Both)]
+    pub side: BenchSide,
+}
+
+/// The sides of the upload benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchSide {
+    /// The client and the raw baseline, interleaved.
+    Both,
+    /// Only uploads through the client.
+    Client,
+    /// Only raw multipart posts.
+    Raw,
+}

@@ -1,0 +1,208 @@
+//! Test controls under `/_sandbox/` (the real API has no such path): faults, clock,
+//! counters, recorded requests, received invoices, bulk seeding, hook deliveries.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::clock::{date, rfc3339};
+use crate::error::{ApiError, ApiResult};
+use crate::faults::FaultRule;
+use crate::hooks;
+use crate::party_id;
+use crate::seed;
+use crate::state::{AppState, Counters, InvoiceMeta};
+use crate::users::parse_json;
+
+/// The control routes.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route(
+            "/_sandbox/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/_sandbox/time", get(now))
+        .route("/_sandbox/time/advance", post(advance))
+        .route("/_sandbox/counters", get(counters))
+        .route("/_sandbox/requests", get(requests).delete(clear_requests))
+        .route("/_sandbox/received", post(received))
+        .route("/_sandbox/seed", post(bulk_seed))
+        .route("/_sandbox/directory", post(add_directory))
+        .route("/_sandbox/hooks/deliveries", get(deliveries))
+}
+
+async fn list_faults(State(st): State<Arc<AppState>>) -> Json<Vec<FaultRule>> {
+    Json(st.lock().faults.clone())
+}
+
+async fn add_fault(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<Value>> {
+    let rule: FaultRule = parse_json(&body)?;
+    match (rule.next, rule.rate) {
+        (Some(_), None) => {}
+        (None, Some(r)) if (0.0..=1.0).contains(&r) => {}
+        _ => {
+            return Err(ApiError::bad_request(
+                "give either \"next\": N or \"rate\": 0..1",
+            ));
+        }
+    }
+    let mut inner = st.lock();
+    inner.faults.push(rule);
+    Ok(Json(json!({ "faults": inner.faults.len() })))
+}
+
+async fn clear_faults(State(st): State<Arc<AppState>>) {
+    st.lock().faults.clear();
+}
+
+async fn now(State(st): State<Arc<AppState>>) -> Json<Value> {
+    Json(json!({ "now": rfc3339(st.clock.now()) }))
+}
+
+#[derive(Deserialize)]
+struct Advance {
+    seconds: i64,
+}
+
+async fn advance(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<Value>> {
+    let a: Advance = parse_json(&body)?;
+    if a.seconds < 0 {
+        return Err(ApiError::bad_request("the clock only moves forward"));
+    }
+    st.clock.advance(a.seconds);
+    Ok(Json(json!({ "now": rfc3339(st.clock.now()) })))
+}
+
+async fn counters(State(st): State<Arc<AppState>>) -> Json<Counters> {
+    Json(st.lock().counters.clone())
+}
+
+async fn requests(State(st): State<Arc<AppState>>) -> Json<Value> {
+    Json(json!(st.lock().requests))
+}
+
+async fn clear_requests(State(st): State<Arc<AppState>>) {
+    st.lock().requests.clear();
+}
+
+/// Body of `POST /_sandbox/received`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReceivedInvoice {
+    /// The receiving party (any spelling).
+    pub party_id: String,
+    /// Supplier name.
+    pub sender_name: Option<String>,
+    /// Supplier party id.
+    pub sender_id: Option<String>,
+    /// Invoice number.
+    pub invoice_number: Option<String>,
+    /// Total including VAT, in currency units (e.g. 121.50).
+    pub amount: Option<f64>,
+    /// Embed a PDF in the UBL.
+    pub with_pdf: Option<bool>,
+    /// File name of the embedded PDF.
+    pub file_name: Option<String>,
+    /// Channel (`peppol` by default).
+    pub channel: Option<String>,
+}
+
+/// Adds a received invoice; returns its id. Fires `InvoiceReceived` hooks.
+pub fn add_received(st: &Arc<AppState>, req: ReceivedInvoice) -> ApiResult<String> {
+    let party = party_id::normalise(&req.party_id).ok_or_else(|| {
+        ApiError::bad_request(format!("'{}' is not a valid party id", req.party_id))
+    })?;
+    let amount = req.amount.unwrap_or(121.0);
+    if !amount.is_finite() || amount.abs() > 1e12 {
+        return Err(ApiError::bad_request("amount must be a number"));
+    }
+    let now = st.clock.now();
+    let id = uuid::Uuid::new_v4().to_string();
+    {
+        let mut inner = st.lock();
+        if !inner.parties.contains_key(&party) {
+            return Err(ApiError::not_found(format!(
+                "Party {} does not exist",
+                req.party_id
+            )));
+        }
+        let number = req
+            .invoice_number
+            .unwrap_or_else(|| format!("INV-{}", &id[..8]));
+        let meta = InvoiceMeta {
+            sender_id: req.sender_id.unwrap_or_else(|| "NL:KVK:27312152".into()),
+            sender_name: req
+                .sender_name
+                .unwrap_or_else(|| "Kantoorartikelen Mulder B.V.".into()),
+            invoice_number: number,
+            issue_date: date(now),
+            amount_cents: (amount * 100.0).round() as i64,
+            currency: "EUR".into(),
+            with_pdf: req.with_pdf.unwrap_or(false),
+            file_name: req.file_name.unwrap_or_default(),
+        };
+        let channel = req.channel.unwrap_or_else(|| "peppol".into());
+        inner.insert_document(seed::received_document(
+            id.clone(),
+            &party,
+            &channel,
+            now,
+            meta,
+        ));
+    }
+    hooks::fire(st, &party, "InvoiceReceived", &id);
+    Ok(id)
+}
+
+async fn received(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<Value>> {
+    let req: ReceivedInvoice = parse_json(&body)?;
+    add_received(&st, req).map(|id| Json(json!({ "id": id })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BulkSeed {
+    parties: usize,
+    #[serde(default)]
+    documents_per_party: usize,
+}
+
+async fn bulk_seed(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<Value>> {
+    let req: BulkSeed = parse_json(&body)?;
+    if req.parties > 100_000
+        || req.documents_per_party > 100_000
+        || req.parties * req.documents_per_party > 2_000_000
+    {
+        return Err(ApiError::bad_request(
+            "at most 2,000,000 documents per seed call",
+        ));
+    }
+    let now = st.clock.now();
+    let ids = seed::bulk(&mut st.lock(), req.parties, req.documents_per_party, now);
+    Ok(Json(
+        json!({ "parties": ids, "documents": req.parties * req.documents_per_party * 2 }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct DirectoryEntry {
+    id: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn add_directory(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<Value>> {
+    let e: DirectoryEntry = parse_json(&body)?;
+    let id = party_id::normalise(&e.id).ok_or_else(|| ApiError::bad_request("invalid party id"))?;
+    st.lock().directory.insert(id.clone(), e.name);
+    Ok(Json(json!({ "id": id })))
+}
+
+async fn deliveries(State(st): State<Arc<AppState>>) -> Json<Value> {
+    Json(json!(st.lock().deliveries))
+}

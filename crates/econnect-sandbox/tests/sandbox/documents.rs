@@ -1,0 +1,499 @@
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use super::common::*;
+
+const ORG1_NORM: &str = "0106:30187412";
+
+async fn id_of(resp: reqwest::Response) -> String {
+    assert_eq!(resp.status(), StatusCode::OK);
+    let v: Value = resp.json().await.unwrap();
+    v["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_repeated_document_id_returns_the_existing_document() {
+    let cx = Ctx::start().await;
+    let token = cx.demo().await;
+    let first = id_of(
+        cx.upload(
+            &token,
+            ORG1,
+            "purchaseInvoice/recognize",
+            pdf(4096, "factuur"),
+            Some("outbox-42"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(first, "outbox-42");
+    // Same id, even with another spelling of the party and other bytes: same answer, nothing new.
+    let again = id_of(
+        cx.upload(
+            &token,
+            "0106:30187412",
+            "purchaseInvoice/recognize",
+            pdf(5000, "x"),
+            Some("outbox-42"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(again, first);
+    let counters = cx.control_get("/_sandbox/counters").await;
+    assert_eq!(counters["documentsCreated"][ORG1_NORM], 1);
+    assert_eq!(counters["duplicatesRefused"], 1);
+    // The same id for another party is a conflict, not a silent success.
+    let resp = cx
+        .upload(
+            &token,
+            ORG2,
+            "purchaseInvoice/recognize",
+            pdf(4096, "factuur"),
+            Some("outbox-42"),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    // Without the header the sandbox generates ids.
+    let a = id_of(
+        cx.upload(&token, ORG1, "salesInvoice/recognize", pdf(4096, "a"), None)
+            .await,
+    )
+    .await;
+    let b = id_of(
+        cx.upload(&token, ORG1, "salesInvoice/recognize", pdf(4096, "a"), None)
+            .await,
+    )
+    .await;
+    assert_ne!(a, b);
+    let counters = cx.control_get("/_sandbox/counters").await;
+    assert_eq!(counters["documentsCreated"][ORG1_NORM], 3);
+}
+
+#[tokio::test]
+async fn concurrent_uploads_with_one_id_create_one_document() {
+    let cx = Arc::new(Ctx::start().await);
+    let token = Arc::new(cx.demo().await);
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let (cx, token) = (Arc::clone(&cx), Arc::clone(&token));
+        tasks.push(tokio::spawn(async move {
+            let resp = cx
+                .upload(
+                    &token,
+                    ORG1,
+                    "salesInvoice/recognize",
+                    pdf(2048, "f"),
+                    Some("same-id"),
+                )
+                .await;
+            id_of(resp).await
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), "same-id");
+    }
+    let counters = cx.control_get("/_sandbox/counters").await;
+    assert_eq!(counters["documentsCreated"][ORG1_NORM], 1);
+    assert_eq!(counters["duplicatesRefused"], 19);
+}
+
+#[tokio::test]
+async fn intake_rules_refuse_small_big_protected_and_foreign_files() {
+    let cx = Ctx::start().await;
+    let token = cx.demo().await;
+    let ep = "purchaseInvoice/recognize";
+
+    let resp = cx.upload(&token, ORG1, ep, pdf(500, "klein"), None).await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["code"], "API400");
+    assert!(v["message"].as_str().unwrap().contains("too small"), "{v}");
+
+    let resp = cx
+        .upload(&token, ORG1, ep, pdf(10 * 1024 * 1024 + 1, "groot"), None)
+        .await;
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(code(resp).await, "API413");
+
+    let resp = cx
+        .upload(
+            &token,
+            ORG1,
+            ep,
+            pdf(10 * 1024 * 1024, "precies 10 MB"),
+            None,
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    let mut protected = pdf(4096, "geheim");
+    protected.extend_from_slice(b"\ntrailer\n<< /Size 9 /Root 1 0 R /Encrypt 8 0 R >>\n%%EOF\n");
+    let resp = cx.upload(&token, ORG1, ep, protected, None).await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let v: Value = resp.json().await.unwrap();
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("Document protected"),
+        "{v}"
+    );
+
+    let mut zip = b"PK\x03\x04".to_vec();
+    zip.resize(4096, 0);
+    let resp = cx.upload(&token, ORG1, ep, zip, None).await;
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(code(resp).await, "API415");
+
+    // Images and XML are accepted for scan & recognise.
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    png.resize(2048, 7);
+    assert_eq!(
+        cx.upload(&token, ORG1, ep, png, None).await.status(),
+        StatusCode::OK
+    );
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    jpeg.resize(2048, 1);
+    assert_eq!(
+        cx.upload(&token, ORG1, ep, jpeg, None).await.status(),
+        StatusCode::OK
+    );
+    let mut bmp = b"BM".to_vec();
+    bmp.resize(2048, 0);
+    assert_eq!(
+        cx.upload(&token, ORG1, ep, bmp, None).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        cx.upload(&token, ORG1, ep, ubl(2048), None).await.status(),
+        StatusCode::OK
+    );
+
+    // salesInvoice/send takes XML only.
+    let resp = cx
+        .upload(&token, ORG1, "salesInvoice/send", pdf(2048, "pdf"), None)
+        .await;
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        cx.upload(&token, ORG1, "salesInvoice/send", ubl(2048), None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    // Only the accepted uploads counted.
+    let counters = cx.control_get("/_sandbox/counters").await;
+    assert_eq!(counters["documentsCreated"][ORG1_NORM], 6);
+}
+
+#[tokio::test]
+async fn a_body_without_a_file_part_is_a_400() {
+    let cx = Ctx::start().await;
+    let token = cx.demo().await;
+    let form = reqwest::multipart::Form::new().text("other", "x");
+    let resp = cx
+        .http
+        .post(cx.url(&format!("/api/v1/{}/purchaseInvoice/recognize", enc(ORG1))))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let resp = cx
+        .http
+        .post(cx.url(&format!("/api/v1/{}/purchaseInvoice/recognize", enc(ORG1))))
+        .bearer_auth(&token)
+        .body("plain")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+async fn history(cx: &Ctx, token: &str, kind: &str, id: &str) -> Vec<Value> {
+    let v = cx
+        .get_json(token, &format!("/api/v1/{}/{kind}/{id}/status", enc(ORG1)))
+        .await;
+    v.as_array().unwrap().clone()
+}
+
+fn names(h: &[Value]) -> Vec<&str> {
+    h.iter().map(|s| s["name"].as_str().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn status_history_advances_with_the_virtual_clock() {
+    let cx = Ctx::start().await;
+    let token = cx.demo().await;
+    let id = id_of(
+        cx.upload(&token, ORG1, "salesInvoice/send", ubl(2048), None)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        names(&history(&cx, &token, "salesInvoice", &id).await),
+        ["Pending"]
+    );
+    cx.advance(5).await;
+    assert_eq!(
+        names(&history(&cx, &token, "salesInvoice", &id).await),
+        ["Pending", "Validated"]
+    );
+    cx.advance(25).await;
+    assert_eq!(
+        names(&history(&cx, &token, "salesInvoice", &id).await),
+        ["Pending", "Validated", "Routed"]
+    );
+    cx.advance(90).await;
+    let h = history(&cx, &token, "salesInvoice", &id).await;
+    assert_eq!(names(&h), ["Pending", "Validated", "Routed", "Delivered"]);
+    let times: Vec<&str> = h.iter().map(|s| s["createdOn"].as_str().unwrap()).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted, "oldest first");
+    assert!(
+        h.iter()
+            .all(|s| s["id"].is_string() && s["description"].is_string())
+    );
+    // A sales document is not a purchase document.
+    let resp = cx
+        .get(
+            &token,
+            &format!("/api/v1/{}/purchaseInvoice/{id}/status", enc(ORG1)),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    assert_eq!(code(resp).await, "API404");
+}
+
+#[tokio::test]
+async fn files_that_are_not_invoices_are_rejected_with_a_reason() {
+    let cx = Ctx::start().await;
+    let token = cx.demo().await;
+    let id = id_of(
+        cx.upload(
+            &token,
+            ORG1,
+            "purchaseInvoice/recognize",
+            pdf(4096, "NOT-AN-INVOICE herinnering"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let multi = id_of(
+        cx.upload(
+            &token,
+            ORG1,
+            "salesInvoice/recognize",
+            pdf(4096, "MULTIPLE-INVOICES"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    cx.advance(10).await;
+    let h = history(&cx, &token, "purchaseInvoice", &id).await;
+    assert_eq!(names(&h), ["Pending", "Rejected"]);
+    assert!(
+        h[1]["description"]
+            .as_str()
+            .unwrap()
+            .contains("Not an invoice")
+    );
+    let h = history(&cx, &token, "salesInvoice", &multi).await;
+    assert!(
+        h[1]["description"]
+            .as_str()
+            .unwrap()
+            .contains("multiple documents")
+    );
+    // Rejected purchase documents stay out of the receive list.
+    let list = cx
+        .get_json(&token, &format!("/api/v1/{}/purchaseInvoice", enc(ORG1)))
+        .await;
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["id"] != id.as_str())
+    );
+}
+
+#[tokio::test]
+async fn sending_to_an_unreachable_receiver_fails_and_query_recipient_finds_reachable_ones() {
+    let cx = Ctx::start().await;
+    let token = cx.demo().await;
+    let resp = cx
+        .http
+        .post(cx.url(&format!(
+            "/api/v1/{}/salesInvoice/send?receiverId=NL:KVK:99999999",
+            enc(ORG1)
+        )))
+        .bearer_auth(&token)
+        .multipart(
+            reqwest::multipart::Form::new()
+                .part("file", reqwest::multipart::Part::bytes(ubl(2048))),
+        )
+        .send()
+        .await
+        .unwrap();
+    let id = id_of(resp).await;
+    cx.advance(60).await;
+    assert_eq!(
+        names(&history(&cx, &token, "salesInvoice", &id).await),
+        ["Pending", "Validated", "Failed"]
+    );
+
+    let q = |ids: Value| {
+        cx.http
+            .post(cx.url(&format!(
+                "/api/v1/{}/salesInvoice/queryRecipientParty",
+                enc(ORG1)
+            )))
+            .bearer_auth(&token)
+            .json(&ids)
+            .send()
+    };
+    let resp = q(json!(["NL:KVK:99999999"])).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    assert_eq!(code(resp).await, "API404");
+    // A supplier in the sandbox's Peppol directory, and a demo organisation that receives.
+    let v: Value = q(json!(["NL:KVK:99999999", "0106:27312152"]))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["channel"], "peppol");
+    assert_eq!(v["id"], "0106:27312152");
+    let v: Value = q(json!([ORG2])).await.unwrap().json().await.unwrap();
+    assert_eq!(v["channel"], "econnect");
+    assert!(v["description"].is_string());
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_uploads_all_succeed() {
+    let cx = Arc::new(Ctx::start().await);
+    let token = Arc::new(cx.demo().await);
+    let mut tasks = Vec::new();
+    for n in 0..200 {
+        let (cx, token) = (Arc::clone(&cx), Arc::clone(&token));
+        tasks.push(tokio::spawn(async move {
+            let id = format!("bulk-{n}");
+            let resp = cx
+                .upload(
+                    &token,
+                    ORG1,
+                    "purchaseInvoice/recognize",
+                    pdf(2048, &id),
+                    Some(&id),
+                )
+                .await;
+            (resp.status(), id_of(resp).await)
+        }));
+    }
+    let mut ids = HashSet::new();
+    for t in tasks {
+        let (status, id) = t.await.unwrap();
+        assert_eq!(status, StatusCode::OK);
+        ids.insert(id);
+    }
+    assert_eq!(ids.len(), 200);
+    let counters = cx.control_get("/_sandbox/counters").await;
+    assert_eq!(counters["documentsCreated"][ORG1_NORM], 200);
+    assert_eq!(counters["duplicatesRefused"], 0);
+    assert!(counters["requests"].as_u64().unwrap() >= 201);
+}
+
+#[tokio::test]
+async fn sending_to_an_econnect_organisation_lands_in_its_receive_list() {
+    let cx = Ctx::start().await;
+    let token = cx.demo().await;
+    let before = cx
+        .get_json(&token, &format!("/api/v1/{}/purchaseInvoice", enc(ORG2)))
+        .await;
+    let resp = cx
+        .http
+        .post(cx.url(&format!(
+            "/api/v1/{}/salesInvoice/send?receiverId={}",
+            enc(ORG3),
+            enc(ORG2)
+        )))
+        .bearer_auth(&token)
+        .header("X-EConnect-DocumentId", "intern-1")
+        .multipart(
+            reqwest::multipart::Form::new()
+                .part("file", reqwest::multipart::Part::bytes(ubl(3000))),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(id_of(resp).await, "intern-1");
+    let after = cx
+        .get_json(&token, &format!("/api/v1/{}/purchaseInvoice", enc(ORG2)))
+        .await;
+    let items = after["items"].as_array().unwrap();
+    assert_eq!(items.len(), before["items"].as_array().unwrap().len() + 1);
+    let new = items
+        .iter()
+        .find(|i| i["senderId"] == ORG3)
+        .expect("received from ORG3");
+    assert_eq!(new["channel"], "econnect");
+    assert_eq!(new["senderName"], "Hoveniersbedrijf Groenrijk");
+
+    // The sender's own list (the sandbox's inferred salesInvoice list) shows it too.
+    let sent = cx
+        .get_json(&token, &format!("/api/v1/{}/salesInvoice", enc(ORG3)))
+        .await;
+    let mine = sent["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "intern-1")
+        .expect("listed")
+        .clone();
+    assert_eq!(mine["channel"], "econnect");
+    assert_eq!(mine["receiverId"], ORG2);
+    assert_eq!(mine["status"], "Pending");
+}
+
+#[tokio::test]
+async fn seeded_sales_documents_cover_every_status_and_channel() {
+    let cx = Ctx::start().await;
+    let token = cx.demo().await;
+    let mut statuses = HashSet::new();
+    let mut channels = HashSet::new();
+    let parties = cx.get_json(&token, "/api/v1/me/party").await;
+    for p in parties.as_array().unwrap() {
+        let v = cx
+            .get_json(
+                &token,
+                &format!("/api/v1/{}/salesInvoice", enc(p["id"].as_str().unwrap())),
+            )
+            .await;
+        for i in v["items"].as_array().unwrap() {
+            statuses.insert(i["status"].as_str().unwrap().to_string());
+            channels.insert(i["channel"].as_str().unwrap().to_string());
+        }
+    }
+    for s in [
+        "Pending",
+        "Validated",
+        "Routed",
+        "Delivered",
+        "Rejected",
+        "Failed",
+    ] {
+        assert!(statuses.contains(s), "{s} in {statuses:?}");
+    }
+    for c in ["idr", "email", "econnect", "peppol"] {
+        assert!(channels.contains(c), "{c} in {channels:?}");
+    }
+}
