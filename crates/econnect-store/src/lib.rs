@@ -1,0 +1,39 @@
+//! The local cache of eConnect Desktop: one SQLite database per signed-in profile (sqlx,
+//! WAL, foreign keys, embedded migrations). What the platform said about the environment,
+//! organisations, users and documents, where each paged sync stands, and a change feed
+//! that every writer appends to in its own transaction.
+//!
+//! Writers: begin a transaction with [`Store::begin`], write, append to the feed with
+//! [`changes::append`], and finish with [`Store::commit`] (which also wakes the feed's readers).
+
+#![warn(missing_docs)]
+
+pub mod changes;
+pub mod cursors;
+pub mod db;
+pub mod documents;
+pub mod environment;
+pub mod error;
+pub mod ledger;
+pub mod outbox;
+pub mod parties;
+pub mod search;
+pub mod timestamp;
+pub mod users;
+
+pub use changes::{Change, ChangeKind};
+pub use cursors::SyncCursor;
+pub use db::{Store, profile_database_path};
+pub use documents::{
+    Channel, Direction, DocumentDetail, DocumentRecord, DocumentRow, PageOutcome, StatusStep,
+};
+pub use environment::EnvironmentRecord;
+pub use error::StoreError;
+pub use parties::{
+    Organisation, OrganisationDetail, OrganisationQuery, PartyRecord, Permissions, ReceiveState,
+};
+pub use search::{DocumentPage, DocumentQuery, DocumentSort, SortField};
+pub use users::{UserAccess, UserRecord};
+
+/// Result of a store call.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,400 @@
+//! The document list: filters, full-text search (FTS5 over invoice number, counterparty and
+//! file name), sort orders and offset paging.
+
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Sqlite};
+
+use crate::db::Store;
+use crate::documents::{Channel, DOCUMENT_SELECT, Direction, DocumentRow};
+use crate::error::StoreError;
+use crate::timestamp;
+
+/// Rows per page when the caller does not say.
+pub const DEFAULT_LIMIT: u32 = 100;
+/// The most rows one call returns.
+pub const MAX_LIMIT: u32 = 1000;
+
+/// What to sort the document list by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SortField {
+    /// Received on / created on.
+    #[default]
+    Date,
+    /// Issue date.
+    IssueDate,
+    /// Invoice number.
+    Number,
+    /// Counterparty name.
+    Counterparty,
+    /// Amount.
+    Amount,
+    /// Current status.
+    Status,
+    /// Organisation name.
+    Organisation,
+}
+
+/// Sort order of the document list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DocumentSort {
+    /// The field.
+    pub field: SortField,
+    /// Newest / highest / Z first.
+    pub descending: bool,
+}
+
+impl Default for DocumentSort {
+    fn default() -> Self {
+        DocumentSort {
+            field: SortField::Date,
+            descending: true,
+        }
+    }
+}
+
+/// Filters, search, sort and page of the document list. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DocumentQuery {
+    /// One organisation (normalised party id); all when absent.
+    pub party: Option<String>,
+    /// Current status name (case-insensitive), e.g. `Delivered`.
+    pub status: Option<String>,
+    /// Sent or received.
+    pub direction: Option<Direction>,
+    /// Channel.
+    pub channel: Option<Channel>,
+    /// Period start (date `YYYY-MM-DD` or RFC 3339), on the received/created date.
+    pub from: Option<String>,
+    /// Period end, inclusive for a date (`YYYY-MM-DD`), exclusive for a date-time.
+    pub to: Option<String>,
+    /// Words to find in invoice number, counterparty or file name (prefixes match).
+    pub search: Option<String>,
+    /// Sort order (default: newest first).
+    pub sort: Option<DocumentSort>,
+    /// Rows to skip.
+    pub offset: u32,
+    /// Rows to return (default 100, at most 1000).
+    pub limit: Option<u32>,
+}
+
+/// One page of the document list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentPage {
+    /// The rows of this page.
+    pub rows: Vec<DocumentRow>,
+    /// How many rows match in all.
+    pub total: u32,
+    /// The offset of the first row.
+    pub offset: u32,
+}
+
+/// The FTS5 query for what a user typed: each word becomes a quoted prefix term, all must
+/// match. Quoting makes FTS syntax (`OR`, `*`, `"`, `:`…) plain text. `None` when no word.
+pub fn fts_query(search: &str) -> Option<String> {
+    let terms: Vec<String> = search
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// Above this many full-text matches the search drives from the sort order (or another
+/// filter) and checks each row against the matches, instead of fetching and sorting them all.
+const BROAD_MATCHES: i64 = 1000;
+
+/// The parsed filters of a query, bound into each statement that needs them.
+#[derive(Clone)]
+struct Filters {
+    fts: Option<String>,
+    /// Many rows match the search: see [`BROAD_MATCHES`].
+    broad: bool,
+    from: Option<String>,
+    to: Option<String>,
+    /// Building the page statement (not the count).
+    page: bool,
+}
+
+fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, f: Filters) {
+    q.push(" WHERE 1 = 1");
+    if let Some(fts) = f.fts {
+        // `+` keeps SQLite from driving the query from the match list when it is long.
+        q.push(if f.broad {
+            " AND +d.seq IN"
+        } else {
+            " AND d.seq IN"
+        })
+        .push(" (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ")
+        .push_bind(fts)
+        .push(")");
+    }
+    let (from, to) = (f.from, f.to);
+    if let Some(party) = query.party.as_deref().filter(|p| !p.is_empty()) {
+        q.push(" AND d.party_id = ").push_bind(party);
+    }
+    // Status, direction and channel have a handful of values each: for a page, walking the
+    // sort order's index and skipping rows is cheaper than fetching every row of one value
+    // and sorting them, so `+` keeps them off indexes there. Counts use the filter index.
+    let plain = if f.page { " AND +d." } else { " AND d." };
+    if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
+        q.push(plain)
+            .push("status = ")
+            .push_bind(canonical_status(status));
+    }
+    if let Some(direction) = query.direction {
+        q.push(plain)
+            .push("direction = ")
+            .push_bind(direction.as_str());
+    }
+    if let Some(channel) = query.channel {
+        q.push(plain).push("channel = ").push_bind(channel.as_str());
+    }
+    if let Some(from) = from {
+        q.push(" AND d.created_at >= ").push_bind(from);
+    }
+    if let Some(to) = to {
+        q.push(" AND d.created_at < ").push_bind(to);
+    }
+}
+
+/// The platform's spelling of the six known statuses, so a filter is case-insensitive
+/// while the column keeps an index-friendly exact comparison.
+fn canonical_status(status: &str) -> String {
+    const KNOWN: [&str; 6] = [
+        "Pending",
+        "Validated",
+        "Routed",
+        "Delivered",
+        "Rejected",
+        "Failed",
+    ];
+    KNOWN
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(status.trim()))
+        .map_or_else(|| status.trim().to_string(), |k| (*k).to_string())
+}
+
+fn order_by(sort: DocumentSort) -> String {
+    let column = match sort.field {
+        SortField::Date => "d.created_at",
+        SortField::IssueDate => "d.issue_date",
+        SortField::Number => "d.invoice_number",
+        SortField::Counterparty => "d.counterparty_name",
+        SortField::Amount => "d.amount_cents",
+        SortField::Status => "d.status",
+        SortField::Organisation => "p.name",
+    };
+    let dir = if sort.descending { "DESC" } else { "ASC" };
+    format!(" ORDER BY {column} {dir}, d.seq {dir}")
+}
+
+/// Whether a query only filters on the search words (then the match count is the total).
+fn only_search(query: &DocumentQuery, f: &Filters) -> bool {
+    f.fts.is_some()
+        && f.from.is_none()
+        && f.to.is_none()
+        && query.party.as_deref().is_none_or(str::is_empty)
+        && query.status.as_deref().is_none_or(str::is_empty)
+        && query.direction.is_none()
+        && query.channel.is_none()
+}
+
+/// The part of a query that decides its total (not sort, offset or limit): the count
+/// cache's key.
+fn count_key(query: &DocumentQuery) -> String {
+    let filters = DocumentQuery {
+        sort: None,
+        offset: 0,
+        limit: None,
+        ..query.clone()
+    };
+    serde_json::to_string(&filters).unwrap_or_default()
+}
+
+/// The statement that reads one page: keys first (filters, order, offset), then those rows.
+fn rows_query<'a>(
+    select: String,
+    query: &'a DocumentQuery,
+    filters: Filters,
+    limit: u32,
+) -> QueryBuilder<'a, Sqlite> {
+    let sort = query.sort.unwrap_or_default();
+    let mut rows_q: QueryBuilder<Sqlite> = QueryBuilder::new(select);
+    rows_q.push(" WHERE d.seq IN (SELECT d.seq FROM documents d");
+    if sort.field == SortField::Organisation {
+        rows_q.push(" JOIN parties p ON p.id = d.party_id");
+    }
+    push_filters(
+        &mut rows_q,
+        query,
+        Filters {
+            page: true,
+            ..filters
+        },
+    );
+    rows_q.push(order_by(sort));
+    rows_q.push(" LIMIT ").push_bind(i64::from(limit));
+    rows_q.push(" OFFSET ").push_bind(i64::from(query.offset));
+    rows_q.push(")");
+    rows_q.push(order_by(sort));
+    rows_q
+}
+
+impl Store {
+    /// SQLite's plan for the page and the count of `query` (one line per step), for
+    /// benchmarks and support.
+    pub async fn explain_documents(
+        &self,
+        query: &DocumentQuery,
+    ) -> Result<Vec<String>, StoreError> {
+        let fts = query.search.as_deref().and_then(fts_query);
+        let broad = match &fts {
+            Some(fts) => {
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH ?",
+                )
+                .bind(fts)
+                .fetch_one(self.pool())
+                .await?;
+                n > BROAD_MATCHES
+            }
+            None => false,
+        };
+        let from = query.from.as_deref().and_then(timestamp::period_start);
+        let to = query.to.as_deref().and_then(timestamp::period_end);
+        let filters = Filters {
+            fts,
+            broad,
+            from,
+            to,
+            page: false,
+        };
+        let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+        let mut lines = Vec::new();
+        let mut rows_q = rows_query(
+            format!("EXPLAIN QUERY PLAN {DOCUMENT_SELECT}"),
+            query,
+            filters.clone(),
+            limit,
+        );
+        let plan: Vec<(i64, i64, i64, String)> =
+            rows_q.build_query_as().fetch_all(self.pool()).await?;
+        lines.extend(plan.into_iter().map(|p| format!("page: {}", p.3)));
+        let mut count_q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM documents d");
+        push_filters(&mut count_q, query, filters);
+        let plan: Vec<(i64, i64, i64, String)> =
+            count_q.build_query_as().fetch_all(self.pool()).await?;
+        lines.extend(plan.into_iter().map(|p| format!("count: {}", p.3)));
+        Ok(lines)
+    }
+
+    /// A page of documents matching `query`, and how many match in all.
+    ///
+    /// The page is chosen on document keys first (an index-only walk for the common sort
+    /// orders, so deep offsets stay cheap) and only its rows are then read in full. Totals
+    /// are remembered per filter until the next write, so scrolling does not count again.
+    pub async fn documents(&self, query: &DocumentQuery) -> Result<DocumentPage, StoreError> {
+        let fts = query.search.as_deref().and_then(fts_query);
+        let from = match query.from.as_deref().filter(|s| !s.is_empty()) {
+            Some(text) => Some(timestamp::period_start(text).ok_or_else(|| {
+                StoreError::InvalidInput(format!("from: '{text}' is not a date"))
+            })?),
+            None => None,
+        };
+        let to =
+            match query.to.as_deref().filter(|s| !s.is_empty()) {
+                Some(text) => Some(timestamp::period_end(text).ok_or_else(|| {
+                    StoreError::InvalidInput(format!("to: '{text}' is not a date"))
+                })?),
+                None => None,
+            };
+        let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+
+        let mut matches = None;
+        if let Some(fts) = &fts {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH ?",
+            )
+            .bind(fts)
+            .fetch_one(self.pool())
+            .await?;
+            if n == 0 {
+                return Ok(DocumentPage {
+                    rows: Vec::new(),
+                    total: 0,
+                    offset: query.offset,
+                });
+            }
+            matches = Some(n);
+        }
+        let filters = Filters {
+            broad: matches.is_some_and(|n| n > BROAD_MATCHES),
+            fts,
+            from,
+            to,
+            page: false,
+        };
+
+        let mut rows_q = rows_query(DOCUMENT_SELECT.to_string(), query, filters.clone(), limit);
+        let rows: Vec<DocumentRow> = rows_q.build_query_as().fetch_all(self.pool()).await?;
+
+        let total = if query.offset == 0 && (rows.len() as u32) < limit {
+            // The whole result is on this page: no need to count.
+            rows.len() as u32
+        } else if let Some(n) = matches.filter(|_| only_search(query, &filters)) {
+            u32::try_from(n).unwrap_or(u32::MAX)
+        } else {
+            let key = count_key(query);
+            let version = self.latest_change_id().await?;
+            match self.cached_count(&key, version) {
+                Some(n) => n,
+                None => {
+                    let mut count_q: QueryBuilder<Sqlite> =
+                        QueryBuilder::new("SELECT COUNT(*) FROM documents d");
+                    push_filters(&mut count_q, query, filters);
+                    let n: i64 = count_q.build_query_scalar().fetch_one(self.pool()).await?;
+                    let n = u32::try_from(n).unwrap_or(u32::MAX);
+                    self.remember_count(key, version, n);
+                    n
+                }
+            }
+        };
+        Ok(DocumentPage {
+            rows,
+            total,
+            offset: query.offset,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_becomes_quoted_prefix_terms() {
+        assert_eq!(
+            fts_query("INV-2026 mülder").as_deref(),
+            Some("\"inv\"* \"2026\"* \"mülder\"*")
+        );
+        assert_eq!(fts_query("\" * : -"), None);
+        assert_eq!(
+            fts_query("a OR b").as_deref(),
+            Some("\"a\"* \"or\"* \"b\"*"),
+            "OR is a word, not an operator"
+        );
+        assert_eq!(fts_query("a\"b").as_deref(), Some("\"a\"* \"b\"*"));
+    }
+
+    #[test]
+    fn status_filter_is_case_insensitive() {
+        assert_eq!(canonical_status("delivered"), "Delivered");
+        assert_eq!(canonical_status("Queued"), "Queued");
+    }
+}
