@@ -1,0 +1,610 @@
+//! The intake engine: one per session. Owns the watcher task, the pipeline that turns a
+//! complete file into a ledger + outbox row, and the uploader.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use econnect_api::{Client, PartyId};
+use econnect_store::Store;
+use econnect_store::ledger::{self, DuplicateOf, Enqueued, NewIntake};
+use econnect_store::outbox::{self, OutboxCounts, OutboxItem};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Notify, Semaphore, broadcast, mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::error::IntakeError;
+use crate::events::{IntakeEvent, Stage};
+use crate::folders::{self, Layout, OrgFolder, WatchedFolder};
+use crate::preflight::{self, Direction, Preflight, Route};
+use crate::refusal::{Refusal, RefusalCode};
+use crate::uploader::{self, code_text};
+use crate::watcher::{self, FolderStatus, WatchCommand};
+
+/// How the engine behaves; the defaults suit the app.
+#[derive(Debug, Clone)]
+pub struct IntakeConfig {
+    /// Uploads in flight at once.
+    pub concurrency: usize,
+    /// Failed attempts (5xx, reset, timeout) before a row is `dead`.
+    pub max_attempts: u32,
+    /// First backoff; doubled per attempt, with jitter.
+    pub base_delay: Duration,
+    /// Longest backoff.
+    pub max_delay: Duration,
+    /// Full rescan of every watched folder (events are hints; the scan is the truth).
+    pub rescan_every: Duration,
+    /// Interval of the size-and-mtime stability checks.
+    pub settle: Duration,
+    /// Debounce window of file-system events.
+    pub debounce: Duration,
+    /// Only poll (network shares send no events).
+    pub poll_only: bool,
+    /// Files preflighted at once.
+    pub preflight_parallel: usize,
+    /// The user's UTC offset, for `Verwerkt/YYYY-MM/` and dates in reasons (read it at
+    /// start-up, while the process has one thread; the `time` crate refuses later).
+    pub local_offset: time::UtcOffset,
+}
+
+impl Default for IntakeConfig {
+    fn default() -> Self {
+        IntakeConfig {
+            concurrency: 4,
+            max_attempts: 8,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(300),
+            rescan_every: Duration::from_secs(180),
+            settle: Duration::from_millis(150),
+            debounce: Duration::from_millis(10),
+            poll_only: false,
+            preflight_parallel: 2,
+            local_offset: time::UtcOffset::UTC,
+        }
+    }
+}
+
+/// What became of one submitted (dropped or chosen) file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", tag = "outcome")]
+pub enum SubmitOutcome {
+    /// In the outbox.
+    Queued {
+        /// The outbox id.
+        id: String,
+    },
+    /// Same content already sent or queued for this organisation.
+    Duplicate {
+        /// The earlier intake.
+        of: DuplicateOf,
+        /// "al verzonden op <datum> als <document>".
+        refusal: Refusal,
+    },
+    /// Refused by preflight.
+    Refused {
+        /// Why.
+        refusal: Refusal,
+    },
+}
+
+/// One submitted file with its preflight and outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Submitted {
+    /// The path as given.
+    pub path: String,
+    /// The preflight result.
+    pub preflight: Preflight,
+    /// What happened.
+    pub outcome: SubmitOutcome,
+}
+
+/// Shared state of one engine.
+pub struct Inner {
+    pub(crate) store: Store,
+    pub(crate) client: Client,
+    pub(crate) config: IntakeConfig,
+    pub(crate) events: broadcast::Sender<IntakeEvent>,
+    pub(crate) wake: Notify,
+    pub(crate) stop: watch::Sender<bool>,
+    /// Paths taken from watched folders and not yet moved away.
+    taken: Mutex<HashSet<PathBuf>>,
+    hold_until: Mutex<Option<Instant>>,
+    pub(crate) preflight_permits: Semaphore,
+    pub(crate) watch_tx: mpsc::UnboundedSender<WatchCommand>,
+    pub(crate) status: Mutex<Vec<FolderStatus>>,
+    /// One writer at a time from this engine: SQLite would otherwise make competing
+    /// writers wait in its busy handler, which sleeps in steps of milliseconds.
+    pub(crate) db_write: tokio::sync::Mutex<()>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere must not stop the intake: the data is still consistent sets/values.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+impl Inner {
+    /// Sends an event about an outbox row (nobody listening is fine).
+    pub(crate) fn emit(&self, item: &OutboxItem, stage: Stage) {
+        let _ = self.events.send(IntakeEvent {
+            outbox_id: Some(item.id.clone()),
+            party_id: item.party_id.clone(),
+            path: item.original_path.clone(),
+            file_name: item.file_name.clone(),
+            stage,
+        });
+    }
+
+    fn emit_path(&self, id: Option<&str>, party: &PartyId, path: &Path, stage: Stage) {
+        let _ = self.events.send(IntakeEvent {
+            outbox_id: id.map(str::to_owned),
+            party_id: party.as_str().to_string(),
+            path: path.to_string_lossy().into_owned(),
+            file_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            stage,
+        });
+    }
+
+    /// Holds the whole queue (maintenance, rate limit, offline) for `wait`.
+    pub(crate) fn hold_for(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut hold = lock(&self.hold_until);
+        if hold.is_none_or(|h| h < until) {
+            *hold = Some(until);
+        }
+    }
+
+    /// Time left of a hold, if one is on.
+    pub(crate) fn hold_remaining(&self) -> Option<Duration> {
+        let hold = *lock(&self.hold_until);
+        hold.and_then(|h| h.checked_duration_since(Instant::now()))
+            .filter(|d| !d.is_zero())
+    }
+
+    /// The path left the watched folder (moved, or gone): it may be taken again.
+    pub(crate) fn forget_path(&self, path: &str) {
+        lock(&self.taken).remove(Path::new(path));
+    }
+
+    /// Marks a path as taken; false when it already was.
+    pub(crate) fn take_path(&self, path: &Path) -> bool {
+        lock(&self.taken).insert(path.to_path_buf())
+    }
+
+    /// Whether a path is taken.
+    pub(crate) fn is_taken(&self, path: &Path) -> bool {
+        lock(&self.taken).contains(path)
+    }
+
+    /// Number of taken paths (waiting in folders).
+    pub(crate) fn taken_count(&self) -> usize {
+        lock(&self.taken).len()
+    }
+}
+
+/// The intake engine of one session; cheap to clone.
+#[derive(Clone)]
+pub struct Intake {
+    inner: Arc<Inner>,
+    tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl Intake {
+    /// Resumes the outbox, finishes interrupted moves, starts the uploader and watches the
+    /// folders saved in the store plus `extra` (not saved; e.g. the CLI's `--dir`).
+    pub async fn start(
+        store: Store,
+        client: Client,
+        config: IntakeConfig,
+        extra: Vec<WatchedFolder>,
+    ) -> Result<Intake, IntakeError> {
+        let resumed = outbox::resume(&store).await?;
+        if resumed > 0 {
+            tracing::info!(resumed, "resuming uploads interrupted by a stop");
+        }
+        let (events, _) = broadcast::channel(4096);
+        let (stop, _) = watch::channel(false);
+        let (watch_tx, watch_rx) = mpsc::unbounded_channel();
+        let inner = Arc::new(Inner {
+            store,
+            client,
+            preflight_permits: Semaphore::new(config.preflight_parallel.max(1)),
+            config,
+            events,
+            wake: Notify::new(),
+            stop,
+            taken: Mutex::new(HashSet::new()),
+            hold_until: Mutex::new(None),
+            watch_tx,
+            status: Mutex::new(Vec::new()),
+            db_write: tokio::sync::Mutex::new(()),
+        });
+        for path in outbox::active_paths(&inner.store).await? {
+            inner.take_path(Path::new(&path));
+        }
+        for item in outbox::unmoved_final(&inner.store).await? {
+            let refusal = (item.state == "refused").then(|| {
+                Refusal::new(
+                    RefusalCode::PlatformRefused,
+                    item.refusal_message.clone().unwrap_or_default(),
+                    String::new(),
+                )
+            });
+            inner.take_path(Path::new(&item.path));
+            uploader::move_after(&inner, &item, refusal.as_ref()).await;
+        }
+        let mut folders = saved_folders(&inner.store).await?;
+        for f in extra {
+            if !folders.iter().any(|g| g.path == f.path) {
+                folders.push(f);
+            }
+        }
+        let (ready_tx, ready_rx) = mpsc::unbounded_channel();
+        let setup = watcher::setup(&inner, folders);
+        let tasks = vec![
+            tokio::spawn(uploader::run(Arc::clone(&inner))),
+            tokio::spawn(watcher::run(Arc::clone(&inner), setup, watch_rx, ready_tx)),
+            tokio::spawn(pipeline(Arc::clone(&inner), ready_rx)),
+        ];
+        Ok(Intake {
+            inner,
+            tasks: Arc::new(Mutex::new(tasks)),
+        })
+    }
+
+    /// Progress events of every file.
+    pub fn subscribe(&self) -> broadcast::Receiver<IntakeEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// Preflights a file (e.g. a dropped one) without sending it.
+    pub async fn preflight(&self, path: PathBuf, direction: Direction) -> Preflight {
+        run_preflight(&self.inner, path, direction).await
+    }
+
+    /// Queues dropped or chosen files for `party`; they are never moved. `force` sends a
+    /// duplicate anyway ("toch verzenden").
+    pub async fn submit_paths(
+        &self,
+        party: &PartyId,
+        direction: Direction,
+        paths: Vec<PathBuf>,
+        force: bool,
+    ) -> Result<Vec<Submitted>, IntakeError> {
+        let mut out = Vec::with_capacity(paths.len());
+        for path in paths {
+            let pf = run_preflight(&self.inner, path.clone(), direction).await;
+            let outcome = match &pf.refusal {
+                Some(refusal) => SubmitOutcome::Refused {
+                    refusal: refusal.clone(),
+                },
+                None => {
+                    let item = new_intake(party, direction, &path, &pf, None, None);
+                    let written = {
+                        let _gate = self.inner.db_write.lock().await;
+                        ledger::enqueue(&self.inner.store, &item, force).await?
+                    };
+                    match written {
+                        Enqueued::Written => {
+                            self.inner
+                                .emit_path(Some(&item.id), party, &path, Stage::Wachten);
+                            self.inner.wake.notify_one();
+                            SubmitOutcome::Queued { id: item.id }
+                        }
+                        Enqueued::Duplicate(of) => SubmitOutcome::Duplicate {
+                            refusal: duplicate_refusal(&of),
+                            of,
+                        },
+                    }
+                }
+            };
+            out.push(Submitted {
+                path: path.to_string_lossy().into_owned(),
+                preflight: pf,
+                outcome,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The outbox of one organisation (or all), newest first.
+    pub async fn queue(
+        &self,
+        party: Option<&PartyId>,
+        limit: i64,
+    ) -> Result<Vec<OutboxItem>, IntakeError> {
+        Ok(outbox::list(&self.inner.store, party.map(PartyId::as_str), limit).await?)
+    }
+
+    /// One outbox row.
+    pub async fn item(&self, id: &str) -> Result<Option<OutboxItem>, IntakeError> {
+        Ok(outbox::get(&self.inner.store, id).await?)
+    }
+
+    /// Counts per state of one organisation.
+    pub async fn counts(&self, party: &PartyId) -> Result<OutboxCounts, IntakeError> {
+        Ok(outbox::counts(&self.inner.store, party.as_str()).await?)
+    }
+
+    /// Puts a dead or refused row back in the queue; a duplicate needs `force`.
+    /// The file is checked again first, at its current place.
+    pub async fn retry(&self, id: &str, force: bool) -> Result<bool, IntakeError> {
+        let Some(item) = outbox::get(&self.inner.store, id).await? else {
+            return Err(IntakeError::InvalidInput(format!(
+                "Onbekend item in de wachtrij: {id}"
+            )));
+        };
+        if item.refusal_code.as_deref() == Some("duplicate") && !force {
+            return Ok(false);
+        }
+        let direction = Direction::parse(&item.direction).unwrap_or(Direction::Purchase);
+        let pf = run_preflight(&self.inner, PathBuf::from(&item.path), direction).await;
+        let Some(route) = pf.route.filter(|_| pf.refusal.is_none()) else {
+            return Ok(false);
+        };
+        let ok = outbox::requeue(&self.inner.store, id, route.as_str()).await?;
+        if ok {
+            self.inner.wake.notify_one();
+        }
+        Ok(ok)
+    }
+
+    /// Hides a queued, dead or refused row (its file stays where it is).
+    pub async fn remove(&self, id: &str) -> Result<bool, IntakeError> {
+        Ok(outbox::remove(&self.inner.store, id).await?)
+    }
+
+    /// Watches a folder from now on, and saves it for the next start.
+    pub async fn add_folder(&self, folder: WatchedFolder) -> Result<(), IntakeError> {
+        let (layout, party) = match &folder.layout {
+            Layout::Root => ("root", None),
+            Layout::Single { party } => ("single", Some(PartyId::new(party).as_str().to_string())),
+        };
+        std::fs::create_dir_all(&folder.path)?;
+        outbox::save_folder(
+            &self.inner.store,
+            &folder.path.to_string_lossy(),
+            layout,
+            party.as_deref(),
+            folder.direction.as_str(),
+        )
+        .await?;
+        let _ = self.inner.watch_tx.send(WatchCommand::Add(folder));
+        Ok(())
+    }
+
+    /// Stops watching a folder (its files stay).
+    pub async fn remove_folder(&self, path: &Path) -> Result<(), IntakeError> {
+        outbox::delete_folder(&self.inner.store, &path.to_string_lossy()).await?;
+        let _ = self
+            .inner
+            .watch_tx
+            .send(WatchCommand::Remove(path.to_path_buf()));
+        Ok(())
+    }
+
+    /// Creates `<root>/<name>/` bound to `party` (marker file), for the root layout.
+    pub async fn create_org_folder(
+        &self,
+        root: &Path,
+        party: &PartyId,
+        name: &str,
+        direction: Direction,
+    ) -> Result<PathBuf, IntakeError> {
+        let dir = root.join(folders::folder_name(name));
+        std::fs::create_dir_all(&dir)?;
+        folders::write_marker(&dir, party, direction)?;
+        self.rescan_now();
+        Ok(dir)
+    }
+
+    /// The watched folders with their organisation bindings and health.
+    pub fn bindings(&self) -> Vec<FolderStatus> {
+        lock(&self.inner.status).clone()
+    }
+
+    /// Asks for a full rescan now.
+    pub fn rescan_now(&self) {
+        let _ = self.inner.watch_tx.send(WatchCommand::Rescan);
+    }
+
+    /// Files taken from watched folders and not yet handled.
+    pub fn waiting_in_folders(&self) -> usize {
+        self.inner.taken_count()
+    }
+
+    /// Stops taking files, lets in-flight uploads finish, and returns.
+    pub async fn shutdown(&self) {
+        let _ = self.inner.stop.send(true);
+        let tasks: Vec<JoinHandle<()>> = std::mem::take(&mut *lock(&self.tasks));
+        for t in tasks {
+            let _ = t.await;
+        }
+    }
+
+    /// Stops at once, as a crash would: uploads in flight are cut off (tests use this to
+    /// check that a restart sends every file exactly once).
+    pub fn abort(&self) {
+        let _ = self.inner.stop.send(true);
+        for t in lock(&self.tasks).drain(..) {
+            t.abort();
+        }
+    }
+}
+
+/// The folders saved in the store.
+async fn saved_folders(store: &Store) -> Result<Vec<WatchedFolder>, IntakeError> {
+    Ok(outbox::folders(store)
+        .await?
+        .into_iter()
+        .map(|row| WatchedFolder {
+            path: PathBuf::from(row.path),
+            layout: match row.party_id {
+                Some(party) if row.layout == "single" => Layout::Single { party },
+                _ => Layout::Root,
+            },
+            direction: Direction::parse(&row.direction).unwrap_or(Direction::Purchase),
+        })
+        .collect())
+}
+
+/// Preflight on the blocking pool, a few at a time (it reads and parses whole files).
+async fn run_preflight(inner: &Inner, path: PathBuf, direction: Direction) -> Preflight {
+    let _permit = inner.preflight_permits.acquire().await;
+    let p2 = path.clone();
+    match tokio::task::spawn_blocking(move || preflight::preflight(&p2, direction)).await {
+        Ok(pf) => pf,
+        Err(e) => {
+            let mut pf = preflight::inspect(&[], direction);
+            pf.file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            pf.refusal = Some(Refusal::unreadable(&std::io::Error::other(e)));
+            pf
+        }
+    }
+}
+
+fn new_intake(
+    party: &PartyId,
+    direction: Direction,
+    path: &Path,
+    pf: &Preflight,
+    done_dir: Option<&Path>,
+    refusal: Option<&Refusal>,
+) -> NewIntake {
+    NewIntake {
+        id: uuid::Uuid::new_v4().to_string(),
+        party_id: party.as_str().to_string(),
+        direction: direction.as_str().to_string(),
+        route: pf.route.map(|r: Route| r.as_str().to_string()),
+        path: path.to_string_lossy().into_owned(),
+        file_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        mime: pf.mime.clone(),
+        sha256: pf.sha256.clone(),
+        size: i64::try_from(pf.size).unwrap_or(i64::MAX),
+        e_invoice: pf.e_invoice,
+        done_dir: done_dir.map(|d| d.to_string_lossy().into_owned()),
+        refusal: refusal.map(|r| (code_text(r.code), r.message.clone())),
+    }
+}
+
+/// "al verzonden op <datum> als <document>".
+pub fn duplicate_refusal(of: &DuplicateOf) -> Refusal {
+    let date = of
+        .at
+        .get(..10)
+        .and_then(|d| {
+            let mut parts = d.split('-');
+            let (y, m, day) = (parts.next()?, parts.next()?, parts.next()?);
+            Some(format!("{day}-{m}-{y}"))
+        })
+        .unwrap_or_else(|| of.at.clone());
+    let document = match &of.document_id {
+        Some(doc) => format!("document {doc} ({})", of.file_name),
+        None => format!("{} (nog in de wachtrij)", of.file_name),
+    };
+    Refusal::duplicate(&date, &document)
+}
+
+/// Takes complete files from the watcher: preflight, ledger + outbox, or `Mislukt/`.
+async fn pipeline(inner: Arc<Inner>, mut ready: mpsc::UnboundedReceiver<(OrgFolder, PathBuf)>) {
+    let mut stop = inner.stop.subscribe();
+    let mut running = tokio::task::JoinSet::new();
+    // Bounds the files being checked at once, so a burst of thousands waits as paths in
+    // the channel (a few hundred bytes each), not as tasks.
+    let slots = Arc::new(Semaphore::new(inner.config.preflight_parallel.max(1) * 2));
+    loop {
+        tokio::select! {
+            next = ready.recv() => {
+                let Some((org, path)) = next else { break };
+                if !inner.take_path(&path) {
+                    continue;
+                }
+                let Ok(slot) = Arc::clone(&slots).acquire_owned().await else { break };
+                let inner = Arc::clone(&inner);
+                running.spawn(async move {
+                    take_file(inner, org, path).await;
+                    drop(slot);
+                });
+            }
+            Some(_) = running.join_next(), if !running.is_empty() => {}
+            _ = stop.changed() => break,
+        }
+    }
+    while running.join_next().await.is_some() {}
+}
+
+/// One complete file from a watched folder.
+async fn take_file(inner: Arc<Inner>, org: OrgFolder, path: PathBuf) {
+    inner.emit_path(None, &org.party, &path, Stage::Controleren);
+    let pf = run_preflight(&inner, path.clone(), org.direction).await;
+    if let Some(r) = &pf.refusal {
+        if r.code == RefusalCode::Unreadable && !path.exists() {
+            inner.forget_path(&path.to_string_lossy()); // gone before we got to it
+            return;
+        }
+    }
+    let item = new_intake(
+        &org.party,
+        org.direction,
+        &path,
+        &pf,
+        Some(&org.path),
+        pf.refusal.as_ref(),
+    );
+    let written = {
+        let _gate = inner.db_write.lock().await;
+        ledger::enqueue(&inner.store, &item, false).await
+    };
+    let result = match written {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(path = %path.display(), error = %e, "queueing a file failed; the next scan tries again");
+            inner.forget_path(&path.to_string_lossy());
+            return;
+        }
+    };
+    let refusal = match (result, pf.refusal) {
+        (Enqueued::Written, None) => {
+            inner.emit_path(Some(&item.id), &org.party, &path, Stage::Wachten);
+            inner.wake.notify_one();
+            return;
+        }
+        (Enqueued::Written, Some(refusal)) => (refusal.clone(), Stage::Mislukt { refusal }),
+        (Enqueued::Duplicate(of), _) => {
+            let refusal = duplicate_refusal(&of);
+            // Record it (refused, so it can be sent anyway by hand), then move it away.
+            let mut dup = item.clone();
+            dup.refusal = Some((code_text(refusal.code), refusal.message.clone()));
+            let written = {
+                let _gate = inner.db_write.lock().await;
+                ledger::enqueue(&inner.store, &dup, false).await
+            };
+            if let Err(e) = written {
+                tracing::warn!(error = %e, "recording a duplicate failed");
+            }
+            (refusal, Stage::Duplicaat { of })
+        }
+    };
+    let (refusal, stage) = refusal;
+    if let Ok(Some(row)) = outbox::get(&inner.store, &item.id).await {
+        uploader::move_after(&inner, &row, Some(&refusal)).await;
+    } else {
+        inner.forget_path(&path.to_string_lossy());
+    }
+    inner.emit_path(Some(&item.id), &org.party, &path, stage);
+}

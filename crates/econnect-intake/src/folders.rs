@@ -1,0 +1,294 @@
+//! Watched folders and their bindings: a root with one subfolder per organisation (each
+//! carrying a marker file with the party id, so renaming the subfolder keeps the
+//! binding), or a single folder bound to one organisation.
+
+use std::path::{Path, PathBuf};
+
+use econnect_api::PartyId;
+use serde::{Deserialize, Serialize};
+
+use crate::filter::{self, MARKER};
+use crate::preflight::Direction;
+
+/// How a watched folder maps to organisations.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Layout {
+    /// One subfolder per organisation, bound by its marker file.
+    Root,
+    /// The folder itself belongs to one organisation.
+    Single {
+        /// The organisation's party id.
+        party: String,
+    },
+}
+
+/// A folder the intake watches.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WatchedFolder {
+    /// The folder.
+    pub path: PathBuf,
+    /// Root of organisation subfolders, or bound to one organisation.
+    pub layout: Layout,
+    /// Purchase or sales intake (a subfolder's marker may say otherwise).
+    pub direction: Direction,
+}
+
+/// A folder whose files go to one organisation: where files are taken from, and where
+/// `Verwerkt/` and `Mislukt/` live.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrgFolder {
+    /// The folder.
+    pub path: PathBuf,
+    /// The organisation (normalised party id).
+    pub party: PartyId,
+    /// Purchase or sales intake.
+    pub direction: Direction,
+}
+
+/// Reads a folder's marker: line 1 the party id, optional line 2 `verkoop` or `inkoop`.
+pub fn read_marker(dir: &Path) -> Option<(PartyId, Option<Direction>)> {
+    let marker = dir.join(MARKER);
+    // A marker is tiny; refuse anything that is not a small regular file.
+    let meta = std::fs::symlink_metadata(&marker).ok()?;
+    if !meta.is_file() || meta.len() > 4096 {
+        return None;
+    }
+    let text = std::fs::read_to_string(&marker).ok()?;
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let party = lines.next()?;
+    let direction = lines.next().and_then(|l| match l.to_lowercase().as_str() {
+        "verkoop" | "sales" => Some(Direction::Sales),
+        "inkoop" | "purchase" => Some(Direction::Purchase),
+        _ => None,
+    });
+    Some((PartyId::new(party), direction))
+}
+
+/// Writes a folder's marker (replacing an older one: the user asked for this binding).
+pub fn write_marker(dir: &Path, party: &PartyId, direction: Direction) -> std::io::Result<()> {
+    let word = match direction {
+        Direction::Purchase => "inkoop",
+        Direction::Sales => "verkoop",
+    };
+    let text = format!(
+        "{}\n{word}\n# eConnect Desktop: deze map hoort bij deze organisatie. Niet verwijderen.\n",
+        party.as_str()
+    );
+    std::fs::write(dir.join(MARKER), text)
+}
+
+/// A folder name from an organisation's name: no path separators or reserved characters.
+pub fn folder_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim().trim_matches('.').trim();
+    let mut out: String = trimmed.chars().take(100).collect();
+    if out.is_empty() {
+        out = "Organisatie".into();
+    }
+    out
+}
+
+impl WatchedFolder {
+    /// The organisation folders this watched folder has now.
+    pub fn org_folders(&self) -> Vec<OrgFolder> {
+        match &self.layout {
+            Layout::Single { party } => vec![OrgFolder {
+                path: self.path.clone(),
+                party: PartyId::new(party),
+                direction: self.direction,
+            }],
+            Layout::Root => {
+                let Ok(entries) = std::fs::read_dir(&self.path) else {
+                    return Vec::new();
+                };
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .filter(|e| !filter::is_own_dir(&e.file_name().to_string_lossy()))
+                    .filter_map(|e| self.bind_subfolder(&e.path()))
+                    .collect()
+            }
+        }
+    }
+
+    /// Subfolders of a root that have no marker (shown as "niet gekoppeld").
+    pub fn unbound_subfolders(&self) -> Vec<PathBuf> {
+        if self.layout != Layout::Root {
+            return Vec::new();
+        }
+        let Ok(entries) = std::fs::read_dir(&self.path) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .filter(|p| {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                !name.starts_with('.') && !filter::is_own_dir(&name) && read_marker(p).is_none()
+            })
+            .collect()
+    }
+
+    /// The organisation folder `dir` is, when `dir` is a bound subfolder of this root.
+    pub fn bind_subfolder(&self, dir: &Path) -> Option<OrgFolder> {
+        let (party, direction) = read_marker(dir)?;
+        Some(OrgFolder {
+            path: dir.to_path_buf(),
+            party,
+            direction: direction.unwrap_or(self.direction),
+        })
+    }
+
+    /// The organisation folder a file at `path` belongs to (its parent must be one).
+    pub fn org_folder_of(&self, path: &Path) -> Option<OrgFolder> {
+        let parent = path.parent()?;
+        match &self.layout {
+            Layout::Single { .. } if parent == self.path => self.org_folders().into_iter().next(),
+            Layout::Root if parent.parent() == Some(self.path.as_path()) => {
+                let name = parent.file_name()?.to_string_lossy();
+                if filter::is_own_dir(&name) {
+                    return None;
+                }
+                self.bind_subfolder(parent)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What kind of directory entry a candidate is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file (or a link to one inside the folder): may be an invoice.
+    File,
+    /// Anything never taken: folder, FIFO, socket, device, link leaving the folder, placeholder.
+    Skip,
+}
+
+/// Classifies `path` inside `folder` without opening it (so a FIFO can never block).
+pub fn entry_kind(folder: &Path, path: &Path) -> EntryKind {
+    if filter::skip_path(path) {
+        return EntryKind::Skip;
+    }
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return EntryKind::Skip;
+    };
+    let ft = meta.file_type();
+    if ft.is_file() {
+        return if filter::is_placeholder(&meta) {
+            EntryKind::Skip
+        } else {
+            EntryKind::File
+        };
+    }
+    if ft.is_symlink() {
+        // Follow a link only when it stays inside the folder and ends at a regular file.
+        let (Ok(target), Ok(base)) = (std::fs::canonicalize(path), std::fs::canonicalize(folder))
+        else {
+            return EntryKind::Skip;
+        };
+        let inside = target.starts_with(&base);
+        let regular = std::fs::metadata(&target).is_ok_and(|m| m.is_file());
+        return if inside && regular {
+            EntryKind::File
+        } else {
+            EntryKind::Skip
+        };
+    }
+    EntryKind::Skip
+}
+
+/// The candidate files directly in an organisation folder.
+pub fn list_candidates(org: &OrgFolder) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(&org.path) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| entry_kind(&org.path, p) == EntryKind::File)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_bind_subfolders_across_renames() {
+        let root = tempfile::tempdir().unwrap();
+        let folder = WatchedFolder {
+            path: root.path().to_path_buf(),
+            layout: Layout::Root,
+            direction: Direction::Purchase,
+        };
+        let a = root.path().join("Bakkerij");
+        std::fs::create_dir(&a).unwrap();
+        write_marker(&a, &PartyId::new("NL:KVK:30187412"), Direction::Sales).unwrap();
+        std::fs::create_dir(root.path().join("Los")).unwrap();
+        std::fs::create_dir(root.path().join("Verwerkt")).unwrap();
+        let orgs = folder.org_folders();
+        assert_eq!(orgs.len(), 1);
+        assert_eq!(orgs[0].party.as_str(), "0106:30187412");
+        assert_eq!(orgs[0].direction, Direction::Sales);
+        assert_eq!(folder.unbound_subfolders(), vec![root.path().join("Los")]);
+        let b = root.path().join("Bakkerij De Gouden Korenaar");
+        std::fs::rename(&a, &b).unwrap();
+        let of = folder.org_folder_of(&b.join("f.pdf")).unwrap();
+        assert_eq!(of.party.as_str(), "0106:30187412");
+        assert!(folder.org_folder_of(&root.path().join("f.pdf")).is_none());
+        assert!(
+            folder
+                .org_folder_of(&b.join("Verwerkt").join("f.pdf"))
+                .is_none()
+        );
+        assert_eq!(folder_name("A/B: C?"), "A B  C");
+        assert_eq!(folder_name(".."), "Organisatie");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_entries_are_skipped_without_opening() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("geheim.pdf");
+        std::fs::write(&secret, b"x").unwrap();
+        std::os::unix::fs::symlink(&secret, dir.path().join("link.pdf")).unwrap();
+        std::fs::write(dir.path().join("echt.pdf"), b"x").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("echt.pdf"), dir.path().join("binnen.pdf"))
+            .unwrap();
+        std::fs::create_dir(dir.path().join("map.pdf")).unwrap();
+        let fifo = dir.path().join("pijp.pdf");
+        let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let org = OrgFolder {
+            path: dir.path().to_path_buf(),
+            party: PartyId::new("0106:1"),
+            direction: Direction::Purchase,
+        };
+        let mut names: Vec<String> = list_candidates(&org)
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, vec!["binnen.pdf", "echt.pdf"]);
+    }
+}

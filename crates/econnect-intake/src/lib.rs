@@ -1,0 +1,24 @@
+//! Invoice intake for eConnect Desktop: local preflight of files (on their bytes), watched
+//! folders, and exactly-once uploads through a ledger and an outbox in the store.
+//! See `API.md` for what the shell calls.
+
+pub mod engine;
+pub mod error;
+pub mod events;
+pub mod filter;
+pub mod folders;
+pub mod identifiers;
+pub mod moves;
+pub mod preflight;
+pub mod refusal;
+pub mod samples;
+pub mod uploader;
+pub mod watcher;
+
+pub use engine::{Intake, IntakeConfig, SubmitOutcome, Submitted};
+pub use error::IntakeError;
+pub use events::{IntakeEvent, Stage};
+pub use folders::{Layout, OrgFolder, WatchedFolder};
+pub use preflight::{Direction, FileKind, Preflight, Route, Warning, preflight};
+pub use refusal::{Refusal, RefusalCode};
+pub use watcher::{FolderStatus, OrgBinding};

@@ -1,0 +1,133 @@
+//! Moving a handled file out of the way: `Verwerkt/YYYY-MM/` after the platform accepted
+//! it, `Mislukt/` (with `<name>.reden.txt`) when refused. Never overwrites, never deletes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+
+use crate::filter::{DONE_DIR, FAILED_DIR};
+use crate::refusal::Refusal;
+
+/// Most suffixes tried before giving up on a free name.
+const MAX_SUFFIX: u32 = 10_000;
+
+/// Moves `file` to `<folder>/Verwerkt/YYYY-MM/`; returns the new path.
+pub fn to_done(file: &Path, folder: &Path, now: OffsetDateTime) -> std::io::Result<PathBuf> {
+    let month = format!("{:04}-{:02}", now.year(), u8::from(now.month()));
+    move_into(file, &folder.join(DONE_DIR).join(month))
+}
+
+/// Moves `file` to `<folder>/Mislukt/` and writes the reason next to it; returns the new path.
+pub fn to_failed(
+    file: &Path,
+    folder: &Path,
+    refusal: &Refusal,
+    now: OffsetDateTime,
+) -> std::io::Result<PathBuf> {
+    let target = move_into(file, &folder.join(FAILED_DIR))?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let reason_path = target.with_file_name(format!("{name}.reden.txt"));
+    let date = format!(
+        "{:02}-{:02}-{:04} {:02}:{:02}",
+        now.day(),
+        u8::from(now.month()),
+        now.year(),
+        now.hour(),
+        now.minute()
+    );
+    let text = format!(
+        "{}\r\n\r\nBestand: {name}\r\nDatum: {date}\r\nCode: {}\r\n\r\n(English) {}\r\n",
+        refusal.message,
+        serde_json::to_value(refusal.code)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        refusal.message_en
+    );
+    // The reason file never replaces another one either.
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&reason_path)
+    {
+        let _ = f.write_all(text.as_bytes());
+    }
+    Ok(target)
+}
+
+/// Moves `file` into `dir` under its own name, or `name (2).ext`, `name (3).ext`, … when taken.
+pub fn move_into(file: &Path, dir: &Path) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let name = file
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
+    let name = name.to_string_lossy();
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s.to_string(), format!(".{e}")),
+        _ => (name.to_string(), String::new()),
+    };
+    for n in 1..=MAX_SUFFIX {
+        let candidate = if n == 1 {
+            dir.join(name.as_ref())
+        } else {
+            dir.join(format!("{stem} ({n}){ext}"))
+        };
+        match no_clobber_rename(file, &candidate) {
+            Ok(()) => return Ok(candidate),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("no free file name"))
+}
+
+/// Renames without ever replacing an existing file: a hard link (fails when the target
+/// exists) and then unlinking the source; where links are not supported, check and rename.
+fn no_clobber_rename(from: &Path, to: &Path) -> std::io::Result<()> {
+    match std::fs::hard_link(from, to) {
+        Ok(()) => std::fs::remove_file(from),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(e),
+        Err(_) => {
+            if to.exists() {
+                return Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists));
+            }
+            std::fs::rename(from, to)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::refusal::RefusalCode;
+
+    #[test]
+    fn clashes_get_a_suffix_and_reasons_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = OffsetDateTime::now_utc();
+        for i in 0..3 {
+            let f = dir.path().join("factuur.pdf");
+            std::fs::write(&f, format!("{i}")).unwrap();
+            let moved = to_done(&f, dir.path(), now).unwrap();
+            assert!(!f.exists());
+            let expected = if i == 0 {
+                "factuur.pdf".to_string()
+            } else {
+                format!("factuur ({}).pdf", i + 1)
+            };
+            assert_eq!(moved.file_name().unwrap().to_string_lossy(), expected);
+            assert_eq!(std::fs::read_to_string(&moved).unwrap(), format!("{i}"));
+        }
+        let f = dir.path().join("leeg.pdf");
+        std::fs::write(&f, "").unwrap();
+        let moved = to_failed(&f, dir.path(), &Refusal::of(RefusalCode::Empty), now).unwrap();
+        let reason = std::fs::read_to_string(moved.with_file_name("leeg.pdf.reden.txt")).unwrap();
+        assert!(reason.starts_with("Het bestand is leeg"), "{reason}");
+        assert!(reason.contains("Code: empty"));
+    }
+}

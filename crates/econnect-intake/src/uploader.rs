@@ -1,0 +1,497 @@
+//! The uploader: claims due outbox rows (at most `concurrency` at once), sends each with
+//! `X-EConnect-DocumentId` = its outbox id (so a retry after a crash finds the document
+//! the first try made instead of creating a second), and records the outcome.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use econnect_api::{DocumentId, Error as ApiError, PartyId, SendOptions, Upload};
+use econnect_store::outbox::{self, OutboxItem};
+use time::OffsetDateTime;
+use tokio::task::JoinSet;
+
+use crate::engine::{Inner, now_ms};
+use crate::events::Stage;
+use crate::moves;
+use crate::preflight::{Route, pdf, read_bounded};
+use crate::refusal::{Refusal, RefusalCode};
+
+/// What to do after a failed upload.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The platform said no for good: `Mislukt/`.
+    Refused(Refusal),
+    /// The file is gone from disk: nothing to send or move.
+    Vanished,
+    /// Hold the whole queue for this long; the attempt does not count (maintenance,
+    /// rate limit, no network, sign-in trouble).
+    Hold(Duration, String),
+    /// A temporary failure of this upload: back off and count the attempt.
+    Retry(String),
+}
+
+/// Sorts a platform error into what the uploader does next.
+pub fn classify(err: &ApiError) -> Outcome {
+    match err {
+        ApiError::RateLimited { retry_after } => Outcome::Hold(
+            retry_after.unwrap_or(Duration::from_secs(1)),
+            "Te veel verzoeken; het platform vraagt even te wachten".into(),
+        ),
+        ApiError::Maintenance { retry_after } => Outcome::Hold(
+            retry_after.unwrap_or(Duration::from_secs(30)),
+            "Het platform is in onderhoud; de wachtrij wacht".into(),
+        ),
+        ApiError::Connect(_) => Outcome::Hold(
+            Duration::from_secs(5),
+            "Het platform is niet bereikbaar; de wachtrij wacht tot de verbinding terug is".into(),
+        ),
+        ApiError::Auth(_) => Outcome::Hold(
+            Duration::from_secs(60),
+            "Inloggen bij het platform lukt niet; de wachtrij wacht".into(),
+        ),
+        ApiError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => Outcome::Vanished,
+        ApiError::Timeout => Outcome::Retry("Het platform reageerde niet op tijd".into()),
+        ApiError::Reset(_) | ApiError::Transport(_) => {
+            Outcome::Retry("De verbinding werd onderbroken".into())
+        }
+        ApiError::Io(e) => Outcome::Retry(format!("Het bestand kon niet worden gelezen: {e}")),
+        ApiError::Decode(e) => Outcome::Retry(format!("Onverwacht antwoord van het platform: {e}")),
+        e if e.is_retryable() => Outcome::Retry(format!(
+            "Tijdelijke fout van het platform ({})",
+            e.status().unwrap_or(0)
+        )),
+        ApiError::Api { status: 403, .. } => Outcome::Refused(Refusal::new(
+            RefusalCode::PlatformRefused,
+            "Geen rechten om voor deze organisatie documenten te verzenden of te ontvangen",
+            "No permission to send or receive documents for this organisation",
+        )),
+        ApiError::Api { message, .. } => Outcome::Refused(Refusal::platform(message)),
+        ApiError::Http {
+            status,
+            body_excerpt,
+        } => Outcome::Refused(Refusal::platform(&format!("HTTP {status}: {body_excerpt}"))),
+        other => Outcome::Refused(Refusal::platform(&other.to_string())),
+    }
+}
+
+/// Backoff before retry number `attempt` (1-based): base·2^(attempt-1), capped, with
+/// jitter in [½, 1] so that a batch does not come back all at once.
+pub fn backoff(base: Duration, max: Duration, attempt: u32) -> Duration {
+    let factor = 2u32.saturating_pow(attempt.saturating_sub(1).min(20));
+    let full = base.saturating_mul(factor).min(max);
+    let jitter = 0.5 + rand::random::<f64>() * 0.5;
+    full.mul_f64(jitter)
+}
+
+/// Runs until the engine stops; then lets in-flight uploads finish.
+pub async fn run(inner: Arc<Inner>) {
+    let mut stop = inner.stop.subscribe();
+    let mut inflight: JoinSet<()> = JoinSet::new();
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        let held = inner.hold_remaining();
+        let free = inner.config.concurrency.saturating_sub(inflight.len());
+        if held.is_none() && free > 0 {
+            let claimed = {
+                let _gate = inner.db_write.lock().await;
+                outbox::claim_due(&inner.store, now_ms(), free as i64).await
+            };
+            match claimed {
+                Ok(items) => {
+                    for item in items {
+                        let inner = Arc::clone(&inner);
+                        inflight.spawn(async move { upload_one(inner, item).await });
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "claiming outbox rows failed"),
+            }
+        }
+        let wait = match held {
+            Some(left) => left,
+            None => match outbox::next_due_ms(&inner.store).await {
+                Ok(Some(due)) => Duration::from_millis(u64::try_from(due - now_ms()).unwrap_or(0)),
+                _ => Duration::from_secs(5),
+            },
+        }
+        .clamp(Duration::from_millis(5), Duration::from_secs(5));
+        let full = inflight.len() >= inner.config.concurrency;
+        tokio::select! {
+            _ = inner.wake.notified() => {}
+            Some(_) = inflight.join_next(), if !inflight.is_empty() => {}
+            _ = tokio::time::sleep(wait), if !full => {}
+            _ = stop.changed() => {}
+        }
+    }
+    // Clean stop: what is in flight finishes (and is recorded) before we return.
+    while inflight.join_next().await.is_some() {}
+}
+
+/// Sends one claimed row and records what happened.
+async fn upload_one(inner: Arc<Inner>, item: OutboxItem) {
+    inner.emit(
+        &item,
+        Stage::Uploaden {
+            bytes_sent: 0,
+            bytes_total: u64::try_from(item.size).unwrap_or(0),
+        },
+    );
+    let result = send(&inner, &item).await;
+    match result {
+        Ok(document_id) => accepted(&inner, &item, &document_id).await,
+        Err(err) => {
+            let outcome = classify(&err);
+            tracing::debug!(id = %item.id, error = %err, ?outcome, "upload failed");
+            // A file that is gone may have been sent and moved by a run that stopped before
+            // recording it: the platform knows the document by our id, so ask it.
+            if outcome == Outcome::Vanished && platform_has(&inner, &item).await {
+                accepted(&inner, &item, &item.id).await;
+                return;
+            }
+            failed(&inner, &item, outcome).await;
+        }
+    }
+}
+
+/// Whether the platform has a document with this row's id (its status can be read).
+async fn platform_has(inner: &Inner, item: &OutboxItem) -> bool {
+    let party = PartyId::new(&item.party_id);
+    let sales = item.direction == "sales";
+    let history = if sales {
+        inner.client.sales_invoice_status(&party, &item.id).await
+    } else {
+        inner.client.purchase_invoice_status(&party, &item.id).await
+    };
+    history.is_ok()
+}
+
+/// Sends the file by its route; returns the platform's document id.
+async fn send(inner: &Inner, item: &OutboxItem) -> Result<String, ApiError> {
+    let party = PartyId::new(&item.party_id);
+    let document_id = DocumentId::parse(&item.id)?;
+    let mut upload = Upload::from_path(&item.path).with_mime(item.mime.clone());
+    upload.file_name = item.file_name.clone();
+    let route = item
+        .route
+        .as_deref()
+        .and_then(Route::parse)
+        .unwrap_or(Route::PurchaseRecognize);
+    let client = &inner.client;
+    let doc = match route {
+        Route::PurchaseRecognize => {
+            client
+                .recognize_purchase_invoice(&party, &upload, &document_id, None)
+                .await?
+        }
+        Route::SalesRecognize => {
+            client
+                .recognize_sales_invoice(&party, &upload, &document_id, None)
+                .await?
+        }
+        Route::SalesSend if item.mime == "application/pdf" => {
+            // A hybrid PDF: send the invoice XML it carries (salesInvoice/send takes XML).
+            let (temp, name) = embedded_to_temp(item).await?;
+            let mut xml = Upload::from_path(temp.path()).with_mime("application/xml");
+            xml.file_name = name;
+            client
+                .send_sales_invoice(&party, &xml, &document_id, &SendOptions::default())
+                .await?
+        }
+        Route::SalesSend => {
+            client
+                .send_sales_invoice(&party, &upload, &document_id, &SendOptions::default())
+                .await?
+        }
+    };
+    Ok(doc.id)
+}
+
+/// Extracts a hybrid PDF's embedded invoice into a temporary file.
+async fn embedded_to_temp(
+    item: &OutboxItem,
+) -> Result<(tempfile::NamedTempFile, String), ApiError> {
+    let path = std::path::PathBuf::from(&item.path);
+    tokio::task::spawn_blocking(move || {
+        let bytes = read_bounded(&path)?;
+        let (name, xml) = pdf::extract_embedded_invoice(&bytes).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "no embedded invoice XML")
+        })?;
+        let mut temp = tempfile::NamedTempFile::new()?;
+        std::io::Write::write_all(&mut temp, &xml)?;
+        Ok::<_, std::io::Error>((
+            temp,
+            if name.is_empty() {
+                "factuur.xml".into()
+            } else {
+                name
+            },
+        ))
+    })
+    .await
+    .map_err(|e| ApiError::Io(std::io::Error::other(e)))?
+    .map_err(ApiError::Io)
+}
+
+/// The platform has the file: move it to `Verwerkt/`, then record both in one write.
+///
+/// A crash between the move and the write leaves the row `sending`: the next start sends
+/// it again with the same document id, the platform answers with the document it already
+/// has, and the (already moved) file is then simply recorded as moved.
+async fn accepted(inner: &Arc<Inner>, item: &OutboxItem, document_id: &str) {
+    let moved_to = match &item.done_dir {
+        Some(dir) => match move_file(item, dir, None, inner.config.local_offset).await {
+            Ok(p) => Some(p.to_string_lossy().into_owned()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(item.path.clone()),
+            Err(e) => {
+                tracing::warn!(id = %item.id, error = %e, "moving a sent file failed; retried at start-up");
+                None
+            }
+        },
+        None => None,
+    };
+    let recorded = {
+        let _gate = inner.db_write.lock().await;
+        outbox::mark_sent_at(&inner.store, &item.id, document_id, moved_to.as_deref()).await
+    };
+    if let Err(e) = recorded {
+        // The platform has it; a later retry with the same id finds it again.
+        tracing::error!(id = %item.id, error = %e, "recording a sent file failed");
+        return;
+    }
+    if moved_to.is_some() {
+        inner.forget_path(&item.original_path);
+    }
+    inner.emit(
+        item,
+        Stage::Verzonden {
+            document_id: document_id.to_string(),
+        },
+    );
+}
+
+/// Moves a handled file on the blocking pool.
+async fn move_file(
+    item: &OutboxItem,
+    done_dir: &str,
+    refusal: Option<Refusal>,
+    offset: time::UtcOffset,
+) -> std::io::Result<std::path::PathBuf> {
+    let path = std::path::PathBuf::from(&item.path);
+    let folder = std::path::PathBuf::from(done_dir);
+    tokio::task::spawn_blocking(move || {
+        let now = OffsetDateTime::now_utc().to_offset(offset);
+        match refusal {
+            None => moves::to_done(&path, &folder, now),
+            Some(r) => moves::to_failed(&path, &folder, &r, now),
+        }
+    })
+    .await
+    .map_err(std::io::Error::other)?
+}
+
+/// Records a failed upload by its outcome.
+async fn failed(inner: &Arc<Inner>, item: &OutboxItem, outcome: Outcome) {
+    let store = &inner.store;
+    // (Failures are rare; their writes take the gate one by one below.)
+    let result = match outcome {
+        Outcome::Refused(refusal) => {
+            let code = code_text(refusal.code);
+            let r = {
+                let _gate = inner.db_write.lock().await;
+                outbox::mark_failed(store, &item.id, "refused", &code, &refusal.message).await
+            };
+            move_after(inner, item, Some(&refusal)).await;
+            inner.emit(item, Stage::Mislukt { refusal });
+            r
+        }
+        Outcome::Vanished => {
+            let refusal = Refusal::new(
+                RefusalCode::Unreadable,
+                "Het bestand is verdwenen voordat het kon worden verzonden",
+                "The file disappeared before it could be sent",
+            );
+            inner.forget_path(&item.original_path);
+            let r = {
+                let _gate = inner.db_write.lock().await;
+                outbox::mark_failed(
+                    store,
+                    &item.id,
+                    "refused",
+                    &code_text(refusal.code),
+                    &refusal.message,
+                )
+                .await
+            };
+            inner.emit(item, Stage::Mislukt { refusal });
+            r
+        }
+        Outcome::Hold(wait, message) => {
+            inner.hold_for(wait);
+            let r = {
+                let _gate = inner.db_write.lock().await;
+                outbox::mark_retry(
+                    store,
+                    &item.id,
+                    now_ms() + wait.as_millis() as i64,
+                    &message,
+                    false,
+                )
+                .await
+            };
+            let attempt = u32::try_from(item.attempts).unwrap_or(0);
+            inner.emit(
+                item,
+                Stage::Opnieuw {
+                    attempt,
+                    wait_ms: wait.as_millis() as u64,
+                    error: message,
+                },
+            );
+            r
+        }
+        Outcome::Retry(message) => {
+            let attempt = u32::try_from(item.attempts).unwrap_or(0) + 1;
+            if attempt >= inner.config.max_attempts {
+                let refusal = Refusal::new(
+                    RefusalCode::GaveUp,
+                    format!(
+                        "Verzenden mislukte {attempt} keer ({message}); probeer het later opnieuw"
+                    ),
+                    format!("Sending failed {attempt} times ({message}); try again later"),
+                );
+                let r = {
+                    let _gate = inner.db_write.lock().await;
+                    outbox::mark_failed(
+                        store,
+                        &item.id,
+                        "dead",
+                        &code_text(refusal.code),
+                        &refusal.message,
+                    )
+                    .await
+                };
+                inner.emit(item, Stage::Dood { refusal });
+                r
+            } else {
+                let wait = backoff(inner.config.base_delay, inner.config.max_delay, attempt);
+                let r = {
+                    let _gate = inner.db_write.lock().await;
+                    outbox::mark_retry(
+                        store,
+                        &item.id,
+                        now_ms() + wait.as_millis() as i64,
+                        &message,
+                        true,
+                    )
+                    .await
+                };
+                inner.emit(
+                    item,
+                    Stage::Opnieuw {
+                        attempt,
+                        wait_ms: wait.as_millis() as u64,
+                        error: message,
+                    },
+                );
+                r
+            }
+        }
+    };
+    if let Err(e) = result {
+        tracing::error!(id = %item.id, error = %e, "recording an upload failure failed");
+    }
+}
+
+/// Moves a handled file out of its watched folder (never for dropped files).
+pub async fn move_after(inner: &Arc<Inner>, item: &OutboxItem, refusal: Option<&Refusal>) {
+    let Some(done_dir) = item.done_dir.clone() else {
+        return;
+    };
+    let moved = move_file(item, &done_dir, refusal.cloned(), inner.config.local_offset).await;
+    match moved {
+        Ok(new_path) => {
+            let recorded = {
+                let _gate = inner.db_write.lock().await;
+                outbox::set_moved(&inner.store, &item.id, &new_path.to_string_lossy()).await
+            };
+            if let Err(e) = recorded {
+                tracing::warn!(id = %item.id, error = %e, "recording a move failed");
+            }
+            inner.forget_path(&item.original_path);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // Gone already (moved by a run that stopped before recording it, or by the user):
+            // nothing is left to move, so stop trying.
+            let recorded = {
+                let _gate = inner.db_write.lock().await;
+                outbox::set_moved(&inner.store, &item.id, &item.path).await
+            };
+            if let Err(e) = recorded {
+                tracing::warn!(id = %item.id, error = %e, "recording a move failed");
+            }
+            inner.forget_path(&item.original_path);
+        }
+        Err(e) => {
+            tracing::warn!(id = %item.id, error = %e, "moving a handled file failed; retried at start-up")
+        }
+    }
+}
+
+/// The stored (snake_case) text of a refusal code.
+pub fn code_text(code: RefusalCode) -> String {
+    serde_json::to_value(code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_sorted() {
+        assert!(
+            matches!(classify(&ApiError::Maintenance { retry_after: Some(Duration::from_secs(3)) }), Outcome::Hold(d, _) if d == Duration::from_secs(3))
+        );
+        assert!(matches!(
+            classify(&ApiError::RateLimited { retry_after: None }),
+            Outcome::Hold(..)
+        ));
+        assert!(matches!(
+            classify(&ApiError::Reset("x".into())),
+            Outcome::Retry(_)
+        ));
+        assert!(matches!(classify(&ApiError::Timeout), Outcome::Retry(_)));
+        let e500 = ApiError::Api {
+            status: 500,
+            code: "API500".into(),
+            message: "x".into(),
+            request_id: None,
+        };
+        assert!(matches!(classify(&e500), Outcome::Retry(_)));
+        let prot = ApiError::Api {
+            status: 400,
+            code: "API400".into(),
+            message: "Document protected".into(),
+            request_id: None,
+        };
+        assert!(
+            matches!(classify(&prot), Outcome::Refused(r) if r.message == "Document beveiligd")
+        );
+        let gone = ApiError::Io(std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert_eq!(classify(&gone), Outcome::Vanished);
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter_and_caps() {
+        let base = Duration::from_millis(100);
+        let max = Duration::from_secs(2);
+        for attempt in 1..10 {
+            let d = backoff(base, max, attempt);
+            let full = base.saturating_mul(2u32.pow(attempt - 1)).min(max);
+            assert!(d >= full / 2 && d <= full, "{attempt}: {d:?}");
+        }
+    }
+}

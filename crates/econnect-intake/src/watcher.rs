@@ -1,0 +1,486 @@
+//! Watching folders: notify events (debounced) are hints that a file may be ready; a full
+//! rescan at start-up and every few minutes is the truth (and the only source on network
+//! shares, or when the OS watch limit is reached).
+//!
+//! A file is taken only when complete: on Linux when its writer closed it (inotify's
+//! close-write); otherwise (renamed in, found by a scan, other systems) when its size and
+//! modification time are the same at two checks.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
+use notify_debouncer_full::notify::{self, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+use crate::engine::Inner;
+use crate::folders::{self, EntryKind, Layout, OrgFolder, WatchedFolder};
+use crate::preflight::Direction;
+
+/// How often folders are scanned when events cannot be had.
+const POLL_EVERY: Duration = Duration::from_secs(10);
+/// A file found by a scan (not by an event) must also be this old: a writer may be busy.
+const SCAN_MIN_AGE: Duration = Duration::from_secs(1);
+
+/// Whether this OS reports close-write (so event paths wait for it).
+const HAS_CLOSE_WRITE: bool = cfg!(any(target_os = "linux", target_os = "android"));
+
+/// Steering the watcher from the engine.
+#[derive(Debug)]
+pub enum WatchCommand {
+    /// Watch one more folder.
+    Add(WatchedFolder),
+    /// Stop watching a folder.
+    Remove(PathBuf),
+    /// Scan everything now.
+    Rescan,
+}
+
+/// One organisation folder as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgBinding {
+    /// The folder.
+    pub path: String,
+    /// Its organisation.
+    pub party_id: String,
+    /// Purchase or sales.
+    pub direction: Direction,
+    /// Files in it now (waiting to be taken or sent).
+    #[specta(type = f64)]
+    pub files_waiting: u64,
+}
+
+/// A watched folder with its bindings and health line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderStatus {
+    /// The watched folder.
+    pub path: String,
+    /// Its layout.
+    pub layout: Layout,
+    /// Its default direction.
+    pub direction: Direction,
+    /// The organisation folders found.
+    pub organisations: Vec<OrgBinding>,
+    /// Subfolders without a binding (root layout).
+    pub unbound: Vec<String>,
+    /// Last full scan (RFC 3339).
+    pub last_scan: Option<String>,
+    /// True when file-system events arrive; false when only scans are done.
+    pub events: bool,
+    /// A problem to show (Dutch), e.g. the OS watch limit.
+    pub message: Option<String>,
+}
+
+/// A file seen but not yet known to be complete.
+struct Pending {
+    org: OrgFolder,
+    seen: Option<(u64, SystemTime)>,
+    min_age: Duration,
+}
+
+/// One watched folder with its (optional) event source.
+struct Watched {
+    folder: WatchedFolder,
+    debouncer: Option<Debouncer<notify::RecommendedWatcher, RecommendedCache>>,
+    message: Option<String>,
+}
+
+/// The Dutch message for a watch error; the OS watch limit gets its own, with the fix.
+pub fn watch_error_message(err: &notify::Error) -> String {
+    let limit = matches!(err.kind, notify::ErrorKind::MaxFilesWatch)
+        || matches!(&err.kind, notify::ErrorKind::Io(e) if e.raw_os_error() == Some(28));
+    if limit {
+        "Het systeem kan niet meer mappen volgen: de limiet voor bestandsbewaking is bereikt \
+         (inotify). De map wordt nu elke 10 seconden doorzocht. Verhoog de limiet, bijvoorbeeld \
+         met: sudo sysctl fs.inotify.max_user_watches=524288"
+            .to_string()
+    } else {
+        format!("De map kan niet worden gevolgd ({err}); hij wordt elke 10 seconden doorzocht")
+    }
+}
+
+fn start_watch(
+    folder: &WatchedFolder,
+    debounce: Duration,
+    tx: &mpsc::UnboundedSender<DebounceEventResult>,
+) -> Result<Debouncer<notify::RecommendedWatcher, RecommendedCache>, notify::Error> {
+    let tx = tx.clone();
+    let tick = (debounce / 2).max(Duration::from_millis(2));
+    let mut debouncer = new_debouncer(debounce, Some(tick), move |res: DebounceEventResult| {
+        let _ = tx.send(res);
+    })?;
+    let mode = match folder.layout {
+        Layout::Root => RecursiveMode::Recursive,
+        Layout::Single { .. } => RecursiveMode::NonRecursive,
+    };
+    debouncer.watch(&folder.path, mode)?;
+    Ok(debouncer)
+}
+
+/// Watches set up before the engine's start returns (so no file written right after
+/// the start is missed by the events), handed to [`run`].
+pub struct Setup {
+    watched: Vec<Watched>,
+    ev_tx: mpsc::UnboundedSender<DebounceEventResult>,
+    ev_rx: mpsc::UnboundedReceiver<DebounceEventResult>,
+}
+
+/// Starts watching the initial folders.
+pub fn setup(inner: &Inner, initial: Vec<WatchedFolder>) -> Setup {
+    let (ev_tx, ev_rx) = mpsc::unbounded_channel::<DebounceEventResult>();
+    let watched = initial
+        .into_iter()
+        .map(|f| open(inner, f, &ev_tx))
+        .collect();
+    Setup {
+        watched,
+        ev_tx,
+        ev_rx,
+    }
+}
+
+/// The watcher task: sends `(organisation folder, path)` for each complete file.
+pub async fn run(
+    inner: Arc<Inner>,
+    setup: Setup,
+    mut commands: mpsc::UnboundedReceiver<WatchCommand>,
+    ready: mpsc::UnboundedSender<(OrgFolder, PathBuf)>,
+) {
+    let Setup {
+        mut watched,
+        ev_tx,
+        mut ev_rx,
+    } = setup;
+    let mut pending: HashMap<PathBuf, Pending> = HashMap::new();
+    let mut stop = inner.stop.subscribe();
+    rescan(&inner, &watched, &mut pending);
+    let mut settle = tokio::time::interval(inner.config.settle);
+    settle.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_scan = Instant::now();
+    loop {
+        let polling = watched.iter().any(|w| w.debouncer.is_none());
+        let every = if polling {
+            POLL_EVERY.min(inner.config.rescan_every)
+        } else {
+            inner.config.rescan_every
+        };
+        let next_scan = (last_scan + every).saturating_duration_since(Instant::now());
+        tokio::select! {
+            Some(batch) = ev_rx.recv() => {
+                match batch {
+                    Ok(events) => {
+                        let mut full = false;
+                        for ev in events {
+                            full |= handle_event(&inner, &watched, &mut pending, &ready, &ev.event);
+                        }
+                        if full {
+                            rescan(&inner, &watched, &mut pending);
+                            last_scan = Instant::now();
+                        }
+                    }
+                    Err(errors) => {
+                        for e in errors {
+                            tracing::warn!(error = %e, "file watch error");
+                            let message = watch_error_message(&e);
+                            for w in watched.iter_mut() {
+                                if e.paths.is_empty() || e.paths.iter().any(|p| p.starts_with(&w.folder.path)) {
+                                    w.message = Some(message.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            cmd = commands.recv() => {
+                match cmd {
+                    Some(WatchCommand::Add(folder)) => {
+                        watched.retain(|w| w.folder.path != folder.path);
+                        watched.push(open(&inner, folder, &ev_tx));
+                    }
+                    Some(WatchCommand::Remove(path)) => watched.retain(|w| w.folder.path != path),
+                    Some(WatchCommand::Rescan) => {}
+                    None => break,
+                }
+                rescan(&inner, &watched, &mut pending);
+                last_scan = Instant::now();
+            }
+            _ = settle.tick(), if !pending.is_empty() => {
+                check_pending(&inner, &mut pending, &ready);
+            }
+            _ = tokio::time::sleep(next_scan) => {
+                rescan(&inner, &watched, &mut pending);
+                last_scan = Instant::now();
+            }
+            _ = stop.changed() => break,
+        }
+    }
+}
+
+/// Starts watching one folder (or records why only scans will do).
+fn open(
+    inner: &Inner,
+    folder: WatchedFolder,
+    tx: &mpsc::UnboundedSender<DebounceEventResult>,
+) -> Watched {
+    if let Err(e) = std::fs::create_dir_all(&folder.path) {
+        let message = Some(format!(
+            "De map bestaat niet en kan niet worden gemaakt: {e}"
+        ));
+        return Watched {
+            folder,
+            debouncer: None,
+            message,
+        };
+    }
+    if inner.config.poll_only {
+        return Watched {
+            folder,
+            debouncer: None,
+            message: None,
+        };
+    }
+    match start_watch(&folder, inner.config.debounce, tx) {
+        Ok(d) => Watched {
+            folder,
+            debouncer: Some(d),
+            message: None,
+        },
+        Err(e) => {
+            tracing::warn!(folder = %folder.path.display(), error = %e, "cannot watch; scanning instead");
+            Watched {
+                message: Some(watch_error_message(&e)),
+                folder,
+                debouncer: None,
+            }
+        }
+    }
+}
+
+/// The organisation folder a path belongs to, in any watched folder.
+fn org_of(watched: &[Watched], path: &Path) -> Option<OrgFolder> {
+    watched.iter().find_map(|w| w.folder.org_folder_of(path))
+}
+
+/// Handles one event; returns true when a full rescan is needed.
+fn handle_event(
+    inner: &Inner,
+    watched: &[Watched],
+    pending: &mut HashMap<PathBuf, Pending>,
+    ready: &mpsc::UnboundedSender<(OrgFolder, PathBuf)>,
+    event: &notify::Event,
+) -> bool {
+    if event.need_rescan() {
+        return true;
+    }
+    let Some(path) = event.paths.last() else {
+        return false;
+    };
+    match event.kind {
+        EventKind::Remove(_) => {
+            for p in &event.paths {
+                pending.remove(p);
+            }
+            false
+        }
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+            // The writer closed it: complete.
+            if let Some(org) = org_of(watched, path) {
+                if folders::entry_kind(&org.path, path) == EntryKind::File && !inner.is_taken(path)
+                {
+                    pending.remove(path);
+                    let _ = ready.send((org, path.clone()));
+                }
+            }
+            false
+        }
+        EventKind::Access(_) => false,
+        EventKind::Create(_) | EventKind::Modify(_) => {
+            if let Some(old) = event.paths.first().filter(|_| event.paths.len() > 1) {
+                pending.remove(old);
+            }
+            if path.is_dir() {
+                // A new or renamed-in folder (maybe an organisation subfolder with files).
+                scan_dir(inner, watched, pending, path);
+                return false;
+            }
+            let renamed_in = matches!(event.kind, EventKind::Modify(ModifyKind::Name(_)));
+            // Where close-write exists, a file written in place waits for it; a file renamed
+            // in was written elsewhere and only needs to be stable.
+            if HAS_CLOSE_WRITE && !renamed_in {
+                return false;
+            }
+            if let Some(org) = org_of(watched, path) {
+                if folders::entry_kind(&org.path, path) == EntryKind::File && !inner.is_taken(path)
+                {
+                    pending.insert(
+                        path.clone(),
+                        Pending {
+                            org,
+                            seen: None,
+                            min_age: Duration::ZERO,
+                        },
+                    );
+                }
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+/// Scans one directory that appeared: if it is an organisation folder (or the root of
+/// one), its files become pending.
+fn scan_dir(
+    inner: &Inner,
+    watched: &[Watched],
+    pending: &mut HashMap<PathBuf, Pending>,
+    dir: &Path,
+) {
+    for w in watched {
+        let orgs = w.folder.org_folders();
+        for org in orgs
+            .into_iter()
+            .filter(|o| o.path.starts_with(dir) || dir.starts_with(&o.path))
+        {
+            add_candidates(inner, pending, &org, Duration::ZERO);
+        }
+    }
+}
+
+fn add_candidates(
+    inner: &Inner,
+    pending: &mut HashMap<PathBuf, Pending>,
+    org: &OrgFolder,
+    min_age: Duration,
+) -> u64 {
+    let mut n = 0;
+    for path in folders::list_candidates(org) {
+        n += 1;
+        if inner.is_taken(&path) || pending.contains_key(&path) {
+            continue;
+        }
+        pending.insert(
+            path,
+            Pending {
+                org: org.clone(),
+                seen: None,
+                min_age,
+            },
+        );
+    }
+    n
+}
+
+/// The full scan: every candidate file becomes pending; the health lines are refreshed.
+fn rescan(inner: &Inner, watched: &[Watched], pending: &mut HashMap<PathBuf, Pending>) {
+    let now = econnect_store::timestamp::now();
+    let mut status = Vec::with_capacity(watched.len());
+    for w in watched {
+        let mut organisations = Vec::new();
+        for org in w.folder.org_folders() {
+            let n = add_candidates(inner, pending, &org, SCAN_MIN_AGE);
+            organisations.push(OrgBinding {
+                path: org.path.to_string_lossy().into_owned(),
+                party_id: org.party.as_str().to_string(),
+                direction: org.direction,
+                files_waiting: n,
+            });
+        }
+        status.push(FolderStatus {
+            path: w.folder.path.to_string_lossy().into_owned(),
+            layout: w.folder.layout.clone(),
+            direction: w.folder.direction,
+            organisations,
+            unbound: w
+                .folder
+                .unbound_subfolders()
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect(),
+            last_scan: Some(now.clone()),
+            events: w.debouncer.is_some(),
+            message: w.message.clone(),
+        });
+    }
+    *inner
+        .status
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = status;
+}
+
+/// Second (and later) looks at pending files: unchanged size and mtime → complete.
+fn check_pending(
+    inner: &Inner,
+    pending: &mut HashMap<PathBuf, Pending>,
+    ready: &mpsc::UnboundedSender<(OrgFolder, PathBuf)>,
+) {
+    let mut done = Vec::new();
+    for (path, p) in pending.iter_mut() {
+        if inner.is_taken(path) || folders::entry_kind(&p.org.path, path) != EntryKind::File {
+            done.push((path.clone(), false));
+            continue;
+        }
+        let Ok(meta) = std::fs::metadata(path) else {
+            done.push((path.clone(), false));
+            continue;
+        };
+        let mtime = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+        let now = (meta.len(), mtime);
+        let old_enough = SystemTime::now()
+            .duration_since(mtime)
+            .unwrap_or(Duration::ZERO)
+            >= p.min_age;
+        if p.seen == Some(now) && old_enough && not_locked(path) {
+            done.push((path.clone(), true));
+        } else {
+            p.seen = Some(now);
+        }
+    }
+    for (path, take) in done {
+        if let Some(p) = pending.remove(&path) {
+            if take {
+                let _ = ready.send((p.org, path));
+            }
+        }
+    }
+}
+
+/// Windows: a file another program still has open cannot be opened without sharing.
+#[cfg(windows)]
+fn not_locked(path: &Path) -> bool {
+    use std::os::windows::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .share_mode(0)
+        .open(path)
+        .is_ok()
+}
+
+/// Elsewhere close-write (Linux) or the stability check is the test.
+#[cfg(not(windows))]
+fn not_locked(_path: &Path) -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_watch_limit_has_a_clear_dutch_message() {
+        let e = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
+        let m = watch_error_message(&e);
+        assert!(
+            m.contains("limiet voor bestandsbewaking") && m.contains("max_user_watches"),
+            "{m}"
+        );
+        let e = notify::Error::io(std::io::Error::from_raw_os_error(28));
+        assert!(watch_error_message(&e).contains("limiet"));
+    }
+}
