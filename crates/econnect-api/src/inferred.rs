@@ -4,6 +4,11 @@
 //!
 //! - the purchase-invoice **list** endpoint (`GET /api/v1/{partyId}/purchaseInvoice?…`): the
 //!   newer docs mention a list per document type filtered by status and period, but not its path;
+//!   its items' `status` (the current status) is read when present;
+//! - the sales-invoice **list** endpoint (`GET /api/v1/{partyId}/salesInvoice?…`): not in the
+//!   contract at all; inferred from the same sentence ("a list endpoint per document type"), with
+//!   the same paging, and items `{"id","receiverId","channel","status","createdOn"}` as the
+//!   sandbox serves them. The desktop's sync needs it to show sent documents;
 //! - the **status names** of a document's history (`Pending`, `Validated`, …);
 //! - the **role presets** (Basic user, Advanced user, Administrator → the five permissions):
 //!   the roles exist in the web platform only;
@@ -174,6 +179,44 @@ pub struct ReceivedInvoice {
     /// When the platform received it (ISO 8601, as sent).
     #[serde(default)]
     pub received_on: Option<String>,
+    /// Its current status, when the list says ([I]: the sandbox sends it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DocumentStatus>,
+}
+
+/// Filters of the sales-invoice list ([I]): the same as the purchase list's.
+pub type SalesInvoiceQuery = PurchaseInvoiceQuery;
+
+/// One sent invoice in the sales list ([I]: path and shape inferred, see the module doc).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SentInvoice {
+    /// The document id.
+    pub id: String,
+    /// The receiver, when known.
+    #[serde(default)]
+    pub receiver_id: Option<PartyId>,
+    /// The channel it went out on.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// Its current status.
+    #[serde(default)]
+    pub status: Option<DocumentStatus>,
+    /// When it was created (ISO 8601, as sent).
+    #[serde(default)]
+    pub created_on: Option<String>,
+}
+
+/// One page of the sales-invoice list ([I]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SalesInvoicePage {
+    /// The invoices on this page.
+    #[serde(default)]
+    pub items: Vec<SentInvoice>,
+    /// Pass this to get the next page; `None` on the last page.
+    #[serde(default)]
+    pub continuation_token: Option<String>,
 }
 
 /// One page of the purchase-invoice list ([I]).
@@ -247,29 +290,52 @@ pub(crate) fn delivery_option_url(client: &Client, parties: &[PartyId]) -> Resul
     Ok(url)
 }
 
+/// The URL of one page of a per-document-type list ([I]), with the filters that are set.
+fn invoice_list_url(
+    client: &Client,
+    party: &PartyId,
+    kind: &str,
+    query: &PurchaseInvoiceQuery,
+) -> Result<url::Url, Error> {
+    let mut url = client.api_url(&format!("{}/{kind}", party_path(party)))?;
+    {
+        let mut pairs = url.query_pairs_mut();
+        let params = [
+            ("status", &query.status),
+            ("from", &query.from),
+            ("to", &query.to),
+            ("continuationToken", &query.continuation_token),
+        ];
+        for (name, value) in params {
+            if let Some(value) = value {
+                pairs.append_pair(name, value);
+            }
+        }
+    }
+    crate::endpoints::sales::strip_empty_query(&mut url);
+    Ok(url)
+}
+
 impl Client {
+    /// `GET /api/v1/{partyId}/salesInvoice?status=&from=&to=&continuationToken=` ([I]): one page
+    /// of the documents an organisation sent. Not in the contract: inferred from "a list
+    /// endpoint per document type" in the newer docs, beside the purchase list below.
+    pub async fn list_sales_invoices(
+        &self,
+        party: &PartyId,
+        query: &SalesInvoiceQuery,
+    ) -> Result<SalesInvoicePage, Error> {
+        let url = invoice_list_url(self, party, "salesInvoice", query)?;
+        self.send_json(Call::new(Method::GET, url)).await
+    }
+
     /// `GET /api/v1/{partyId}/purchaseInvoice?status=&from=&to=&continuationToken=` ([I]): one page.
     pub async fn list_purchase_invoices(
         &self,
         party: &PartyId,
         query: &PurchaseInvoiceQuery,
     ) -> Result<PurchaseInvoicePage, Error> {
-        let mut url = self.api_url(&format!("{}/purchaseInvoice", party_path(party)))?;
-        {
-            let mut pairs = url.query_pairs_mut();
-            let params = [
-                ("status", &query.status),
-                ("from", &query.from),
-                ("to", &query.to),
-                ("continuationToken", &query.continuation_token),
-            ];
-            for (name, value) in params {
-                if let Some(value) = value {
-                    pairs.append_pair(name, value);
-                }
-            }
-        }
-        crate::endpoints::sales::strip_empty_query(&mut url);
+        let url = invoice_list_url(self, party, "purchaseInvoice", query)?;
         self.send_json(Call::new(Method::GET, url)).await
     }
 }
@@ -306,6 +372,20 @@ mod tests {
                 .unwrap();
         assert_eq!(b.amount.as_deref(), Some("121.50"));
         assert_eq!(b.sender_id.unwrap().as_str(), "0106:12345678");
+    }
+
+    #[test]
+    fn sales_list_items_parse_with_status() {
+        let page: SalesInvoicePage = serde_json::from_str(
+            r#"{"items":[{"id":"s1","receiverId":"NL:KVK:12345678","channel":"peppol","status":"Routed","createdOn":"2026-11-29T10:00:00Z"}],"continuationToken":null}"#,
+        )
+        .unwrap();
+        assert_eq!(page.items[0].status, Some(DocumentStatus::Routed));
+        assert_eq!(page.items[0].receiver_id.as_ref().unwrap().as_str(), "0106:12345678");
+        assert!(page.continuation_token.is_none());
+        let received: ReceivedInvoice =
+            serde_json::from_str(r#"{"id":"r1","status":"Delivered"}"#).unwrap();
+        assert_eq!(received.status, Some(DocumentStatus::Delivered));
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub use endpoints::{DocumentRef, StatusEntry};
 pub use error::{AuthError, AuthErrorKind, Error};
 pub use inferred::{
     DocumentStatus, PurchaseInvoicePage, PurchaseInvoiceQuery, ReceivedInvoice, Role,
+    SalesInvoicePage, SalesInvoiceQuery, SentInvoice,
 };
 pub use multipart::Upload;
 pub use party_id::PartyId;

@@ -61,6 +61,9 @@ pub enum Command {
         /// Retries per file after a temporary failure (the same document id is reused).
         #[arg(long, default_value_t = 3)]
         retries: u32,
+        /// Send a file again although the same content was already sent ("toch verzenden").
+        #[arg(long)]
+        force: bool,
         /// The files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -76,9 +79,57 @@ pub enum Command {
         /// The document id.
         id: String,
     },
+    /// Signs in (asks for user name and password) and remembers the password in the OS keyring.
+    Login {
+        /// The environment (ignored when --api-base is given: then that server).
+        #[arg(long = "env", value_enum, default_value_t = EnvArg::Production)]
+        environment: EnvArg,
+        /// The user name (asked when absent).
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Signs out: deletes the remembered password from the OS keyring.
+    Logout,
+    /// Brings the local cache level with the platform.
+    Sync {
+        /// Print JSON instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lists documents from the local cache (also offline).
+    Documents {
+        /// Only this organisation (party id, e.g. NL:KVK:12345678).
+        #[arg(long)]
+        org: Option<String>,
+        /// Only this status (Pending, Validated, Routed, Delivered, Rejected, Failed).
+        #[arg(long)]
+        status: Option<String>,
+        /// Words in invoice number, counterparty or file name.
+        #[arg(long)]
+        search: Option<String>,
+        /// At most this many rows.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Watches folders and sends every invoice put there exactly once, until SIGINT/SIGTERM.
+    Watch(crate::commands::intake::WatchArgs),
     /// Benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// The environments `econnect login` can sign in to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnvArg {
+    /// psb.econnect.eu.
+    Production,
+    /// accp-psb.econnect.eu (no real Peppol traffic).
+    Acceptance,
+    /// A sandbox inside this process with demo data (gone when the command ends).
+    Sandbox,
 }
 
 /// Options of `econnect sandbox`.
@@ -106,6 +157,27 @@ pub enum SeedArg {
 pub enum BenchCommand {
     /// Uploads through the client vs raw multipart posts, against an in-process sandbox.
     Upload(BenchUploadArgs),
+    /// The intake engine: watched-folder throughput vs a bare upload loop, pickup latency, memory.
+    Intake(crate::commands::bench_intake::BenchIntakeArgs),
+    /// Syncs 50 × 2,000 documents into an empty cache vs a raw bulk insert; then searches.
+    Sync(BenchSyncArgs),
+}
+
+/// Options of `econnect bench sync`.
+#[derive(Debug, Args)]
+pub struct BenchSyncArgs {
+    /// Organisations.
+    #[arg(long, default_value_t = 50)]
+    pub parties: usize,
+    /// Documents per organisation (half sent, half received).
+    #[arg(long, default_value_t = 2000)]
+    pub documents: usize,
+    /// Search queries to time.
+    #[arg(long, default_value_t = 1000)]
+    pub queries: usize,
+    /// Rounds of sync vs bulk insert (alternating which goes first); the median is reported.
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
 }
 
 /// Options of `econnect bench upload`.

@@ -76,6 +76,42 @@ pub fn describe(err: &Error, local_offset: UtcOffset) -> String {
     }
 }
 
+/// The Dutch description of an engine error (sign-in, sync, cache).
+pub fn describe_engine(err: &econnect_engine::EngineError) -> String {
+    use econnect_engine::ErrorCode as C;
+    match err.code {
+        C::WrongPassword => "Onjuist wachtwoord of gebruikersnaam".into(),
+        C::AccountLocked => {
+            "Dit account is geblokkeerd; neem contact op met de beheerder van uw omgeving".into()
+        }
+        C::Unreachable => {
+            "Het platform is niet bereikbaar; controleer de internetverbinding en het adres".into()
+        }
+        C::Maintenance => "Het platform is in onderhoud; probeer het later opnieuw".into(),
+        C::RateLimited => "Te veel verzoeken; probeer het zo dadelijk opnieuw".into(),
+        C::ClientNotConfigured => "Geen client-id/-secret: zet ECONNECT_CLIENT_ID en \
+             ECONNECT_CLIENT_SECRET, of clientId/clientSecret in config.json in de gegevensmap"
+            .into(),
+        C::InvalidClient => "De client-id of het client-secret is onjuist".into(),
+        C::NoAccess => "Geen toegang tot deze organisatie".into(),
+        C::NotFound => format!("Niet gevonden: {}", err.message),
+        C::NotSignedIn => "Niet ingelogd: gebruik eerst `econnect login`".into(),
+        C::Offline => "Offline: deze actie heeft het platform nodig".into(),
+        C::Storage => format!("De lokale cache gaf een fout: {}", err.message),
+        C::Keyring => format!("De sleutelhanger van het systeem gaf een fout: {}", err.message),
+        C::InvalidConfig => format!("Ongeldige instelling: {}", err.message),
+        C::InvalidInput => format!("Ongeldige invoer: {}", err.message),
+        C::NoDataFolder => "Het systeem geeft geen gegevensmap; zet ECONNECT_HOME".into(),
+        C::Platform => format!("Het platform gaf een fout: {}", err.message),
+        // Codes of other features (intake, …) describe themselves in their message.
+        _ => err.message.clone(),
+    }
+}
+
+/// Said after `econnect login` when no OS keyring could store the password.
+pub const NO_KEYRING: &str = "Ingelogd, maar er is geen sleutelhanger (Secret Service) beschikbaar: \
+     het wachtwoord is niet bewaard. Volgende commando's vragen ECONNECT_USERNAME en ECONNECT_PASSWORD.";
+
 fn by_status(status: u16) -> Option<&'static str> {
     match status {
         401 => Some("Niet (meer) ingelogd; controleer de inloggegevens"),

@@ -20,6 +20,8 @@ const VARS: [&str; 8] = [
 struct Sandbox {
     child: Child,
     url: String,
+    /// The data folder of the commands (their ledger and outbox), never the user's own.
+    home: tempfile::TempDir,
 }
 
 impl Sandbox {
@@ -41,7 +43,8 @@ impl Sandbox {
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_string();
         assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-        Sandbox { child, url }
+        let home = tempfile::tempdir().expect("home");
+        Sandbox { child, url, home }
     }
 
     /// An `econnect` command with the sandbox's URL and the demo credentials.
@@ -51,6 +54,7 @@ impl Sandbox {
             cmd.env_remove(var);
         }
         cmd.env("ECONNECT_API_BASE", &self.url)
+            .env("ECONNECT_HOME", self.home.path())
             .env("ECONNECT_USERNAME", user)
             .env("ECONNECT_PASSWORD", password)
             .env("ECONNECT_CLIENT_ID", "econnect-desktop")
@@ -182,11 +186,17 @@ fn recognize_reports_each_file_and_fails_when_one_failed() {
         lines[1]
     );
 
-    // Only the good file: success, and its status can be read back.
+    // The same file again is a duplicate (the ledger knows it) unless forced.
+    let out = sandbox.run(&["recognize", "--org", "0106:30187412", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("FOUT: Al verzonden op "), "{}", stdout(&out));
+
+    // Only the good file, forced: success, and its status can be read back.
     let out = sandbox.run(&[
         "recognize",
         "--org",
         "0106:30187412",
+        "--force",
         good.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stdout(&out));
@@ -256,6 +266,7 @@ fn sandbox_with_the_empty_seed_has_one_organisation() {
             .trim_end()
             .trim_start_matches("listening on ")
             .to_string(),
+        home: tempfile::tempdir().expect("home"),
     };
     let out = sandbox.run(&["orgs", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -1,7 +1,34 @@
 //! The eConnect Desktop engine. It knows nothing of Tauri: the shell and the CLI call it.
+//! See `API.md` beside this crate for what the shell can call.
 
 pub mod about;
+pub mod config;
+pub mod desktop;
+pub mod engine;
+pub mod environment;
 pub mod error;
+pub mod feed;
+pub mod outbox;
+pub mod secrets;
+pub mod session;
+pub mod status;
+mod sync;
 
-pub use about::{about, AppInfo};
+pub use about::{AppInfo, about};
+pub use config::AppConfig;
+pub use engine::{Engine, EngineOptions};
+pub use environment::{Environment, EnvironmentInfo, SIGN_UP_URL};
 pub use error::{EngineError, ErrorCode};
+pub use feed::ChangeBatch;
+pub use secrets::{KeyringState, MemoryKeyring, NoKeyring, SecretStore, SystemKeyring};
+pub use session::{SessionInfo, SignIn};
+pub use status::{EngineStatus, SyncProgress, SyncSummary};
+
+/// The intake's types (preflight, folders, progress), for the shell.
+pub use econnect_intake as intake;
+pub use econnect_store::outbox::{OutboxCounts, OutboxItem};
+pub use econnect_store::{
+    ChangeKind, Channel, Direction, DocumentDetail, DocumentPage, DocumentQuery, DocumentRow,
+    DocumentSort, Organisation, OrganisationDetail, OrganisationQuery, Permissions, ReceiveState,
+    SortField, StatusStep, UserAccess,
+};

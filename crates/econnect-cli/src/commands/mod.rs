@@ -1,8 +1,12 @@
 //! One module per subcommand; each is a thin layer over the crates.
 
 mod bench;
+mod bench_sync;
+pub(crate) mod bench_intake;
+mod cache;
 mod documents;
 mod identity;
+pub(crate) mod intake;
 mod sandbox;
 
 use std::process::ExitCode;
@@ -21,11 +25,27 @@ pub async fn run(cli: Cli, offset: UtcOffset) -> Result<ExitCode, String> {
             org,
             sales,
             retries,
+            force,
             files,
-        } => documents::recognize(&cli, org, *sales, *retries, files, offset).await,
+        } => intake::recognize(&cli, org, *sales, *retries, *force, files, offset).await,
+        Command::Watch(args) => intake::watch(&cli, args, offset).await,
         Command::DocumentStatus { org, sales, id } => {
             documents::status(&cli, org, *sales, id, offset).await
         }
+        Command::Login { environment, user } => cache::login(&cli, *environment, user.as_deref()).await,
+        Command::Logout => cache::logout(&cli).await,
+        Command::Sync { json } => cache::sync(&cli, *json, offset).await,
+        Command::Documents { org, status, search, limit, json } => {
+            let filter = cache::DocumentFilter {
+                org: org.clone(),
+                status: status.clone(),
+                search: search.clone(),
+                limit: *limit,
+            };
+            cache::documents(&cli, filter, *json, offset).await
+        }
         Command::Bench(BenchCommand::Upload(args)) => bench::upload(args).await,
+        Command::Bench(BenchCommand::Intake(args)) => bench_intake::run(args).await,
+        Command::Bench(BenchCommand::Sync(args)) => bench_sync::run(args).await,
     }
 }

@@ -1,0 +1,586 @@
+//! The engine the shell and the CLI hold: sign-in and out, the cache's reads, sync, status
+//! and the change feed. Cheap to clone; every clone is the same engine.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use econnect_api::{Client, Config, Credentials};
+use econnect_sandbox::{SandboxConfig, Seed};
+use econnect_store::{
+    DocumentDetail, DocumentPage, DocumentQuery, EnvironmentRecord, Organisation,
+    OrganisationDetail, OrganisationQuery, Store, profile_database_path,
+};
+use tokio::sync::{Notify, broadcast, watch};
+
+use crate::config::AppConfig;
+use crate::environment::{Environment, EnvironmentInfo};
+use crate::error::{EngineError, ErrorCode};
+use crate::feed::{self, ChangeBatch};
+use crate::secrets::{self, KeyringState, SecretError, SecretStore, SystemKeyring};
+use crate::session::{self, LastSession, Session, SessionInfo, SignIn};
+use crate::status::{EngineStatus, SyncSummary};
+use crate::sync;
+
+/// Batches buffered per subscriber before a slow one starts missing some (it then reloads).
+const FEED_CAPACITY: usize = 64;
+/// How long `document()` waits for the platform's history before answering from the cache.
+const HISTORY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How an engine is built; [`Engine::open`] uses the defaults.
+#[derive(Clone)]
+pub struct EngineOptions {
+    /// Where passwords are remembered (default: the OS keyring).
+    pub keyring: Arc<dyn SecretStore>,
+    /// Overrides the configuration from `config.json` and the environment.
+    pub config: Option<AppConfig>,
+    /// What the embedded sandbox starts with (default: the demo environment).
+    pub sandbox_seed: Seed,
+    /// Timeout of one platform call (default 30 s).
+    pub call_timeout: Duration,
+    /// Run the sync loop (on sign-in and every interval). Off for one-shot hosts such as
+    /// the CLI, which call [`Engine::sync_now`] themselves.
+    pub background_sync: bool,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            keyring: Arc::new(SystemKeyring),
+            config: None,
+            sandbox_seed: Seed::Demo,
+            call_timeout: econnect_api::config::DEFAULT_TIMEOUT,
+            background_sync: true,
+        }
+    }
+}
+
+/// The eConnect Desktop engine (no Tauri). Clone it freely: clones share everything.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub data_folder: PathBuf,
+    pub config: AppConfig,
+    pub options: EngineOptions,
+    pub session: tokio::sync::RwLock<Option<Arc<Session>>>,
+    /// Serialises sign-in, restore and sign-out.
+    pub sign_in_lock: tokio::sync::Mutex<()>,
+    pub status: watch::Sender<EngineStatus>,
+    pub changes: broadcast::Sender<ChangeBatch>,
+    /// Rung when the shell says the network is back.
+    pub network_hint: Notify,
+    /// Offline since, kept across sessions' status resets.
+    pub offline_since: Mutex<Option<String>>,
+}
+
+impl Engine {
+    /// Opens the engine on a data folder (created when missing), with the OS keyring.
+    pub async fn open(data_folder: impl Into<PathBuf>) -> Result<Engine, EngineError> {
+        Self::open_with(data_folder, EngineOptions::default()).await
+    }
+
+    /// Opens the engine with explicit options (tests, headless hosts).
+    pub async fn open_with(
+        data_folder: impl Into<PathBuf>,
+        options: EngineOptions,
+    ) -> Result<Engine, EngineError> {
+        let data_folder = data_folder.into();
+        tokio::fs::create_dir_all(&data_folder).await.map_err(|e| {
+            EngineError::new(
+                ErrorCode::NoDataFolder,
+                format!("{}: {e}", data_folder.display()),
+            )
+        })?;
+        let config = match &options.config {
+            Some(c) => c.clone(),
+            None => AppConfig::load(&data_folder)?,
+        };
+        let (status, _) = watch::channel(EngineStatus::default());
+        let (changes, _) = broadcast::channel(FEED_CAPACITY);
+        Ok(Engine {
+            inner: Arc::new(Inner {
+                data_folder,
+                config,
+                options,
+                session: tokio::sync::RwLock::new(None),
+                sign_in_lock: tokio::sync::Mutex::new(()),
+                status,
+                changes,
+                network_hint: Notify::new(),
+                offline_since: Mutex::new(None),
+            }),
+        })
+    }
+
+    /// The data folder.
+    pub fn data_folder(&self) -> &Path {
+        &self.inner.data_folder
+    }
+
+    /// The environments the sign-in screen offers (the sandbox first, as the default).
+    pub fn environments(&self) -> Vec<EnvironmentInfo> {
+        Environment::all()
+    }
+
+    /// Signs in with a user name and password. With `remember`, the password goes to the OS
+    /// keyring; when there is none, [`SessionInfo::keyring`] says `unavailable` and the
+    /// session lives in memory only. Ends any open session first (keeping its keyring entry).
+    pub async fn sign_in(&self, request: SignIn) -> Result<SessionInfo, EngineError> {
+        let _guard = self.inner.sign_in_lock.lock().await;
+        self.end_session(false).await;
+        let remember = if request.environment == Environment::Sandbox {
+            Remember::Public
+        } else if request.remember {
+            Remember::Store
+        } else {
+            Remember::Forget
+        };
+        self.open_session(
+            request.environment,
+            request.username,
+            request.password,
+            remember,
+            false,
+        )
+        .await
+    }
+
+    /// Like [`Engine::sign_in`], but when the platform cannot be reached (or is in
+    /// maintenance) and this profile has a cache, opens the cache offline instead of failing
+    /// (headless hosts such as `econnect documents`). The password is checked by the first
+    /// sync that reaches the platform.
+    pub async fn sign_in_or_offline(&self, request: SignIn) -> Result<SessionInfo, EngineError> {
+        let _guard = self.inner.sign_in_lock.lock().await;
+        self.end_session(false).await;
+        let remember = if request.environment == Environment::Sandbox {
+            Remember::Public
+        } else if request.remember {
+            Remember::Store
+        } else {
+            Remember::Forget
+        };
+        self.open_session(
+            request.environment,
+            request.username,
+            request.password,
+            remember,
+            true,
+        )
+        .await
+    }
+
+    /// Starts the embedded sandbox (demo data) and signs in as its demo user.
+    pub async fn sign_in_sandbox(&self) -> Result<SessionInfo, EngineError> {
+        self.sign_in(SignIn {
+            environment: Environment::Sandbox,
+            username: econnect_sandbox::DEMO_USER.to_string(),
+            password: econnect_sandbox::DEMO_PASSWORD.to_string(),
+            remember: false,
+        })
+        .await
+    }
+
+    /// Signs in again as the last profile, with the password from the OS keyring (the
+    /// sandbox needs none). When the platform cannot be reached, opens the session from the
+    /// cache (offline). `Ok(None)` when there is nothing to restore.
+    pub async fn restore_session(&self) -> Result<Option<SessionInfo>, EngineError> {
+        let _guard = self.inner.sign_in_lock.lock().await;
+        if let Some(session) = self.current().await {
+            return Ok(Some(session.info()));
+        }
+        let Some(last) = session::read_last_session(&self.inner.data_folder) else {
+            return Ok(None);
+        };
+        if last.environment == Environment::Sandbox {
+            let info = self
+                .open_session(
+                    Environment::Sandbox,
+                    econnect_sandbox::DEMO_USER.to_string(),
+                    econnect_sandbox::DEMO_PASSWORD.to_string(),
+                    Remember::Public,
+                    false,
+                )
+                .await?;
+            return Ok(Some(info));
+        }
+        let profile = last.environment.profile(&last.username);
+        let secret = secrets::blocking(&self.inner.options.keyring, move |k| k.get(&profile)).await;
+        let password = match secret {
+            Ok(Some(password)) => password,
+            Ok(None) => return Ok(None),
+            Err(SecretError::Unavailable(reason)) => {
+                tracing::info!(%reason, "no keyring: nothing to restore");
+                return Ok(None);
+            }
+            Err(SecretError::Failed(reason)) => {
+                return Err(EngineError::new(ErrorCode::Keyring, reason));
+            }
+        };
+        let info = self
+            .open_session(
+                last.environment,
+                last.username,
+                password,
+                Remember::AlreadyStored,
+                true,
+            )
+            .await?;
+        Ok(Some(info))
+    }
+
+    /// Signs out: stops the sync, deletes the remembered password from the keyring, forgets
+    /// the last profile and stops the embedded sandbox. The cache stays for the next sign-in.
+    /// Without an open session it signs out the last remembered profile.
+    pub async fn sign_out(&self) -> Result<(), EngineError> {
+        let _guard = self.inner.sign_in_lock.lock().await;
+        // Without an open session (e.g. `econnect logout`), the last profile is signed out.
+        let profile = match self.current().await {
+            Some(session) => Some(session.info().profile),
+            None => session::read_last_session(&self.inner.data_folder)
+                .map(|last| last.environment.profile(&last.username)),
+        };
+        self.end_session(true).await;
+        session::forget_last_session(&self.inner.data_folder);
+        if let Some(profile) = profile {
+            match secrets::blocking(&self.inner.options.keyring, move |k| k.delete(&profile)).await
+            {
+                Ok(()) | Err(SecretError::Unavailable(_)) => {}
+                Err(SecretError::Failed(reason)) => {
+                    return Err(EngineError::new(ErrorCode::Keyring, reason));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The open session, if any.
+    pub async fn session(&self) -> Option<SessionInfo> {
+        self.current().await.map(|s| s.info())
+    }
+
+    /// Runs a sync now (waits for a running one first) and reports what it did.
+    pub async fn sync_now(&self) -> Result<SyncSummary, EngineError> {
+        let session = self.require().await?;
+        sync::run_once(&self.inner, &session).await
+    }
+
+    /// Tells the engine the network may be back (e.g. the OS said so): the sync loop retries now.
+    pub fn network_changed(&self) {
+        self.inner.network_hint.notify_waiters();
+    }
+
+    /// The engine's state now.
+    pub fn status(&self) -> EngineStatus {
+        self.inner.status.borrow().clone()
+    }
+
+    /// Follows the engine's state (for a status bar).
+    pub fn status_updates(&self) -> watch::Receiver<EngineStatus> {
+        self.inner.status.subscribe()
+    }
+
+    /// Follows the cache's changes: at most one batch per ~100 ms. A subscriber that falls
+    /// behind gets `Lagged` and should reload what it shows.
+    pub fn subscribe(&self) -> broadcast::Receiver<ChangeBatch> {
+        self.inner.changes.subscribe()
+    }
+
+    /// The organisations in the cache, filtered.
+    pub async fn organisations(
+        &self,
+        query: OrganisationQuery,
+    ) -> Result<Vec<Organisation>, EngineError> {
+        let session = self.require().await?;
+        Ok(session.store.organisations(&query).await?)
+    }
+
+    /// One organisation with its users and document counts.
+    pub async fn organisation(&self, party_id: &str) -> Result<OrganisationDetail, EngineError> {
+        let session = self.require().await?;
+        let id = econnect_api::PartyId::new(party_id);
+        Ok(session.store.organisation(id.as_str()).await?)
+    }
+
+    /// A page of documents from the cache (filters, search, sort, offset paging).
+    pub async fn documents(&self, query: DocumentQuery) -> Result<DocumentPage, EngineError> {
+        let session = self.require().await?;
+        let mut query = query;
+        if let Some(party) = query.party.as_deref().filter(|p| !p.trim().is_empty()) {
+            query.party = Some(econnect_api::PartyId::new(party).as_str().to_string());
+        }
+        Ok(session.store.documents(&query).await?)
+    }
+
+    /// One document with its status history. When online, the history is first refreshed
+    /// from the platform (at most 5 s); otherwise, or on failure, the cached one is returned.
+    pub async fn document(&self, id: &str) -> Result<DocumentDetail, EngineError> {
+        let session = self.require().await?;
+        let cached = session.store.document(id).await?;
+        if !self.status().online {
+            return Ok(cached);
+        }
+        match tokio::time::timeout(
+            HISTORY_TIMEOUT,
+            sync::refresh_history(&session, &cached.document),
+        )
+        .await
+        {
+            Ok(Ok(())) => Ok(session.store.document(id).await?),
+            Ok(Err(e)) => {
+                tracing::info!(error = %e, id, "history not refreshed; showing the cached one");
+                sync::note_failure(&self.inner, &e);
+                Ok(cached)
+            }
+            Err(_) => Ok(cached),
+        }
+    }
+
+    /// Stops the embedded sandbox while staying signed in (to try offline mode; tests).
+    pub async fn stop_sandbox(&self) -> Result<(), EngineError> {
+        let session = self.require().await?;
+        let sandbox = session.sandbox.lock().await.take();
+        if let Some(sandbox) = sandbox {
+            sandbox.shutdown().await;
+        }
+        Ok(())
+    }
+
+    /// The store of the open session (for crates that add their own tables, e.g. intake).
+    pub async fn store(&self) -> Result<Store, EngineError> {
+        Ok(self.require().await?.store.clone())
+    }
+
+    /// The platform client of the open session (for uploads and status polling).
+    pub async fn client(&self) -> Result<Client, EngineError> {
+        Ok(self.require().await?.client.clone())
+    }
+
+    async fn current(&self) -> Option<Arc<Session>> {
+        self.inner.session.read().await.clone()
+    }
+
+    async fn require(&self) -> Result<Arc<Session>, EngineError> {
+        self.current().await.ok_or_else(EngineError::not_signed_in)
+    }
+
+    /// Stops the open session's tasks, sandbox and pool; `signed_out` also resets the status.
+    async fn end_session(&self, signed_out: bool) {
+        let session = self.inner.session.write().await.take();
+        if let Some(session) = session {
+            let _ = session.stop.send(true);
+            // Wait for a running sync to notice (it holds the lock while it runs).
+            let _running = session.sync_lock.lock().await;
+            if let Some(sandbox) = session.sandbox.lock().await.take() {
+                sandbox.shutdown().await;
+            }
+            session.store.close().await;
+        }
+        if signed_out {
+            if let Ok(mut since) = self.inner.offline_since.lock() {
+                *since = None;
+            }
+        }
+        self.inner.status.send_replace(EngineStatus::default());
+    }
+
+    /// Signs in and starts the session's tasks.
+    async fn open_session(
+        &self,
+        environment: Environment,
+        username: String,
+        password: String,
+        remember: Remember,
+        allow_offline: bool,
+    ) -> Result<SessionInfo, EngineError> {
+        let username = username.trim().to_string();
+        if username.is_empty() {
+            return Err(EngineError::new(
+                ErrorCode::WrongPassword,
+                "no user name given",
+            ));
+        }
+        let profile = environment.profile(&username);
+        let mut sandbox = None;
+        let (api_base, identity_base, client_id, client_secret) = match environment.endpoints()? {
+            Some(ep) => {
+                let (id, secret) = self.inner.config.client()?;
+                (ep.api_base, ep.identity_base, id, secret)
+            }
+            None => {
+                let running = econnect_sandbox::spawn(SandboxConfig {
+                    seed: self.inner.options.sandbox_seed,
+                    ..SandboxConfig::default()
+                })
+                .await
+                .map_err(|e| EngineError::new(ErrorCode::Unreachable, format!("sandbox: {e}")))?;
+                let url = url::Url::parse(&running.url())
+                    .map_err(|e| EngineError::new(ErrorCode::InvalidConfig, e.to_string()))?;
+                sandbox = Some(running);
+                (
+                    url.clone(),
+                    url,
+                    econnect_sandbox::CLIENT_ID.to_string(),
+                    econnect_sandbox::CLIENT_SECRET.to_string(),
+                )
+            }
+        };
+        let config = Config::new(
+            api_base.clone(),
+            identity_base.clone(),
+            Credentials::Password {
+                username: username.clone(),
+                password: password.clone(),
+                client_id,
+                client_secret,
+            },
+        )
+        .with_timeout(self.inner.options.call_timeout);
+        let client = Client::new(config)?;
+
+        let db_path = profile_database_path(&self.inner.data_folder, &profile);
+        let me = client.me().await;
+        let (display_name, opened_offline) = match me {
+            Ok(me) => (Some(me.name), false),
+            Err(e) => {
+                let err = EngineError::from(e);
+                let offline_ok = allow_offline
+                    && matches!(err.code, ErrorCode::Unreachable | ErrorCode::Maintenance)
+                    && db_path.exists();
+                if !offline_ok {
+                    if err.code == ErrorCode::WrongPassword && remember == Remember::AlreadyStored {
+                        // The remembered password no longer works: do not try it again.
+                        let p = profile.clone();
+                        let _ =
+                            secrets::blocking(&self.inner.options.keyring, move |k| k.delete(&p))
+                                .await;
+                    }
+                    return Err(err);
+                }
+                tracing::info!(error = %err, "platform unreachable: opening the cache offline");
+                (None, true)
+            }
+        };
+
+        let store = Store::open(&db_path).await?;
+        let cached = store.environment().await?;
+        let display_name =
+            display_name.or_else(|| cached.as_ref().and_then(|c| c.display_name.clone()));
+        let is_admin = cached.as_ref().is_some_and(|c| c.is_admin);
+        store
+            .put_environment(&EnvironmentRecord {
+                name: environment.key().to_string(),
+                api_base: api_base.to_string(),
+                identity_base: identity_base.to_string(),
+                username: username.clone(),
+                display_name: display_name.clone(),
+                is_admin,
+            })
+            .await?;
+
+        let (keyring, keyring_message) = match remember {
+            Remember::Public | Remember::AlreadyStored => (
+                if remember == Remember::AlreadyStored {
+                    KeyringState::Stored
+                } else {
+                    KeyringState::NotRequested
+                },
+                None,
+            ),
+            Remember::Store => {
+                let (p, pw) = (profile.clone(), password.clone());
+                match secrets::blocking(&self.inner.options.keyring, move |k| k.set(&p, &pw)).await
+                {
+                    Ok(()) => (KeyringState::Stored, None),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "password not remembered: session in memory only");
+                        (KeyringState::Unavailable, Some(e.to_string()))
+                    }
+                }
+            }
+            Remember::Forget => {
+                let p = profile.clone();
+                match secrets::blocking(&self.inner.options.keyring, move |k| k.delete(&p)).await {
+                    Ok(()) => (KeyringState::NotRequested, None),
+                    Err(e) => (KeyringState::NotRequested, Some(e.to_string())),
+                }
+            }
+        };
+        drop(password);
+
+        let info = SessionInfo {
+            environment: environment.clone(),
+            api_base: api_base.to_string(),
+            username: username.clone(),
+            display_name,
+            is_admin,
+            profile,
+            keyring,
+            keyring_message,
+            opened_offline,
+        };
+        // Only a session that can come back by itself is restored at the next start.
+        if matches!(remember, Remember::Public | Remember::AlreadyStored)
+            || keyring == KeyringState::Stored
+        {
+            session::write_last_session(
+                &self.inner.data_folder,
+                &LastSession {
+                    environment,
+                    username,
+                },
+            );
+        } else {
+            session::forget_last_session(&self.inner.data_folder);
+        }
+
+        let (stop, _) = watch::channel(false);
+        let session = Arc::new(Session {
+            info: Mutex::new(info.clone()),
+            store: store.clone(),
+            client,
+            sandbox: tokio::sync::Mutex::new(sandbox),
+            stop,
+            sync_lock: tokio::sync::Mutex::new(()),
+            wake: Notify::new(),
+        });
+        let last_synced = store.last_completed().await.ok().flatten();
+        self.inner.status.send_modify(|s| {
+            *s = EngineStatus {
+                signed_in: true,
+                online: !opened_offline,
+                last_synced,
+                ..EngineStatus::default()
+            };
+        });
+        if opened_offline {
+            sync::mark_offline(&self.inner, None);
+        }
+        *self.inner.session.write().await = Some(Arc::clone(&session));
+        tokio::spawn(feed::follow(
+            store,
+            self.inner.changes.clone(),
+            session.stop.subscribe(),
+        ));
+        tokio::spawn(sync::run_loop(
+            Arc::clone(&self.inner),
+            Arc::clone(&session),
+        ));
+        Ok(info)
+    }
+}
+
+/// What to do with the password in the keyring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Remember {
+    /// Store it ("remember me").
+    Store,
+    /// Delete any stored one ("remember me" off).
+    Forget,
+    /// It came from the keyring: leave it.
+    AlreadyStored,
+    /// The sandbox's public demo password: never stored.
+    Public,
+}

@@ -1,0 +1,62 @@
+//! What the engine is doing, for the status bar: signed in, online/offline since, syncing
+//! with progress, last synced.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::EngineError;
+
+/// Progress of the running sync.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncProgress {
+    /// What is being fetched: `organisations`, `users`, `receiveStates`, `documents`.
+    pub step: String,
+    /// Organisations whose documents are done.
+    pub organisations_done: u32,
+    /// Organisations whose documents are to be synced.
+    pub organisations_total: u32,
+    /// Document pages written in this sync.
+    pub pages: u32,
+    /// Documents written in this sync.
+    pub documents: u32,
+}
+
+/// The engine's state as the UI shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineStatus {
+    /// A session is open (possibly offline).
+    pub signed_in: bool,
+    /// The platform answered the last call.
+    pub online: bool,
+    /// Since when the platform cannot be reached (RFC 3339, UTC); `None` when online.
+    pub offline_since: Option<String>,
+    /// A sync is running.
+    pub syncing: bool,
+    /// Its progress.
+    pub progress: Option<SyncProgress>,
+    /// When the last sync ended successfully (RFC 3339, UTC).
+    pub last_synced: Option<String>,
+    /// Why the last sync failed, if it did (cleared by the next success).
+    pub last_error: Option<EngineError>,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncSummary {
+    /// Organisations synced.
+    pub organisations: u32,
+    /// Document pages written.
+    pub pages: u32,
+    /// Documents written (new, changed or unchanged).
+    pub documents: u32,
+    /// Documents new to the cache.
+    pub inserted: u32,
+    /// Documents changed.
+    pub updated: u32,
+    /// Documents removed (gone from the platform).
+    pub deleted: u32,
+    /// How long it took, in milliseconds.
+    pub duration_ms: u32,
+}

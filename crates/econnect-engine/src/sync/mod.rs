@@ -1,0 +1,335 @@
+//! The sync: on sign-in, every interval, on demand and when the network is back. Brings the
+//! cache level with the platform: organisations, users, receive states, then the documents
+//! of every organisation (several at a time). Unreachable → status "offline since …", the
+//! cache keeps serving reads, and the loop probes again with growing pauses.
+
+mod calls;
+mod directory;
+mod lists;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use econnect_api::PartyId;
+use econnect_store::{Direction, DocumentRow, StatusStep, timestamp};
+use futures_util::{StreamExt, stream};
+
+use crate::engine::Inner;
+use crate::error::{EngineError, ErrorCode};
+use crate::session::Session;
+use crate::status::{SyncProgress, SyncSummary};
+
+pub(crate) use calls::with_retries;
+
+/// Document lists synced at the same time.
+const LIST_CONCURRENCY: usize = 4;
+/// First pause before probing again while offline; doubles up to the sync interval.
+const OFFLINE_FIRST_RETRY: Duration = Duration::from_secs(5);
+
+/// Runs one sync (after any running one), unless the session ends first.
+pub(crate) async fn run_once(
+    inner: &Arc<Inner>,
+    session: &Arc<Session>,
+) -> Result<SyncSummary, EngineError> {
+    let mut stop = session.stop.subscribe();
+    if *stop.borrow() {
+        return Err(EngineError::not_signed_in());
+    }
+    let work = async {
+        let _one_at_a_time = session.sync_lock.lock().await;
+        inner.status.send_modify(|s| {
+            s.syncing = true;
+            s.progress = Some(SyncProgress {
+                step: "organisations".into(),
+                ..SyncProgress::default()
+            });
+        });
+        let result = sync(inner, session).await;
+        match &result {
+            Ok(_) => mark_online(inner, session).await,
+            Err(e) => note_failure(inner, e),
+        }
+        inner.status.send_modify(|s| {
+            s.syncing = false;
+            s.progress = None;
+        });
+        result
+    };
+    tokio::select! {
+        result = work => result,
+        _ = stop.wait_for(|stopped| *stopped) => Err(EngineError::not_signed_in()),
+    }
+}
+
+/// Boxed with an explicit `Send`: rustc cannot prove the stream of borrowing futures `Send`
+/// for every lifetime when the loop is spawned, but can for these concrete ones.
+fn sync<'a>(
+    inner: &'a Arc<Inner>,
+    session: &'a Arc<Session>,
+) -> futures_util::future::BoxFuture<'a, Result<SyncSummary, EngineError>> {
+    Box::pin(sync_inner(inner, session))
+}
+
+async fn sync_inner(
+    inner: &Arc<Inner>,
+    session: &Arc<Session>,
+) -> Result<SyncSummary, EngineError> {
+    let started = Instant::now();
+    let client = &session.client;
+    let store = &session.store;
+    let parties = directory::me_and_parties(client, store).await?;
+    set_step(inner, "users");
+    let is_admin = directory::users(client, store).await?;
+    session.update_info(|i| i.is_admin = is_admin);
+    set_step(inner, "receiveStates");
+    directory::receive_states(client, store, &parties).await?;
+
+    let mut jobs = Vec::new();
+    for p in &parties {
+        for (allowed, direction) in [
+            (p.permissions.can_receive_document, Direction::Received),
+            (p.permissions.can_send_document, Direction::Sent),
+        ] {
+            if allowed {
+                jobs.push((p.id.clone(), direction));
+            } else {
+                // No longer allowed to see them: they leave the cache too.
+                store.remove_documents(&p.id, direction).await?;
+            }
+        }
+    }
+    let total_parties = u32::try_from(parties.len()).unwrap_or(u32::MAX);
+    inner.status.send_modify(|s| {
+        s.progress = Some(SyncProgress {
+            step: "documents".into(),
+            organisations_total: total_parties,
+            ..SyncProgress::default()
+        });
+    });
+    let pages = Arc::new(AtomicU32::new(0));
+    let documents = Arc::new(AtomicU32::new(0));
+    let on_page: Arc<dyn Fn(u32) + Send + Sync> = {
+        let inner = Arc::clone(inner);
+        Arc::new(move |count: u32| {
+            let p = pages.fetch_add(1, Ordering::Relaxed) + 1;
+            let d = documents.fetch_add(count, Ordering::Relaxed) + count;
+            inner.status.send_modify(|s| {
+                if let Some(progress) = s.progress.as_mut() {
+                    progress.pages = p;
+                    progress.documents = d;
+                }
+            });
+        })
+    };
+    let mut remaining_per_party: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
+    for (party, _) in &jobs {
+        *remaining_per_party.entry(party.clone()).or_default() += 1;
+    }
+    let write_lock = Arc::new(tokio::sync::Mutex::new(()));
+    // Each job owns its clones: borrowed captures make the spawned loop's future not `Send`.
+    let mut results = stream::iter(jobs)
+        .map(|(party, direction)| {
+            let (client, store, on_page) = (client.clone(), store.clone(), Arc::clone(&on_page));
+            let write_lock = Arc::clone(&write_lock);
+            async move {
+                let r = lists::sync_list(
+                    &client,
+                    &store,
+                    &party,
+                    direction,
+                    &write_lock,
+                    on_page.as_ref(),
+                )
+                .await;
+                (party, r)
+            }
+        })
+        .buffer_unordered(LIST_CONCURRENCY);
+    let mut summary = SyncSummary {
+        organisations: total_parties,
+        ..SyncSummary::default()
+    };
+    let mut first_error = None;
+    let mut parties_done = total_parties - u32::try_from(remaining_per_party.len()).unwrap_or(0);
+    while let Some((party, result)) = results.next().await {
+        match result {
+            Ok(outcome) => {
+                summary.pages += outcome.pages;
+                summary.documents += outcome.documents;
+                summary.inserted += outcome.totals.inserted;
+                summary.updated += outcome.totals.updated;
+                summary.deleted += outcome.totals.deleted;
+            }
+            Err(e) => {
+                tracing::warn!(party, error = %e, "document list not synced");
+                first_error.get_or_insert(e);
+            }
+        }
+        if let Some(left) = remaining_per_party.get_mut(&party) {
+            *left -= 1;
+            if *left == 0 {
+                parties_done += 1;
+                inner.status.send_modify(|s| {
+                    if let Some(progress) = s.progress.as_mut() {
+                        progress.organisations_done = parties_done;
+                    }
+                });
+            }
+        }
+    }
+    if summary.inserted + summary.deleted > 0 {
+        // Many new rows: refresh the planner's statistics so filters use the right index.
+        store.optimize().await;
+    }
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    summary.duration_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
+    tracing::info!(?summary, "sync done");
+    Ok(summary)
+}
+
+fn set_step(inner: &Inner, step: &str) {
+    inner.status.send_modify(|s| {
+        if let Some(progress) = s.progress.as_mut() {
+            progress.step = step.to_string();
+        }
+    });
+}
+
+/// The loop of one session: sync now, then every interval; while offline, probe again
+/// after 5 s, 10 s, … up to the interval; a network hint or the end of the session
+/// interrupts the pause.
+pub(crate) async fn run_loop(inner: Arc<Inner>, session: Arc<Session>) {
+    let mut stop = session.stop.subscribe();
+    let interval = inner.config.sync_interval;
+    let mut offline_pause = OFFLINE_FIRST_RETRY;
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let pause = match run_once(&inner, &session).await {
+            Ok(_) => {
+                offline_pause = OFFLINE_FIRST_RETRY;
+                interval
+            }
+            Err(e) if e.code == ErrorCode::NotSignedIn => return,
+            Err(e) if is_offline(&e) => {
+                let pause = offline_pause.min(interval);
+                offline_pause = (offline_pause * 2).min(interval);
+                pause
+            }
+            Err(_) => interval,
+        };
+        if pause_or_stop(&inner, &session, &mut stop, pause).await {
+            return;
+        }
+    }
+}
+
+/// Waits `pause` or until woken; true when the session ended.
+async fn pause_or_stop(
+    inner: &Inner,
+    session: &Session,
+    stop: &mut tokio::sync::watch::Receiver<bool>,
+    pause: Duration,
+) -> bool {
+    let hint = inner.network_hint.notified();
+    let wake = session.wake.notified();
+    tokio::pin!(hint, wake);
+    tokio::select! {
+        _ = tokio::time::sleep(pause) => false,
+        _ = &mut hint => false,
+        _ = &mut wake => false,
+        _ = stop.wait_for(|stopped| *stopped) => true,
+    }
+}
+
+fn is_offline(e: &EngineError) -> bool {
+    matches!(
+        e.code,
+        ErrorCode::Unreachable | ErrorCode::Maintenance | ErrorCode::RateLimited
+    )
+}
+
+/// Records a failed platform call in the status: unreachable/maintenance → offline.
+pub(crate) fn note_failure(inner: &Inner, e: &EngineError) {
+    if matches!(e.code, ErrorCode::Unreachable | ErrorCode::Maintenance) {
+        mark_offline(inner, Some(e.clone()));
+    } else {
+        inner.status.send_modify(|s| s.last_error = Some(e.clone()));
+    }
+}
+
+/// Sets the status offline (keeping the first "offline since" time).
+pub(crate) fn mark_offline(inner: &Inner, error: Option<EngineError>) {
+    let since = match inner.offline_since.lock() {
+        Ok(mut since) => since.get_or_insert_with(timestamp::now).clone(),
+        Err(_) => timestamp::now(),
+    };
+    inner.status.send_modify(|s| {
+        s.online = false;
+        s.offline_since = Some(since.clone());
+        if error.is_some() {
+            s.last_error = error.clone();
+        }
+    });
+}
+
+async fn mark_online(inner: &Inner, session: &Session) {
+    if let Ok(mut since) = inner.offline_since.lock() {
+        *since = None;
+    }
+    let last_synced = session
+        .store
+        .last_completed()
+        .await
+        .ok()
+        .flatten()
+        .or_else(|| Some(timestamp::now()));
+    inner.status.send_modify(|s| {
+        s.online = true;
+        s.offline_since = None;
+        s.last_error = None;
+        s.last_synced = last_synced.clone();
+    });
+    session.update_info(|i| i.opened_offline = false);
+}
+
+/// Fetches a document's status history from the platform into the cache.
+pub(crate) async fn refresh_history(
+    session: &Session,
+    doc: &DocumentRow,
+) -> Result<(), EngineError> {
+    let party = PartyId::new(&doc.party_id);
+    let client = &session.client;
+    let entries = match doc.direction {
+        Direction::Sent => {
+            with_retries("sales status", || {
+                client.sales_invoice_status(&party, &doc.id)
+            })
+            .await?
+        }
+        Direction::Received => {
+            with_retries("purchase status", || {
+                client.purchase_invoice_status(&party, &doc.id)
+            })
+            .await?
+        }
+    };
+    let steps: Vec<StatusStep> = entries
+        .into_iter()
+        .map(|e| StatusStep {
+            status: e.name.as_str().to_string(),
+            description: e.description,
+            occurred_at: e.created_on.as_deref().map(timestamp::normalise),
+            source: "platform".into(),
+        })
+        .collect();
+    if !steps.is_empty() {
+        session.store.replace_history(&doc.id, &steps).await?;
+    }
+    Ok(())
+}

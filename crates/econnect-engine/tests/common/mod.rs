@@ -1,0 +1,247 @@
+//! Helpers for the engine's tests: a sandbox per test, an engine on a temporary folder with
+//! an in-memory keyring, the sandbox's test controls, and bounded polling.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use econnect_api::{Client, Config, Credentials, PartyId, PurchaseInvoiceQuery};
+use econnect_engine::{
+    AppConfig, DocumentQuery, Engine, EngineOptions, Environment, MemoryKeyring, SecretStore,
+    SignIn,
+};
+use econnect_sandbox::{RunningSandbox, SandboxConfig, Seed};
+use serde_json::{Value, json};
+
+pub const USER: &str = econnect_sandbox::DEMO_USER;
+pub const PASSWORD: &str = econnect_sandbox::DEMO_PASSWORD;
+
+pub async fn sandbox(seed: Seed) -> RunningSandbox {
+    econnect_sandbox::spawn(SandboxConfig {
+        seed,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+pub fn config() -> AppConfig {
+    AppConfig {
+        client_id: Some(econnect_sandbox::CLIENT_ID.into()),
+        client_secret: Some(econnect_sandbox::CLIENT_SECRET.into()),
+        sync_interval: Duration::from_secs(3600),
+    }
+}
+
+pub async fn engine_with(folder: &std::path::Path, keyring: Arc<dyn SecretStore>) -> Engine {
+    Engine::open_with(
+        folder,
+        EngineOptions {
+            keyring,
+            config: Some(config()),
+            call_timeout: Duration::from_secs(10),
+            ..EngineOptions::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+pub async fn engine(folder: &std::path::Path) -> Engine {
+    engine_with(folder, Arc::new(MemoryKeyring::default())).await
+}
+
+pub fn custom(sb: &RunningSandbox) -> Environment {
+    Environment::Custom {
+        api_base: sb.url(),
+        identity_base: None,
+    }
+}
+
+pub fn sign_in(sb: &RunningSandbox, user: &str, password: &str, remember: bool) -> SignIn {
+    SignIn {
+        environment: custom(sb),
+        username: user.into(),
+        password: password.into(),
+        remember,
+    }
+}
+
+/// A platform client of its own, to read the sandbox's state directly.
+pub fn client(sb: &RunningSandbox) -> Client {
+    let url = url::Url::parse(&sb.url()).unwrap();
+    Client::new(Config::new(
+        url.clone(),
+        url,
+        Credentials::Password {
+            username: USER.into(),
+            password: PASSWORD.into(),
+            client_id: econnect_sandbox::CLIENT_ID.into(),
+            client_secret: econnect_sandbox::CLIENT_SECRET.into(),
+        },
+    ))
+    .unwrap()
+}
+
+pub async fn control(
+    sb: &RunningSandbox,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> Value {
+    let http = reqwest::Client::new();
+    let resp = http
+        .request(method, format!("{}{path}", sb.url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "{path}: {}", resp.status());
+    let bytes = resp.bytes().await.unwrap();
+    if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap()
+    }
+}
+
+pub async fn fault(sb: &RunningSandbox, rule: Value) {
+    control(sb, reqwest::Method::POST, "/_sandbox/faults", rule).await;
+}
+
+pub async fn faults_left(sb: &RunningSandbox) -> usize {
+    control(sb, reqwest::Method::GET, "/_sandbox/faults", json!(null))
+        .await
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+/// Every document the platform lists for the demo user: id → (party, status).
+pub async fn platform_documents(sb: &RunningSandbox) -> BTreeMap<String, (String, String)> {
+    let client = client(sb);
+    let mut out = BTreeMap::new();
+    for party in client.my_parties().await.unwrap() {
+        let id = PartyId::new(party.id.as_str());
+        if party.permissions.can_receive_document {
+            let mut token = None;
+            loop {
+                let page = client
+                    .list_purchase_invoices(
+                        &id,
+                        &PurchaseInvoiceQuery {
+                            continuation_token: token,
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap();
+                for item in page.items {
+                    out.insert(
+                        item.id,
+                        (
+                            id.as_str().to_string(),
+                            item.status.map(|s| s.to_string()).unwrap_or_default(),
+                        ),
+                    );
+                }
+                token = page.continuation_token;
+                if token.is_none() {
+                    break;
+                }
+            }
+        }
+        if party.permissions.can_send_document {
+            let mut token = None;
+            loop {
+                let page = client
+                    .list_sales_invoices(
+                        &id,
+                        &PurchaseInvoiceQuery {
+                            continuation_token: token,
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap();
+                for item in page.items {
+                    out.insert(
+                        item.id,
+                        (
+                            id.as_str().to_string(),
+                            item.status.map(|s| s.to_string()).unwrap_or_default(),
+                        ),
+                    );
+                }
+                token = page.continuation_token;
+                if token.is_none() {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every document in the engine's cache: id → (party, status).
+pub async fn cached_documents(engine: &Engine) -> BTreeMap<String, (String, String)> {
+    let mut out = BTreeMap::new();
+    let mut offset = 0;
+    loop {
+        let page = engine
+            .documents(DocumentQuery {
+                offset,
+                limit: Some(1000),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let n = page.rows.len() as u32;
+        for r in page.rows {
+            out.insert(r.id, (r.party_id, r.status));
+        }
+        offset += n;
+        if n == 0 || offset >= page.total {
+            break;
+        }
+    }
+    out
+}
+
+/// Polls `check` until it returns true or `deadline` passes.
+pub async fn eventually<F, Fut>(deadline: Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let end = Instant::now() + deadline;
+    while Instant::now() < end {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    false
+}
+
+/// True when some file under `dir` contains `needle`.
+pub fn any_file_contains(dir: &std::path::Path, needle: &[u8]) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if any_file_contains(&path, needle) {
+                return true;
+            }
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            if bytes.windows(needle.len()).any(|w| w == needle) {
+                return true;
+            }
+        }
+    }
+    false
+}

@@ -1,0 +1,357 @@
+//! Sign-in and sign-out: each failure's own code, "remember me" in the keyring, restoring a
+//! session (also offline), and reads from the cache once the platform is gone.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use econnect_engine::{
+    DocumentQuery, Engine, EngineOptions, Environment, ErrorCode, KeyringState, MemoryKeyring,
+    NoKeyring, OrganisationQuery, SecretStore,
+};
+use econnect_sandbox::Seed;
+use serde_json::json;
+
+#[tokio::test]
+async fn each_sign_in_failure_has_its_own_code() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()).await;
+
+    let wrong = engine
+        .sign_in(sign_in(&sb, USER, "not-the-password", false))
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::WrongPassword, "{wrong:?}");
+    let locked = engine
+        .sign_in(sign_in(&sb, econnect_sandbox::LOCKED_USER, PASSWORD, false))
+        .await
+        .unwrap_err();
+    assert_eq!(locked.code, ErrorCode::AccountLocked, "{locked:?}");
+
+    fault(&sb, json!({"kind": "maintenance", "next": 1, "retryAfter": 1, "pathContains": "/connect/token"})).await;
+    let down = engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, false))
+        .await
+        .unwrap_err();
+    assert_eq!(down.code, ErrorCode::Maintenance, "{down:?}");
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let nowhere = econnect_engine::SignIn {
+        environment: Environment::Custom {
+            api_base: format!("http://127.0.0.1:{port}"),
+            identity_base: None,
+        },
+        username: USER.into(),
+        password: PASSWORD.into(),
+        remember: false,
+    };
+    let unreachable = engine.sign_in(nowhere).await.unwrap_err();
+    assert_eq!(unreachable.code, ErrorCode::Unreachable, "{unreachable:?}");
+    assert!(engine.session().await.is_none());
+    assert_eq!(
+        engine
+            .documents(DocumentQuery::default())
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::NotSignedIn
+    );
+
+    // The client itself must be configured for real environments.
+    let bare = Engine::open_with(
+        dir.path().join("bare"),
+        EngineOptions {
+            keyring: Arc::new(MemoryKeyring::default()),
+            config: Some(econnect_engine::AppConfig::default()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let no_client = bare
+        .sign_in(econnect_engine::SignIn {
+            environment: Environment::Acceptance,
+            username: USER.into(),
+            password: "x".into(),
+            remember: false,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(no_client.code, ErrorCode::ClientNotConfigured);
+}
+
+#[tokio::test]
+async fn remember_me_keeps_the_password_in_the_keyring_until_sign_out() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = MemoryKeyring::default();
+    let engine = engine_with(dir.path(), Arc::new(keyring.clone())).await;
+    let info = engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, true))
+        .await
+        .unwrap();
+    assert_eq!(info.keyring, KeyringState::Stored);
+    assert_eq!(
+        keyring.get(&info.profile).unwrap().as_deref(),
+        Some(PASSWORD)
+    );
+    engine.sync_now().await.unwrap();
+    let db = dir.path().join("profiles");
+    assert!(db.exists());
+
+    // Next start: restored from the keyring, without asking.
+    let second = engine_with(dir.path(), Arc::new(keyring.clone())).await;
+    drop(engine);
+    let restored = second.restore_session().await.unwrap().expect("restored");
+    assert_eq!(
+        (restored.username.as_str(), restored.keyring),
+        (USER, KeyringState::Stored)
+    );
+    assert_eq!(
+        second
+            .organisations(OrganisationQuery::default())
+            .await
+            .unwrap()
+            .len(),
+        12
+    );
+
+    second.sign_out().await.unwrap();
+    assert!(keyring.is_empty(), "sign-out removes the secret");
+    assert!(second.session().await.is_none());
+    assert!(!second.status().signed_in);
+    let third = engine_with(dir.path(), Arc::new(keyring.clone())).await;
+    assert!(third.restore_session().await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn without_a_keyring_the_session_lives_in_memory_only() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let password = "Uniek-Wachtwoord-5521";
+    let admin = client(&sb);
+    admin.put_user("los@voorbeeld.nl", password).await.unwrap();
+    let party = admin.my_parties().await.unwrap().remove(0);
+    admin
+        .put_user_party("los@voorbeeld.nl", &party)
+        .await
+        .unwrap();
+    let engine = engine_with(dir.path(), Arc::new(NoKeyring)).await;
+    let info = engine
+        .sign_in(sign_in(&sb, "los@voorbeeld.nl", password, true))
+        .await
+        .unwrap();
+    assert_eq!(info.keyring, KeyringState::Unavailable);
+    assert!(info.keyring_message.is_some());
+    engine.sync_now().await.unwrap();
+    assert!(
+        engine
+            .documents(DocumentQuery::default())
+            .await
+            .unwrap()
+            .total
+            > 0,
+        "the session works"
+    );
+    assert!(
+        !dir.path().join("session.json").exists(),
+        "nothing to restore from"
+    );
+    assert!(
+        !any_file_contains(dir.path(), password.as_bytes()),
+        "the password is in no file"
+    );
+    assert!(!info.is_admin);
+    let next = engine_with(dir.path(), Arc::new(NoKeyring)).await;
+    assert!(next.restore_session().await.unwrap().is_none());
+    engine.sign_out().await.unwrap();
+}
+
+#[tokio::test]
+async fn reads_work_offline_and_the_status_says_since_when() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = MemoryKeyring::default();
+    let engine = engine_with(dir.path(), Arc::new(keyring.clone())).await;
+    engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, true))
+        .await
+        .unwrap();
+    engine.sync_now().await.unwrap();
+    let before = engine
+        .documents(DocumentQuery {
+            search: Some("korenaar".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let any_id = engine
+        .documents(DocumentQuery::default())
+        .await
+        .unwrap()
+        .rows[0]
+        .id
+        .clone();
+
+    sb.shutdown().await;
+    let err = engine.sync_now().await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Unreachable, "{err:?}");
+    let status = engine.status();
+    assert!(!status.online && status.signed_in, "{status:?}");
+    let since = status.offline_since.clone().expect("offline since");
+    assert!(since.ends_with('Z') && since.len() == 20, "{since}");
+    assert_eq!(
+        engine
+            .organisations(OrganisationQuery::default())
+            .await
+            .unwrap()
+            .len(),
+        12
+    );
+    let after = engine
+        .documents(DocumentQuery {
+            search: Some("korenaar".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(after, before);
+    let detail = engine.document(&any_id).await.unwrap();
+    assert_eq!(detail.document.id, any_id);
+    // Still offline, since the same moment.
+    assert!(engine.sync_now().await.is_err());
+    assert_eq!(
+        engine.status().offline_since.as_deref(),
+        Some(since.as_str())
+    );
+
+    // A restart without the platform opens the cache offline.
+    let restarted = engine_with(dir.path(), Arc::new(keyring.clone())).await;
+    drop(engine);
+    let info = restarted
+        .restore_session()
+        .await
+        .unwrap()
+        .expect("restored offline");
+    assert!(info.opened_offline);
+    assert!(!restarted.status().online && restarted.status().offline_since.is_some());
+    assert_eq!(
+        restarted
+            .documents(DocumentQuery {
+                search: Some("korenaar".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn sandbox_mode_signs_in_without_an_account_and_goes_offline_when_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()).await;
+    let info = engine.sign_in_sandbox().await.unwrap();
+    assert_eq!(info.environment, Environment::Sandbox);
+    assert_eq!(info.username, USER);
+    // The sign-in's own sync fills the cache.
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            engine
+                .organisations(OrganisationQuery::default())
+                .await
+                .map(|o| o.len())
+                .unwrap_or(0)
+                == 12
+        })
+        .await
+    );
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            !engine.status().syncing && engine.status().last_synced.is_some()
+        })
+        .await
+    );
+    let docs = engine
+        .documents(DocumentQuery::default())
+        .await
+        .unwrap()
+        .total;
+    assert!(docs > 0);
+
+    engine.stop_sandbox().await.unwrap();
+    assert!(engine.sync_now().await.is_err());
+    assert!(!engine.status().online);
+    assert_eq!(
+        engine
+            .documents(DocumentQuery::default())
+            .await
+            .unwrap()
+            .total,
+        docs
+    );
+
+    // The sandbox session comes back at the next start (its password is public).
+    let next = engine_with(dir.path(), Arc::new(MemoryKeyring::default())).await;
+    engine.sign_out().await.unwrap();
+    assert!(
+        next.restore_session().await.unwrap().is_none(),
+        "signed out: nothing to restore"
+    );
+}
+
+#[tokio::test]
+async fn the_sync_loop_comes_back_online_when_the_platform_returns() {
+    let sb = sandbox(Seed::Demo).await;
+    let addr = sb.addr();
+    let dir = tempfile::tempdir().unwrap();
+    // The loop runs here (background sync on); the interval is long, so only the offline
+    // probing and the network hint can bring it back.
+    let engine = engine(dir.path()).await;
+    engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, false))
+        .await
+        .unwrap();
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            engine.status().last_synced.is_some() && !engine.status().syncing
+        })
+        .await
+    );
+
+    sb.shutdown().await;
+    assert!(engine.sync_now().await.is_err());
+    assert!(!engine.status().online);
+
+    // The platform is back on the same address; the OS says the network changed.
+    let back = econnect_sandbox::spawn(econnect_sandbox::SandboxConfig {
+        addr,
+        seed: Seed::Demo,
+    })
+    .await
+    .unwrap();
+    engine.network_changed();
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            engine.network_changed();
+            engine.status().online
+        })
+        .await,
+        "{:?}",
+        engine.status()
+    );
+    let status = engine.status();
+    assert!(
+        status.offline_since.is_none() && status.last_error.is_none(),
+        "{status:?}"
+    );
+    assert_eq!(
+        cached_documents(&engine).await,
+        platform_documents(&back).await
+    );
+}
