@@ -1,13 +1,45 @@
 //! The typed IPC surface: every command registered once, and the TypeScript bindings
 //! generated from it (`ui/src/lib/backend/bindings.ts`, committed and checked for drift).
 
-use tauri_specta::{Builder, collect_commands};
+use tauri_specta::{Builder, collect_commands, collect_events};
 
-use crate::commands;
+use crate::{commands, desktop_commands, events};
 
 /// The command set shared by the app and the bindings exporter.
 pub fn builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().commands(collect_commands![commands::app_info])
+    Builder::<tauri::Wry>::new().commands(collect_commands![
+        commands::app_info,
+        commands::sign_in,
+        commands::sign_in_sandbox,
+        commands::restore_session,
+        commands::sign_out,
+        commands::engine_status,
+        commands::sync_now,
+        commands::organisations,
+        commands::organisation,
+        commands::documents,
+        commands::document,
+        commands::open_sign_up_page,
+        commands::preflight_files,
+        commands::submit_files,
+        commands::outbox,
+        commands::retry_outbox_item,
+        commands::remove_outbox_item,
+        commands::watched_folders,
+        commands::add_watched_folder,
+        commands::remove_watched_folder,
+        commands::create_organisation_folder,
+        commands::choose_files,
+        commands::choose_folder,
+        desktop_commands::desktop_overview,
+        desktop_commands::set_notice_enabled,
+        desktop_commands::set_desktop_language,
+        desktop_commands::set_start_at_login,
+        desktop_commands::open_log_folder,
+        desktop_commands::check_for_update,
+        desktop_commands::restart_to_update,
+    ])
+    .events(collect_events![events::EngineChanged, events::OutboxChanged])
 }
 
 #[cfg(test)]

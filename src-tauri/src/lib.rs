@@ -1,16 +1,50 @@
 //! The eConnect Desktop shell: wires the engine to a Tauri window. No behaviour lives here.
 
 mod commands;
+mod events;
+mod handed_files;
 mod ipc;
+// desktop integration (issue 7): tray, notifications, updates, single instance, logs
+mod desktop_actions;
+mod desktop_commands;
+mod main_window;
+mod notifier;
+mod opened_files;
+mod plugins;
+mod tray;
+mod updater;
 
 /// Starts the app: one main window serving the UI, the typed commands registered.
 pub fn run() {
     prepare_webkit();
+    let engine = match open_engine() {
+        Ok(engine) => engine,
+        Err(err) => {
+            eprintln!("eConnect Desktop could not open its data folder: {err}");
+            std::process::exit(1);
+        }
+    };
     let ipc = ipc::builder();
-    let result = tauri::Builder::default()
+    let outbox = std::sync::Arc::new(econnect_engine::outbox::Outbox::default());
+    // Managed before any window exists, so the UI's first call always finds the engine.
+    let builder = tauri::Builder::default()
+        .manage(engine.clone())
+        .manage(outbox.clone())
+        .manage(handed_files::HandedFiles::default());
+    let result = plugins::register(builder)
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc.invoke_handler())
+        .on_window_event(|window, event| {
+            // A native drop: real paths, handled like files opened with the app.
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                opened_files::hand_over(tauri::Manager::app_handle(window), paths.clone());
+            }
+        })
         .setup(move |app| {
             ipc.mount_events(app);
+            events::forward(app.handle().clone(), engine.clone());
+            events::forward_outbox(app.handle().clone(), &outbox);
+            tauri::async_runtime::spawn(outbox.follow(engine));
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"));
@@ -18,6 +52,12 @@ pub fn run() {
         eprintln!("eConnect Desktop could not start: {err}");
         std::process::exit(1);
     }
+}
+
+/// Opens the engine on the data folder (`ECONNECT_HOME`, else the OS's).
+fn open_engine() -> Result<econnect_engine::Engine, econnect_engine::EngineError> {
+    let folder = econnect_engine::about::data_folder(std::env::var_os("ECONNECT_HOME").map(Into::into))?;
+    tauri::async_runtime::block_on(econnect_engine::Engine::open(folder))
 }
 
 /// WebKitGTK shows a blank window on some GPUs with its DMA-BUF renderer; turn it off

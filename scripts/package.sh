@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the Linux package: `.deb` here (BUNDLES=deb,appimage on a release machine; the
+# AppImage bundler downloads its tools at build time). Output: $CARGO_TARGET_DIR (or
+# target/)/release/bundle/. Updater artifacts are signed with TAURI_SIGNING_PRIVATE_KEY;
+# when none is set, a throwaway key pair is made for this build and its public key
+# replaces the committed one in the built app only (such a build is never published).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+bundles="${BUNDLES:-deb}"
+extra=()
+if [ -z "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
+  keys="$(mktemp -d)"
+  npx --prefix ui tauri signer generate --ci -p "" -w "$keys/throwaway.key" >/dev/null
+  TAURI_SIGNING_PRIVATE_KEY="$(cat "$keys/throwaway.key")"
+  export TAURI_SIGNING_PRIVATE_KEY TAURI_SIGNING_PRIVATE_KEY_PASSWORD=""
+  extra=(--config "{\"plugins\":{\"updater\":{\"pubkey\":\"$(cat "$keys/throwaway.key.pub")\"}}}")
+  echo "package.sh: no TAURI_SIGNING_PRIVATE_KEY set; signing with a throwaway key" >&2
+fi
+
+# The Tauri CLI wants tauri.conf.json beside the app's Cargo.toml (a [package], not our
+# virtual workspace root) and reads the config's relative paths from there. For the build
+# only, src-tauri gets links to the root config and the folders it names; the Rust build
+# itself keeps reading the root config (build.rs, generate_context!).
+links=()
+for name in tauri.conf.json icons ui; do
+  if [ ! -e "src-tauri/$name" ]; then
+    ln -s "../$name" "src-tauri/$name"
+    links+=("src-tauri/$name")
+  fi
+done
+cleanup_links() { rm -f "${links[@]}"; }
+trap 'cleanup_links; rm -rf "${keys:-/nonexistent}"' EXIT
+(cd src-tauri && npx --prefix ../ui tauri build --bundles "$bundles" "${extra[@]}")
+ls -l "${CARGO_TARGET_DIR:-target}"/release/bundle/*/

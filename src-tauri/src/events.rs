@@ -1,0 +1,67 @@
+//! The one place that turns engine changes into UI events: every status change and every
+//! batch of the store's change feed becomes one typed `EngineChanged` event.
+
+use econnect_engine::{ChangeBatch, Engine, EngineStatus};
+use serde::Serialize;
+use tauri::AppHandle;
+use tauri_specta::Event;
+use tokio::sync::broadcast::error::RecvError;
+
+/// What the UI hears from the engine: its status, and whether cached data changed.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineChanged {
+    /// Sync progress and connectivity now.
+    pub status: EngineStatus,
+    /// Cached data changed: pages re-query what they show.
+    pub data_changed: bool,
+    /// What changed, when known (absent after a missed batch: reload everything).
+    pub batch: Option<ChangeBatch>,
+}
+
+/// Forwards the engine's status and change feed to the UI until the engine goes away.
+pub fn forward(app: AppHandle, engine: Engine) {
+    tauri::async_runtime::spawn(async move {
+        let mut status = engine.status_updates();
+        let mut changes = engine.subscribe();
+        loop {
+            let event = tokio::select! {
+                changed = status.changed() => match changed {
+                    Ok(()) => EngineChanged { status: status.borrow_and_update().clone(), data_changed: false, batch: None },
+                    Err(_) => break,
+                },
+                batch = changes.recv() => match batch {
+                    Ok(batch) => EngineChanged { status: engine.status(), data_changed: true, batch: Some(batch) },
+                    // A slow UI missed batches: tell it to reload everything.
+                    Err(RecvError::Lagged(_)) => EngineChanged { status: engine.status(), data_changed: true, batch: None },
+                    Err(RecvError::Closed) => break,
+                },
+            };
+            if let Err(err) = event.emit(&app) {
+                tracing::warn!("could not send an engine event to the UI: {err}");
+            }
+        }
+    });
+}
+
+/// One file's progress through the intake (queued, uploading, sent, refused, …).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct OutboxChanged(pub econnect_engine::intake::IntakeEvent);
+
+/// Forwards every file's intake progress to the UI.
+pub fn forward_outbox(app: AppHandle, outbox: &econnect_engine::outbox::Outbox) {
+    let mut progress = outbox.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match progress.recv().await {
+                Ok(event) => {
+                    if let Err(err) = OutboxChanged(event).emit(&app) {
+                        tracing::warn!("could not send intake progress to the UI: {err}");
+                    }
+                }
+                Err(RecvError::Lagged(missed)) => tracing::debug!(missed, "the UI missed intake progress"),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}

@@ -1,0 +1,369 @@
+//! Signed updates: a check at start and daily, the download in the background with
+//! progress, and "Herstarten om bij te werken" once it is verified. The updater plugin
+//! checks the minisign signature against the public key in tauri.conf.json; a .deb or a
+//! developer build does not update itself (see `install::install_kind`).
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use econnect_engine::desktop::install::install_kind;
+use econnect_engine::desktop::updates::feed_url;
+use econnect_engine::desktop::{DesktopError, DesktopErrorCode, UpdateStatus, UpdateSupport};
+use tauri::{AppHandle, Emitter, Manager, Runtime, Url};
+use tauri_plugin_updater::{Update, UpdaterExt};
+
+use crate::plugins::{self, DesktopState};
+
+/// The UI event carrying the [`UpdateStatus`].
+pub const UPDATE_EVENT: &str = "desktop://update";
+/// How often a running app checks again.
+const CHECK_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+/// Overrides the channel's feed (a staging server, a local test feed).
+const FEED_OVERRIDE: &str = "ECONNECT_UPDATE_FEED";
+
+/// A downloaded, verified update waiting for the restart.
+pub struct ReadyUpdate {
+    update: Update,
+    bytes: Vec<u8>,
+}
+
+/// The update waiting for "Herstarten om bij te werken", if any.
+#[derive(Default)]
+struct Pending(Mutex<Option<ReadyUpdate>>);
+
+/// Starts the checks (at start, then daily), or marks updates disabled for this install.
+pub fn start(app: &AppHandle) {
+    app.manage(Pending::default());
+    let support = match std::env::current_exe() {
+        Ok(exe) => install_kind(
+            std::env::consts::OS,
+            &exe,
+            std::env::var("APPIMAGE").ok().as_deref(),
+        )
+        .update_support(),
+        Err(err) => {
+            tracing::warn!("cannot tell where the app is installed: {err}");
+            UpdateSupport::NotPackaged
+        }
+    };
+    // A feed set explicitly is a deliberate test or staging run, whatever the install.
+    if support != UpdateSupport::SelfUpdate && std::env::var_os(FEED_OVERRIDE).is_none() {
+        tracing::info!("updates disabled for this install: {support:?}");
+        set_status(app, UpdateStatus::Disabled { support });
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            check_now(&app).await;
+            tokio::time::sleep(CHECK_EVERY).await;
+        }
+    });
+}
+
+/// Checks the feed and downloads a newer version; the outcome lands in the status.
+pub async fn check_now(app: &AppHandle) {
+    if matches!(
+        status(app),
+        UpdateStatus::Ready { .. } | UpdateStatus::Disabled { .. }
+    ) {
+        return;
+    }
+    let feed = match feed(app) {
+        Ok(feed) => feed,
+        Err(err) => {
+            return set_status(
+                app,
+                UpdateStatus::Failed {
+                    message: err.message,
+                },
+            );
+        }
+    };
+    let reporter = app.clone();
+    match fetch_update(app, feed, move |s| set_status(&reporter, s)).await {
+        Ok(Some(ready)) => {
+            let version = ready.update.version.clone();
+            *app.state::<Pending>()
+                .0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = Some(ready);
+            set_status(app, UpdateStatus::Ready { version });
+        }
+        Ok(None) => set_status(app, UpdateStatus::UpToDate),
+        Err(err) => {
+            tracing::warn!("update check failed: {err}");
+            set_status(
+                app,
+                UpdateStatus::Failed {
+                    message: err.message,
+                },
+            );
+        }
+    }
+}
+
+/// Asks the feed for a newer version and downloads it; the plugin verifies the signature
+/// against the configured public key before anything is returned.
+pub async fn fetch_update<R: Runtime>(
+    app: &AppHandle<R>,
+    feed: Url,
+    mut report: impl FnMut(UpdateStatus),
+) -> Result<Option<ReadyUpdate>, DesktopError> {
+    let failed = |err: tauri_plugin_updater::Error| {
+        DesktopError::new(DesktopErrorCode::UpdateFailed, err.to_string())
+    };
+    report(UpdateStatus::Checking);
+    let updater = app
+        .updater_builder()
+        .endpoints(vec![feed])
+        .map_err(failed)?
+        .build()
+        .map_err(failed)?;
+    let Some(update) = updater.check().await.map_err(failed)? else {
+        return Ok(None);
+    };
+    tracing::info!("update {} found; downloading", update.version);
+    let version = update.version.clone();
+    let (mut downloaded, mut last_percent) = (0u64, None);
+    let bytes = update
+        .download(
+            |chunk, total| {
+                downloaded += chunk as u64;
+                // One report per percent, not per chunk.
+                let percent = total.map(|t| downloaded * 100 / t.max(1));
+                if percent != last_percent || total.is_none() {
+                    last_percent = percent;
+                    report(UpdateStatus::Downloading {
+                        version: version.clone(),
+                        downloaded,
+                        total,
+                    });
+                }
+            },
+            || {},
+        )
+        .await
+        .map_err(failed)?;
+    tracing::info!(
+        "update {} downloaded and its signature verified",
+        update.version
+    );
+    Ok(Some(ReadyUpdate { update, bytes }))
+}
+
+impl ReadyUpdate {
+    /// The version that installs on restart.
+    pub fn version(&self) -> &str {
+        &self.update.version
+    }
+}
+
+/// Installs the downloaded update and restarts the app.
+pub fn restart_to_update(app: &AppHandle) -> Result<(), DesktopError> {
+    let Some(ready) = app
+        .state::<Pending>()
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take()
+    else {
+        return Err(DesktopError::new(
+            DesktopErrorCode::UpdateFailed,
+            "no update is ready",
+        ));
+    };
+    if let Err(err) = ready.update.install(&ready.bytes) {
+        tracing::error!("installing update {} failed: {err}", ready.version());
+        set_status(
+            app,
+            UpdateStatus::Failed {
+                message: err.to_string(),
+            },
+        );
+        return Err(DesktopError::new(
+            DesktopErrorCode::UpdateFailed,
+            err.to_string(),
+        ));
+    }
+    tracing::info!("update {} installed; restarting", ready.version());
+    app.restart()
+}
+
+/// The updater's status now.
+pub fn status(app: &AppHandle) -> UpdateStatus {
+    app.state::<DesktopState>()
+        .update
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+}
+
+fn set_status(app: &AppHandle, status: UpdateStatus) {
+    *app.state::<DesktopState>()
+        .update
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = status.clone();
+    if let Err(err) = app.emit(UPDATE_EVENT, status) {
+        tracing::warn!("could not send the update status to the UI: {err}");
+    }
+}
+
+fn feed(app: &AppHandle) -> Result<Url, DesktopError> {
+    let raw = std::env::var(FEED_OVERRIDE)
+        .unwrap_or_else(|_| feed_url(plugins::settings(app).update_channel).to_owned());
+    Url::parse(&raw).map_err(|err| {
+        DesktopError::new(DesktopErrorCode::UpdateFailed, format!("feed {raw}: {err}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    //! Serves an update feed from a loopback server and lets the updater plugin check,
+    //! download and verify it, as the app does: a good signature is accepted, a signature
+    //! by another key, over other bytes or for another version is refused.
+
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use minisign::KeyPair;
+    use tauri::test::{MockRuntime, mock_builder, mock_context, noop_assets};
+
+    use super::*;
+
+    const ARTIFACT: &[u8] = b"pretend this is eConnect Desktop 9.9.9";
+
+    /// A key pair in the encoding tauri.conf.json and the feed use (base64 of minisign text).
+    fn key_pair() -> (KeyPair, String) {
+        let pair = KeyPair::generate_unencrypted_keypair().expect("key pair");
+        let public = pair.pk.to_box().expect("public key box").to_string();
+        (pair, STANDARD.encode(public))
+    }
+
+    /// Signs like `tauri signer sign`: the trusted comment names the version.
+    fn sign(pair: &KeyPair, bytes: &[u8], version: &str) -> String {
+        let trusted =
+            format!("timestamp:1700000000\tfile:econnect-desktop.AppImage\tversion:{version}");
+        let signature = minisign::sign(
+            Some(&pair.pk),
+            &pair.sk,
+            bytes,
+            Some(&trusted),
+            Some("signature from tauri secret key"),
+        )
+        .expect("sign");
+        STANDARD.encode(signature.to_string())
+    }
+
+    /// Serves `/feed.json` and `/app` on loopback until the test ends.
+    fn serve(signature: String) -> Url {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let entry = serde_json::json!({ "signature": signature, "url": format!("{base}/app") });
+        let feed = serde_json::json!({
+            "version": "9.9.9",
+            "notes": "test",
+            "pub_date": "2026-11-29T12:00:00Z",
+            "platforms": { "linux-x86_64": entry, "windows-x86_64": entry, "darwin-aarch64": entry, "darwin-x86_64": entry },
+        })
+        .to_string();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(&stream);
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                // Skip the headers: the answers do not depend on them.
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let body: &[u8] = if request_line.contains(" /feed.json") {
+                    feed.as_bytes()
+                } else {
+                    ARTIFACT
+                };
+                let mut out = &stream;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = out
+                    .write_all(head.as_bytes())
+                    .and_then(|()| out.write_all(body));
+            }
+        });
+        Url::parse(&format!("{base}/feed.json")).expect("url")
+    }
+
+    fn app_trusting(pubkey: &str) -> tauri::App<MockRuntime> {
+        let mut context = mock_context(noop_assets());
+        context
+            .config_mut()
+            .plugins
+            .0
+            .insert("updater".into(), serde_json::json!({ "pubkey": pubkey }));
+        mock_builder()
+            .plugin(tauri_plugin_updater::Builder::new().build())
+            .build(context)
+            .expect("mock app")
+    }
+
+    fn run(
+        pubkey: &str,
+        signature: String,
+    ) -> (Result<Option<ReadyUpdate>, DesktopError>, Vec<UpdateStatus>) {
+        let app = app_trusting(pubkey);
+        let feed = serve(signature);
+        let mut seen = Vec::new();
+        let outcome =
+            tauri::async_runtime::block_on(fetch_update(app.handle(), feed, |s| seen.push(s)));
+        (outcome, seen)
+    }
+
+    #[test]
+    fn a_good_signature_is_accepted_with_progress() {
+        let (pair, pubkey) = key_pair();
+        let (outcome, seen) = run(&pubkey, sign(&pair, ARTIFACT, "9.9.9"));
+        let ready = outcome.expect("accepted").expect("an update");
+        assert_eq!(ready.version(), "9.9.9");
+        assert_eq!(ready.bytes, ARTIFACT);
+        assert_eq!(seen.first(), Some(&UpdateStatus::Checking));
+        let total = ARTIFACT.len() as u64;
+        assert!(
+            seen.contains(&UpdateStatus::Downloading {
+                version: "9.9.9".into(),
+                downloaded: total,
+                total: Some(total)
+            }),
+            "{seen:?}"
+        );
+    }
+
+    #[test]
+    fn a_signature_by_another_key_is_refused() {
+        let (_, trusted) = key_pair();
+        let (stranger, _) = key_pair();
+        let (outcome, _) = run(&trusted, sign(&stranger, ARTIFACT, "9.9.9"));
+        let err = outcome.err().expect("refused");
+        assert_eq!(err.code, DesktopErrorCode::UpdateFailed);
+    }
+
+    #[test]
+    fn a_signature_over_other_bytes_is_refused() {
+        let (pair, pubkey) = key_pair();
+        let (outcome, _) = run(&pubkey, sign(&pair, b"the genuine release", "9.9.9"));
+        assert!(outcome.is_err(), "tampered download accepted");
+    }
+
+    #[test]
+    fn a_signature_for_another_version_is_refused() {
+        let (pair, pubkey) = key_pair();
+        let (outcome, _) = run(&pubkey, sign(&pair, ARTIFACT, "9.9.8"));
+        let err = outcome.err().expect("refused");
+        assert!(err.message.contains("9.9.8"), "{}", err.message);
+    }
+}
