@@ -4,7 +4,10 @@ import { setLocale } from '../lib/i18n/index.svelte';
 import Settings from './Settings.svelte';
 
 const appInfo = vi.fn();
-vi.mock('../lib/backend', () => ({ appInfo: () => appInfo() }));
+vi.mock('../lib/backend', async () => {
+  const { fakeBackend } = await import('../test/fakeBackend');
+  return fakeBackend({ appInfo: () => appInfo() });
+});
 
 afterEach(() => {
   setLocale('nl');

@@ -16,12 +16,323 @@ async appInfo() : Promise<Result<AppInfo, EngineError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Signs in to the chosen environment (the sandbox needs no credentials).
+ */
+async signIn(request: SignIn) : Promise<Result<SessionInfo, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sign_in", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Starts the embedded sandbox with its demo data and signs in as the demo user.
+ */
+async signInSandbox() : Promise<Result<SessionInfo, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sign_in_sandbox") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Signs in again as the last profile, with the keyring's password; null when none.
+ */
+async restoreSession() : Promise<Result<SessionInfo | null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("restore_session") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Signs out and removes the remembered password.
+ */
+async signOut() : Promise<Result<null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sign_out") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sync progress and connectivity.
+ */
+async engineStatus() : Promise<EngineStatus> {
+    return await TAURI_INVOKE("engine_status");
+},
+/**
+ * Syncs now and reports what changed.
+ */
+async syncNow() : Promise<Result<SyncSummary, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The organisations in the cache.
+ */
+async organisations(query: OrganisationQuery) : Promise<Result<Organisation[], EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("organisations", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One organisation with its counts and members.
+ */
+async organisation(id: string) : Promise<Result<OrganisationDetail, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("organisation", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A page of documents matching the query.
+ */
+async documents(query: DocumentQuery) : Promise<Result<DocumentPage, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("documents", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One document with its status history.
+ */
+async document(id: string) : Promise<Result<DocumentDetail, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("document", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the platform's sign-up page in the user's browser.
+ */
+async openSignUpPage() : Promise<Result<null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_sign_up_page") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Checks dropped, chosen or opened files before they are sent.
+ */
+async preflightFiles(paths: string[], direction: IntakeDirection) : Promise<Result<Preflight[], EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preflight_files", { paths, direction }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Queues dropped, chosen or opened files for an organisation (`force`: send a duplicate anyway).
+ */
+async submitFiles(party: string, direction: IntakeDirection, paths: string[], force: boolean) : Promise<Result<Submitted[], EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("submit_files", { party, direction, paths, force }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The outbox, newest first; one organisation or all.
+ */
+async outbox(party: string | null) : Promise<Result<OutboxItem[], EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("outbox", { party }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Puts a refused or dead file back in the queue.
+ */
+async retryOutboxItem(id: string, force: boolean) : Promise<Result<boolean, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("retry_outbox_item", { id, force }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Hides a file from the outbox list (the file itself stays).
+ */
+async removeOutboxItem(id: string) : Promise<Result<boolean, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_outbox_item", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The watched folders with their bindings and health.
+ */
+async watchedFolders() : Promise<Result<FolderStatus[], EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("watched_folders") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Starts watching a folder the user chose in the dialog.
+ */
+async addWatchedFolder(path: string, layout: Layout, direction: IntakeDirection) : Promise<Result<null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_watched_folder", { path, layout, direction }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops watching a folder.
+ */
+async removeWatchedFolder(path: string) : Promise<Result<null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_watched_folder", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Creates a subfolder for an organisation in a watched root folder.
+ */
+async createOrganisationFolder(root: string, party: string, name: string, direction: IntakeDirection) : Promise<Result<string, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_organisation_folder", { root, party, name, direction }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Bestanden kiezen…": the OS file dialog.
+ */
+async chooseFiles() : Promise<Result<string[], EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("choose_files") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A folder to watch, from the OS dialog; null when cancelled.
+ */
+async chooseFolder() : Promise<Result<string | null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("choose_folder") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Notifications, start at login, update status and log folder, for Instellingen.
+ */
+async desktopOverview() : Promise<DesktopOverview> {
+    return await TAURI_INVOKE("desktop_overview");
+},
+/**
+ * Switches one kind of notification on or off.
+ */
+async setNoticeEnabled(kind: NoticeKind, on: boolean) : Promise<Result<DesktopSettings, DesktopError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_notice_enabled", { kind, on }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Tells the tray and notifications which language the UI speaks.
+ */
+async setDesktopLanguage(language: Language) : Promise<Result<null, DesktopError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_desktop_language", { language }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Starts the app at login, or stops doing so.
+ */
+async setStartAtLogin(on: boolean) : Promise<Result<boolean, DesktopError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_start_at_login", { on }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the log folder in the file manager.
+ */
+async openLogFolder() : Promise<Result<null, DesktopError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_log_folder") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Checks for an update now and returns the status after.
+ */
+async checkForUpdate() : Promise<UpdateStatus> {
+    return await TAURI_INVOKE("check_for_update");
+},
+/**
+ * Installs the downloaded update and restarts.
+ */
+async restartToUpdate() : Promise<Result<null, DesktopError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("restart_to_update") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
 /** user-defined events **/
 
 
+export const events = __makeEvents__<{
+engineChanged: EngineChanged,
+outboxChanged: OutboxChanged
+}>({
+engineChanged: "engine-changed",
+outboxChanged: "outbox-changed"
+})
 
 /** user-defined constants **/
 
@@ -42,6 +353,359 @@ version: string;
  */
 dataFolder: string }
 /**
+ * Changes since the last batch.
+ */
+export type ChangeBatch = { 
+/**
+ * The newest feed entry included (as a number; ids stay far below 2^53).
+ */
+lastChangeId: number; 
+/**
+ * The kinds that changed.
+ */
+kinds: ChangeKind[]; 
+/**
+ * Organisations whose data changed.
+ */
+parties: string[]; 
+/**
+ * Documents that changed (at most 500).
+ */
+documents: string[]; 
+/**
+ * More documents changed than are named: refresh the whole list.
+ */
+documentsTruncated: boolean }
+/**
+ * What changed.
+ */
+export type ChangeKind = 
+/**
+ * The environment row (user, admin flag).
+ */
+"environment" | 
+/**
+ * Organisations, their permissions or receive state.
+ */
+"parties" | 
+/**
+ * Users and their access to organisations.
+ */
+"users" | 
+/**
+ * Documents (added, changed, removed).
+ */
+"documents" | 
+/**
+ * A document's status history.
+ */
+"history" | 
+/**
+ * Sync bookkeeping (cursors) — not shown, but lets followers refresh "last synced".
+ */
+"sync" | 
+/**
+ * A kind written by a newer version of the app.
+ */
+"other"
+/**
+ * How a document travelled; each has its own icon in the UI.
+ */
+export type Channel = 
+/**
+ * Scan & recognise (PDF or image).
+ */
+"idr" | 
+/**
+ * XML delivered by e-mail.
+ */
+"email" | 
+/**
+ * Between two organisations on eConnect.
+ */
+"econnect" | 
+/**
+ * Over the Peppol network.
+ */
+"peppol" | 
+/**
+ * A channel this app does not know.
+ */
+"other"
+/**
+ * A desktop failure, serialised as `{code, message}` like the engine's errors.
+ */
+export type DesktopError = { 
+/**
+ * What went wrong, for the UI to translate.
+ */
+code: DesktopErrorCode; 
+/**
+ * Detail for logs and developers (English).
+ */
+message: string }
+/**
+ * Stable codes for desktop failures; the UI translates `errors.<code>`.
+ */
+export type DesktopErrorCode = 
+/**
+ * The settings file could not be written.
+ */
+"settings_unsaved" | 
+/**
+ * The OS would not start the app at login (or stop doing so).
+ */
+"autostart_failed" | 
+/**
+ * The log folder is unknown or could not be opened.
+ */
+"log_folder_unavailable" | 
+/**
+ * Checking, downloading or installing an update failed.
+ */
+"update_failed"
+/**
+ * What Instellingen shows about the desktop integration, in one call.
+ */
+export type DesktopOverview = { 
+/**
+ * The stored settings.
+ */
+settings: DesktopSettings; 
+/**
+ * Whether the OS starts the app at login.
+ */
+startAtLogin: boolean; 
+/**
+ * What the updater is doing.
+ */
+update: UpdateStatus; 
+/**
+ * The folder with the log files.
+ */
+logFolder: string }
+/**
+ * Everything in the desktop settings file. Unknown or missing fields fall back to the
+ * defaults, so an older or newer file still loads.
+ */
+export type DesktopSettings = { 
+/**
+ * Which notifications are on.
+ */
+notifications: NoticeToggles; 
+/**
+ * The language of the tray and the notifications (follows the UI).
+ */
+language: Language; 
+/**
+ * Where updates come from.
+ */
+updateChannel: UpdateChannel; 
+/**
+ * Set once the user was told that closing the window keeps the app in the tray.
+ */
+toldAboutTray: boolean }
+/**
+ * Sent (sales) or received (purchase).
+ */
+export type Direction = 
+/**
+ * A sales document this organisation sent.
+ */
+"sent" | 
+/**
+ * A purchase document this organisation received.
+ */
+"received"
+/**
+ * A document with its status history.
+ */
+export type DocumentDetail = { 
+/**
+ * The document.
+ */
+document: DocumentRow; 
+/**
+ * Its history, oldest first.
+ */
+history: StatusStep[] }
+/**
+ * One page of the document list.
+ */
+export type DocumentPage = { 
+/**
+ * The rows of this page.
+ */
+rows: DocumentRow[]; 
+/**
+ * How many rows match in all.
+ */
+total: number; 
+/**
+ * The offset of the first row.
+ */
+offset: number }
+/**
+ * Filters, search, sort and page of the document list. Every field is optional.
+ */
+export type DocumentQuery = { 
+/**
+ * One organisation (normalised party id); all when absent.
+ */
+party: string | null; 
+/**
+ * Current status name (case-insensitive), e.g. `Delivered`.
+ */
+status: string | null; 
+/**
+ * Sent or received.
+ */
+direction: Direction | null; 
+/**
+ * Channel.
+ */
+channel: Channel | null; 
+/**
+ * Period start (date `YYYY-MM-DD` or RFC 3339), on the received/created date.
+ */
+from: string | null; 
+/**
+ * Period end, inclusive for a date (`YYYY-MM-DD`), exclusive for a date-time.
+ */
+to: string | null; 
+/**
+ * Words to find in invoice number, counterparty or file name (prefixes match).
+ */
+search: string | null; 
+/**
+ * Sort order (default: newest first).
+ */
+sort: DocumentSort | null; 
+/**
+ * Rows to skip.
+ */
+offset: number; 
+/**
+ * Rows to return (default 100, at most 1000).
+ */
+limit: number | null }
+/**
+ * A document in a list.
+ */
+export type DocumentRow = { 
+/**
+ * The platform's id.
+ */
+id: string; 
+/**
+ * The organisation it belongs to.
+ */
+partyId: string; 
+/**
+ * That organisation's name.
+ */
+partyName: string; 
+/**
+ * Sent or received.
+ */
+direction: Direction; 
+/**
+ * How it travelled.
+ */
+channel: Channel; 
+/**
+ * Current status name (`Pending`, `Validated`, `Routed`, `Delivered`, `Rejected`, `Failed`, …).
+ */
+status: string; 
+/**
+ * The other side's party id.
+ */
+counterpartyId: string | null; 
+/**
+ * The other side's name.
+ */
+counterpartyName: string | null; 
+/**
+ * Invoice number.
+ */
+invoiceNumber: string | null; 
+/**
+ * Issue date (`YYYY-MM-DD`).
+ */
+issueDate: string | null; 
+/**
+ * Amount as decimal text, exactly as the platform sent it.
+ */
+amount: string | null; 
+/**
+ * Currency code.
+ */
+currency: string | null; 
+/**
+ * File name, when it was sent from this computer.
+ */
+fileName: string | null; 
+/**
+ * SHA-256 of the file (hex), when it is on this computer.
+ */
+sha256: string | null; 
+/**
+ * Received on / created on (RFC 3339, UTC).
+ */
+createdAt: string }
+/**
+ * Sort order of the document list.
+ */
+export type DocumentSort = { 
+/**
+ * The field.
+ */
+field: SortField; 
+/**
+ * Newest / highest / Z first.
+ */
+descending: boolean }
+/**
+ * An earlier intake of the same content for the same organisation.
+ */
+export type DuplicateOf = { 
+/**
+ * Its outbox id.
+ */
+id: string; 
+/**
+ * Its file name.
+ */
+fileName: string; 
+/**
+ * Its outbox state (`queued`, `sending`, `sent`, `dead`).
+ */
+state: string; 
+/**
+ * The platform's document id, once accepted.
+ */
+documentId: string | null; 
+/**
+ * When it was sent (or, when not yet, taken), RFC 3339.
+ */
+at: string }
+/**
+ * What the UI hears from the engine: its status, and whether cached data changed.
+ */
+export type EngineChanged = { 
+/**
+ * Sync progress and connectivity now.
+ */
+status: EngineStatus; 
+/**
+ * Cached data changed: pages re-query what they show.
+ */
+dataChanged: boolean; 
+/**
+ * What changed, when known (absent after a missed batch: reload everything).
+ */
+batch: ChangeBatch | null }
+/**
  * An engine failure, serialised as `{code, message}` for the UI.
  */
 export type EngineError = { 
@@ -54,13 +718,1053 @@ code: ErrorCode;
  */
 message: string }
 /**
- * Stable codes the UI translates; never reuse or rename one.
+ * The engine's state as the UI shows it.
+ */
+export type EngineStatus = { 
+/**
+ * A session is open (possibly offline).
+ */
+signedIn: boolean; 
+/**
+ * The platform answered the last call.
+ */
+online: boolean; 
+/**
+ * Since when the platform cannot be reached (RFC 3339, UTC); `None` when online.
+ */
+offlineSince: string | null; 
+/**
+ * A sync is running.
+ */
+syncing: boolean; 
+/**
+ * Its progress.
+ */
+progress: SyncProgress | null; 
+/**
+ * When the last sync ended successfully (RFC 3339, UTC).
+ */
+lastSynced: string | null; 
+/**
+ * Why the last sync failed, if it did (cleared by the next success).
+ */
+lastError: EngineError | null }
+/**
+ * An environment to sign in to.
+ */
+export type Environment = 
+/**
+ * The real platform.
+ */
+{ kind: "production" } | 
+/**
+ * The acceptance platform (no real Peppol traffic).
+ */
+{ kind: "acceptance" } | 
+/**
+ * Any other server (e.g. a sandbox started by hand).
+ */
+{ kind: "custom"; apiBase: string; identityBase: string | null } | 
+/**
+ * The sandbox inside the app, with demo data: no account needed.
+ */
+{ kind: "sandbox" }
+/**
+ * Stable codes the UI translates (`errors.<code>`); never reuse or rename one.
  */
 export type ErrorCode = 
 /**
  * The OS would not tell us where to keep the app's data.
  */
-"no_data_folder"
+"no_data_folder" | 
+/**
+ * The identity server refused the user name or password.
+ */
+"wrong_password" | 
+/**
+ * The account is locked or disabled on the platform.
+ */
+"account_locked" | 
+/**
+ * The platform (or the network) cannot be reached.
+ */
+"unreachable" | 
+/**
+ * The platform answered 503: maintenance or overload.
+ */
+"maintenance" | 
+/**
+ * The platform answered 429 too often; try again later.
+ */
+"rate_limited" | 
+/**
+ * The app's client id/secret is missing (see `config.json` / `ECONNECT_CLIENT_ID`).
+ */
+"client_not_configured" | 
+/**
+ * The identity server refused the app's client id/secret.
+ */
+"invalid_client" | 
+/**
+ * The user has no access to this organisation or action (403).
+ */
+"no_access" | 
+/**
+ * The thing asked for is not in the cache (or not on the platform).
+ */
+"not_found" | 
+/**
+ * An action needs a signed-in session and there is none.
+ */
+"not_signed_in" | 
+/**
+ * The action needs the platform and the app is offline.
+ */
+"offline" | 
+/**
+ * The local cache (SQLite) failed.
+ */
+"storage" | 
+/**
+ * The OS keyring failed in an unexpected way (not merely "not available").
+ */
+"keyring" | 
+/**
+ * The configuration file or a base URL is invalid.
+ */
+"invalid_config" | 
+/**
+ * The input of a call is invalid (e.g. an unknown sort field, a bad date).
+ */
+"invalid_input" | 
+/**
+ * Another platform failure (unexpected answer, server error).
+ */
+"platform" | 
+/**
+ * A watched or chosen folder cannot be used (missing, no rights, a file in the way).
+ */
+"folder"
+/**
+ * What the bytes say the file is.
+ */
+export type FileKind = 
+/**
+ * A PDF without embedded invoice XML.
+ */
+"pdf" | 
+/**
+ * A PDF with an embedded UBL or CII invoice (Factur-X / ZUGFeRD).
+ */
+"hybridPdf" | 
+/**
+ * A JPEG image.
+ */
+"jpeg" | 
+/**
+ * A PNG image.
+ */
+"png" | 
+/**
+ * A BMP image.
+ */
+"bmp" | 
+/**
+ * UBL 2.1 Invoice XML.
+ */
+"ublInvoice" | 
+/**
+ * UBL 2.1 CreditNote XML.
+ */
+"ublCreditNote" | 
+/**
+ * UN/CEFACT CII XML.
+ */
+"ciiInvoice" | 
+/**
+ * XML that is no invoice.
+ */
+"otherXml" | 
+/**
+ * Anything else (a ZIP, an Office file, text…).
+ */
+"other" | 
+/**
+ * Not looked at: empty, too small or too large, or not a regular file.
+ */
+"unknown"
+/**
+ * A watched folder with its bindings and health line.
+ */
+export type FolderStatus = { 
+/**
+ * The watched folder.
+ */
+path: string; 
+/**
+ * Its layout.
+ */
+layout: Layout; 
+/**
+ * Its default direction.
+ */
+direction: IntakeDirection; 
+/**
+ * The organisation folders found.
+ */
+organisations: OrgBinding[]; 
+/**
+ * Subfolders without a binding (root layout).
+ */
+unbound: string[]; 
+/**
+ * Last full scan (RFC 3339).
+ */
+lastScan: string | null; 
+/**
+ * True when file-system events arrive; false when only scans are done.
+ */
+events: boolean; 
+/**
+ * A problem to show (Dutch), e.g. the OS watch limit.
+ */
+message: string | null }
+/**
+ * Purchase intake (received invoices) or sales intake (own invoices to send).
+ */
+export type IntakeDirection = 
+/**
+ * `purchaseInvoice/recognize`.
+ */
+"purchase" | 
+/**
+ * `salesInvoice/recognize` or `salesInvoice/send`.
+ */
+"sales"
+/**
+ * One progress event.
+ */
+export type IntakeEvent = { 
+/**
+ * The outbox row, once there is one.
+ */
+outboxId: string | null; 
+/**
+ * The organisation (normalised party id).
+ */
+partyId: string; 
+/**
+ * The file's path (where it was taken from).
+ */
+path: string; 
+/**
+ * The file name.
+ */
+fileName: string; 
+/**
+ * Where it stands.
+ */
+stage: Stage }
+/**
+ * What happened to "remember me".
+ */
+export type KeyringState = 
+/**
+ * The password is in the OS keyring; the next start signs in by itself.
+ */
+"stored" | 
+/**
+ * The user did not ask to be remembered (or signed in from the keyring's copy).
+ */
+"notRequested" | 
+/**
+ * No keyring is available (e.g. no Secret Service): the session is kept in memory only.
+ */
+"unavailable"
+/**
+ * A language the native texts speak; Dutch first, like the UI.
+ */
+export type Language = 
+/**
+ * Nederlands, the default.
+ */
+"nl" | 
+/**
+ * English.
+ */
+"en"
+/**
+ * How a watched folder maps to organisations.
+ */
+export type Layout = 
+/**
+ * One subfolder per organisation, bound by its marker file.
+ */
+{ kind: "root" } | 
+/**
+ * The folder itself belongs to one organisation.
+ */
+{ kind: "single"; party: string }
+/**
+ * What happened; each kind can be switched off in Instellingen.
+ */
+export type NoticeKind = 
+/**
+ * The platform accepted a file.
+ */
+"fileSent" | 
+/**
+ * The platform (or preflight) refused a file; `reason` says why.
+ */
+"fileRefused" | 
+/**
+ * A document reached its recipient.
+ */
+"documentDelivered" | 
+/**
+ * A document was rejected by the recipient or the network.
+ */
+"documentRejected" | 
+/**
+ * A new invoice arrived for one of the organisations.
+ */
+"invoiceReceived" | 
+/**
+ * The platform announced maintenance.
+ */
+"maintenanceStarting" | 
+/**
+ * The session ended; the user must sign in again.
+ */
+"signedOut"
+/**
+ * One switch per notification kind; all on by default.
+ */
+export type NoticeToggles = { 
+/**
+ * "Bestand verzonden".
+ */
+fileSent: boolean; 
+/**
+ * "Bestand geweigerd".
+ */
+fileRefused: boolean; 
+/**
+ * "Document afgeleverd".
+ */
+documentDelivered: boolean; 
+/**
+ * "Document afgewezen".
+ */
+documentRejected: boolean; 
+/**
+ * "Factuur ontvangen".
+ */
+invoiceReceived: boolean; 
+/**
+ * "Onderhoud begint".
+ */
+maintenanceStarting: boolean; 
+/**
+ * "Afgemeld".
+ */
+signedOut: boolean }
+/**
+ * One organisation folder as the UI shows it.
+ */
+export type OrgBinding = { 
+/**
+ * The folder.
+ */
+path: string; 
+/**
+ * Its organisation.
+ */
+partyId: string; 
+/**
+ * Purchase or sales.
+ */
+direction: IntakeDirection; 
+/**
+ * Files in it now (waiting to be taken or sent).
+ */
+filesWaiting: number }
+/**
+ * An organisation in the list.
+ */
+export type Organisation = { 
+/**
+ * Normalised party id (e.g. `0106:12345678`).
+ */
+id: string; 
+/**
+ * Name.
+ */
+name: string; 
+/**
+ * KvK number when the id is one.
+ */
+kvk: string | null; 
+/**
+ * What the signed-in user may do for it.
+ */
+permissions: Permissions; 
+/**
+ * Peppol receiving.
+ */
+receive: ReceiveState; 
+/**
+ * Documents in the cache (sent + received).
+ */
+documentCount: number }
+/**
+ * One organisation with its users and document counts.
+ */
+export type OrganisationDetail = { 
+/**
+ * The organisation.
+ */
+organisation: Organisation; 
+/**
+ * Sent documents in the cache.
+ */
+sentCount: number; 
+/**
+ * Received documents in the cache.
+ */
+receivedCount: number; 
+/**
+ * Who has access and with which permissions (administrators only; else empty).
+ */
+users: UserAccess[]; 
+/**
+ * When its documents were last synced completely.
+ */
+lastSynced: string | null }
+/**
+ * Filter of the organisation list.
+ */
+export type OrganisationQuery = { 
+/**
+ * Matches name, party id or KvK (case-insensitive, anywhere).
+ */
+search: string | null }
+/**
+ * One file's progress through the intake (queued, uploading, sent, refused, …).
+ */
+export type OutboxChanged = IntakeEvent
+/**
+ * One outbox row, as the intake and the UI see it.
+ */
+export type OutboxItem = { 
+/**
+ * Outbox id = `X-EConnect-DocumentId`.
+ */
+id: string; 
+/**
+ * Normalised party id.
+ */
+partyId: string; 
+/**
+ * `purchase` or `sales`.
+ */
+direction: string; 
+/**
+ * Platform call; `None` when refused locally.
+ */
+route: string | null; 
+/**
+ * Where the file is now.
+ */
+path: string; 
+/**
+ * Where it was taken from.
+ */
+originalPath: string; 
+/**
+ * File name.
+ */
+fileName: string; 
+/**
+ * MIME type.
+ */
+mime: string; 
+/**
+ * SHA-256 (hex).
+ */
+sha256: string; 
+/**
+ * Size in bytes.
+ */
+size: number; 
+/**
+ * Structured e-invoice.
+ */
+eInvoice: boolean; 
+/**
+ * `queued`, `sending`, `sent`, `refused`, `dead` or `removed`.
+ */
+state: string; 
+/**
+ * Failed attempts so far.
+ */
+attempts: number; 
+/**
+ * Not before this moment (unix ms).
+ */
+nextAttemptMs: number; 
+/**
+ * The last temporary error (Dutch).
+ */
+lastError: string | null; 
+/**
+ * Refusal code, when refused or dead.
+ */
+refusalCode: string | null; 
+/**
+ * Refusal reason (Dutch).
+ */
+refusalMessage: string | null; 
+/**
+ * The platform's document id once accepted.
+ */
+documentId: string | null; 
+/**
+ * Folder holding `Verwerkt/` and `Mislukt/`.
+ */
+doneDir: string | null; 
+/**
+ * Whether the file was moved to `Verwerkt/` or `Mislukt/`.
+ */
+moved: boolean; 
+/**
+ * Taken at (RFC 3339).
+ */
+createdAt: string; 
+/**
+ * Last change (RFC 3339).
+ */
+updatedAt: string; 
+/**
+ * Accepted at (RFC 3339).
+ */
+sentAt: string | null }
+/**
+ * The five permissions a user has on one organisation.
+ */
+export type Permissions = { 
+/**
+ * May send documents.
+ */
+canSendDocument: boolean; 
+/**
+ * May see and download received documents.
+ */
+canReceiveDocument: boolean; 
+/**
+ * May delete documents.
+ */
+canRemoveDocument: boolean; 
+/**
+ * May manage hooks.
+ */
+canManageHook: boolean; 
+/**
+ * May change a document's status (invoice responses).
+ */
+canChangeDocumentStatus: boolean }
+/**
+ * The outcome of preflight for one file.
+ */
+export type Preflight = { 
+/**
+ * The file name (no folder).
+ */
+fileName: string; 
+/**
+ * What the bytes say it is.
+ */
+kind: FileKind; 
+/**
+ * Where it goes; `None` when refused.
+ */
+route: Route | null; 
+/**
+ * "e-factuur, geen OCR nodig" or "scan & herken" (empty when refused).
+ */
+label: string; 
+/**
+ * True for UBL/CII XML and hybrid PDFs.
+ */
+eInvoice: boolean; 
+/**
+ * The embedded invoice's file name in a hybrid PDF.
+ */
+embeddedXml: string | null; 
+/**
+ * The MIME type to upload with.
+ */
+mime: string; 
+/**
+ * Size in bytes.
+ */
+size: number; 
+/**
+ * SHA-256 of the content, lower-case hex (empty when the file was not read).
+ */
+sha256: string; 
+/**
+ * Rule and identifier warnings (the file is still sent).
+ */
+warnings: Warning[]; 
+/**
+ * Why it is not sent, when it is not.
+ */
+refusal: Refusal | null }
+/**
+ * Whether an organisation receives invoices over Peppol.
+ */
+export type ReceiveState = 
+/**
+ * Registered, invoices `on`.
+ */
+"on" | 
+/**
+ * Registered, invoices `off`.
+ */
+"off" | 
+/**
+ * Registered, inheriting the environment's default, which is on.
+ */
+"inheritedOn" | 
+/**
+ * Registered, inheriting the environment's default, which is off.
+ */
+"inheritedOff" | 
+/**
+ * Not registered for receiving (the platform answered 404).
+ */
+"notRegistered" | 
+/**
+ * Not known yet (not synced, or not allowed to read it).
+ */
+"unknown"
+/**
+ * A refusal with its Dutch (first) and English message.
+ */
+export type Refusal = { 
+/**
+ * The stable code.
+ */
+code: RefusalCode; 
+/**
+ * The reason in Dutch, as shown and written to `<name>.reden.txt`.
+ */
+message: string; 
+/**
+ * The reason in English.
+ */
+messageEn: string }
+/**
+ * Stable refusal codes; the UI translates them. Never rename or reuse one.
+ */
+export type RefusalCode = 
+/**
+ * The file has no bytes at all.
+ */
+"empty" | 
+/**
+ * Under 1 KB: the platform ignores such files.
+ */
+"too_small" | 
+/**
+ * Over 10 MB: the platform's limit per file.
+ */
+"too_large" | 
+/**
+ * Not a PDF, JPEG, PNG, BMP or invoice XML (judged by the bytes).
+ */
+"unsupported_type" | 
+/**
+ * An encrypted or otherwise protected PDF ("Document beveiligd").
+ */
+"pdf_protected" | 
+/**
+ * A PDF that ends before its end marker (still being written, or damaged).
+ */
+"pdf_truncated" | 
+/**
+ * XML with a DTD or entity declarations (never expanded: unsafe to parse).
+ */
+"xml_unsafe" | 
+/**
+ * XML that is not well-formed, or nests deeper than allowed.
+ */
+"xml_invalid" | 
+/**
+ * Well-formed XML that is no UBL or CII invoice or credit note.
+ */
+"xml_not_invoice" | 
+/**
+ * Not a regular file (a FIFO, a device, a folder, a link leaving the folder).
+ */
+"not_a_file" | 
+/**
+ * The file could not be read.
+ */
+"unreadable" | 
+/**
+ * The same bytes were already sent for this organisation.
+ */
+"duplicate" | 
+/**
+ * The platform refused the file (its reason is in the message).
+ */
+"platform_refused" | 
+/**
+ * Too many failed attempts; retry by hand.
+ */
+"gave_up"
+/**
+ * Which platform call a file goes to.
+ */
+export type Route = 
+/**
+ * `purchaseInvoice/recognize` (also for structured purchase invoices: see [`route_for`]).
+ */
+"purchaseRecognize" | 
+/**
+ * `salesInvoice/recognize`: a PDF or image recognised into UBL and sent.
+ */
+"salesRecognize" | 
+/**
+ * `salesInvoice/send`: the structured invoice itself (a hybrid PDF's embedded XML).
+ */
+"salesSend"
+/**
+ * The open session as the UI shows it.
+ */
+export type SessionInfo = { 
+/**
+ * The environment.
+ */
+environment: Environment; 
+/**
+ * The API base URL in use (for the sandbox: its loopback address).
+ */
+apiBase: string; 
+/**
+ * The user name.
+ */
+username: string; 
+/**
+ * The name the platform gave for the user.
+ */
+displayName: string | null; 
+/**
+ * Whether the user administers the environment (sees its users).
+ */
+isAdmin: boolean; 
+/**
+ * The profile (one cache per profile).
+ */
+profile: string; 
+/**
+ * What happened to "remember me".
+ */
+keyring: KeyringState; 
+/**
+ * Why the keyring is unavailable, when it is (for the UI's plain explanation).
+ */
+keyringMessage: string | null; 
+/**
+ * The session was opened from the cache because the platform could not be reached.
+ */
+openedOffline: boolean }
+/**
+ * What the sign-in screen sends.
+ */
+export type SignIn = { 
+/**
+ * Where to sign in.
+ */
+environment: Environment; 
+/**
+ * User name (an e-mail address).
+ */
+username: string; 
+/**
+ * Password; kept in memory and, with `remember`, in the OS keyring — never on disk.
+ */
+password: string; 
+/**
+ * Store the password in the OS keyring so the next start signs in by itself.
+ */
+remember: boolean }
+/**
+ * What to sort the document list by.
+ */
+export type SortField = 
+/**
+ * Received on / created on.
+ */
+"date" | 
+/**
+ * Issue date.
+ */
+"issueDate" | 
+/**
+ * Invoice number.
+ */
+"number" | 
+/**
+ * Counterparty name.
+ */
+"counterparty" | 
+/**
+ * Amount.
+ */
+"amount" | 
+/**
+ * Current status.
+ */
+"status" | 
+/**
+ * Organisation name.
+ */
+"organisation"
+/**
+ * Where one file stands.
+ */
+export type Stage = 
+/**
+ * Being checked (preflight, hash, duplicate check).
+ */
+{ state: "controleren" } | 
+/**
+ * In the outbox, waiting for its turn.
+ */
+{ state: "wachten" } | 
+/**
+ * Being uploaded.
+ */
+{ state: "uploaden"; bytesSent: number; bytesTotal: number } | 
+/**
+ * A temporary failure; it will be tried again.
+ */
+{ state: "opnieuw"; attempt: number; waitMs: number; error: string } | 
+/**
+ * Accepted by the platform.
+ */
+{ state: "verzonden"; documentId: string } | 
+/**
+ * Refused (locally or by the platform), with the reason.
+ */
+{ state: "mislukt"; refusal: Refusal } | 
+/**
+ * Gave up after too many attempts; retry by hand.
+ */
+{ state: "dood"; refusal: Refusal } | 
+/**
+ * Already sent (or queued) for this organisation.
+ */
+{ state: "duplicaat"; of: DuplicateOf }
+/**
+ * One step of a status history.
+ */
+export type StatusStep = { 
+/**
+ * Status name.
+ */
+status: string; 
+/**
+ * Free text (e.g. why it was rejected).
+ */
+description: string | null; 
+/**
+ * When (RFC 3339, UTC) — for observed steps, when the sync saw it.
+ */
+occurredAt: string | null; 
+/**
+ * `platform` (the document's history call) or `observed` (seen by the sync in a list).
+ */
+source: string }
+/**
+ * What became of one submitted (dropped or chosen) file.
+ */
+export type SubmitOutcome = 
+/**
+ * In the outbox.
+ */
+{ outcome: "queued"; id: string } | 
+/**
+ * Same content already sent or queued for this organisation.
+ */
+{ outcome: "duplicate"; of: DuplicateOf; refusal: Refusal } | 
+/**
+ * Refused by preflight.
+ */
+{ outcome: "refused"; refusal: Refusal }
+/**
+ * One submitted file with its preflight and outcome.
+ */
+export type Submitted = { 
+/**
+ * The path as given.
+ */
+path: string; 
+/**
+ * The preflight result.
+ */
+preflight: Preflight; 
+/**
+ * What happened.
+ */
+outcome: SubmitOutcome }
+/**
+ * Progress of the running sync.
+ */
+export type SyncProgress = { 
+/**
+ * What is being fetched: `organisations`, `users`, `receiveStates`, `documents`.
+ */
+step: string; 
+/**
+ * Organisations whose documents are done.
+ */
+organisationsDone: number; 
+/**
+ * Organisations whose documents are to be synced.
+ */
+organisationsTotal: number; 
+/**
+ * Document pages written in this sync.
+ */
+pages: number; 
+/**
+ * Documents written in this sync.
+ */
+documents: number }
+/**
+ * What one sync did.
+ */
+export type SyncSummary = { 
+/**
+ * Organisations synced.
+ */
+organisations: number; 
+/**
+ * Document pages written.
+ */
+pages: number; 
+/**
+ * Documents written (new, changed or unchanged).
+ */
+documents: number; 
+/**
+ * Documents new to the cache.
+ */
+inserted: number; 
+/**
+ * Documents changed.
+ */
+updated: number; 
+/**
+ * Documents removed (gone from the platform).
+ */
+deleted: number; 
+/**
+ * How long it took, in milliseconds.
+ */
+durationMs: number }
+/**
+ * Where updates come from.
+ */
+export type UpdateChannel = 
+/**
+ * Releases for everyone.
+ */
+"stable" | 
+/**
+ * Early releases for testers.
+ */
+"beta"
+/**
+ * What the updater is doing, for Instellingen.
+ */
+export type UpdateStatus = 
+/**
+ * This install cannot update itself; `support` says why.
+ */
+{ state: "disabled"; support: UpdateSupport } | 
+/**
+ * No check has run yet.
+ */
+{ state: "idle" } | 
+/**
+ * Asking the feed.
+ */
+{ state: "checking" } | 
+/**
+ * The feed has nothing newer.
+ */
+{ state: "upToDate" } | 
+/**
+ * Downloading a new version in the background.
+ */
+{ state: "downloading"; version: string; downloaded: number; total: number | null } | 
+/**
+ * Downloaded and verified: "Herstarten om bij te werken".
+ */
+{ state: "ready"; version: string } | 
+/**
+ * The last check or download failed; the next daily check tries again.
+ */
+{ state: "failed"; message: string }
+/**
+ * Whether the updater may run, and if not, why (the UI explains it).
+ */
+export type UpdateSupport = 
+/**
+ * The app can download and install its own updates.
+ */
+"selfUpdate" | 
+/**
+ * The package manager updates the app (e.g. `apt upgrade`).
+ */
+"byPackageManager" | 
+/**
+ * A development or unpackaged build: no updates.
+ */
+"notPackaged"
+/**
+ * One user's access to one organisation.
+ */
+export type UserAccess = { 
+/**
+ * The user's name (an e-mail address).
+ */
+name: string; 
+/**
+ * What they may do for the organisation.
+ */
+permissions: Permissions }
+/**
+ * A preflight warning: the file is sent, but the platform may reject or question it.
+ */
+export type Warning = { 
+/**
+ * The rule id, e.g. `BR-NL-1`, or `ID-VAT` for an identifier check.
+ */
+rule: string; 
+/**
+ * What is wrong, in Dutch.
+ */
+message: string; 
+/**
+ * What is wrong, in English.
+ */
+messageEn: string }
 
 /** tauri-specta globals **/
 

@@ -1,7 +1,15 @@
 import { frame } from './en/frame';
+import { outbox } from './en/outbox';
+import { data } from './en/data';
+import { session } from './en/session';
+import { desktop } from './en/desktop';
 import type { MessageKey } from './nl';
 
 // Same keys as nl.ts; the type makes a missing or extra key a compile error.
 export const en: Record<MessageKey, string> = {
   ...frame,
+  ...session,
+  ...data,
+  ...outbox,
+  ...desktop,
 };

@@ -1,0 +1,63 @@
+import type { session as nlSession } from '../nl/session';
+
+export const session: Record<keyof typeof nlSession, string> = {
+  'signIn.title': 'Sign in to eConnect',
+  'signIn.intro':
+    'Sign in once; from then on you see your environment, organisations and documents at once, also without internet.',
+  'signIn.environment': 'Environment',
+  'signIn.environment.sandbox': 'Sandbox (demo, no account needed)',
+  'signIn.environment.production': 'Production',
+  'signIn.environment.acceptance': 'Acceptance (no real Peppol traffic)',
+  'signIn.environment.custom': 'Custom address',
+  'signIn.customApi': 'API address',
+  'signIn.customIdentity': 'Sign-in server (identity)',
+  'signIn.username': 'User name (e-mail address)',
+  'signIn.password': 'Password',
+  'signIn.remember': 'Remember me on this computer',
+  'signIn.rememberHint': 'The password is kept in your operating system’s keyring, never in a file.',
+  'signIn.submit': 'Sign in',
+  'signIn.submitSandbox': 'Open the sandbox',
+  'signIn.busy': 'Signing in…',
+  'signIn.sandboxHint':
+    'The sandbox runs on your own computer with sample data: 12 organisations, documents in every status and received invoices. Nothing goes to eConnect.',
+  'signIn.noAccount': 'No account yet?',
+  'signIn.signUp': 'Sign up on the eConnect platform',
+  'signIn.modelTitle': 'How eConnect is organised',
+  'signIn.model':
+    'Everything starts with an environment (your firm, say). It holds users, who sign in with their e-mail address, and organisations: the companies you send and receive invoices for. Per organisation you decide which users are members and what they may do.',
+  'signIn.noKeyring':
+    'No keyring is available on this computer. You stay signed in until you close the app; the password is not stored anywhere.',
+  'session.signOut': 'Sign out',
+  'session.signedInAs': 'Signed in as {name}',
+  'session.environment.sandbox': 'Sandbox',
+  'session.environment.production': 'Production',
+  'session.environment.acceptance': 'Acceptance',
+  'session.environment.custom': 'Custom address',
+  'sync.now': 'Sync now',
+  'sync.running': 'Syncing…',
+  'sync.progress': 'Syncing… {done} of {total}',
+  'sync.last': 'Updated at {time}',
+  'sync.never': 'Not synced yet',
+  'sync.offlineSince': 'Offline since {time}',
+  'sync.offlineHint': 'You see the data of the last sync. Actions that need the platform wait until you are online again.',
+  'errors.wrong_password': 'Wrong user name or password. Mind upper and lower case.',
+  'errors.account_locked':
+    'This account is locked. Ask your environment’s administrator or eConnect support to unlock it.',
+  'errors.unreachable':
+    'The eConnect server cannot be reached. Check your internet connection or the environment’s address.',
+  'errors.rate_limited': 'The platform is getting too many requests for a moment. The app retries by itself.',
+  'errors.client_not_configured':
+    'The app lacks its client id or secret for this environment. Put them in config.json in the data folder (see the README) or in ECONNECT_CLIENT_ID and ECONNECT_CLIENT_SECRET.',
+  'errors.invalid_client': 'eConnect refuses this app’s client id or secret. Check config.json.',
+  'errors.no_access': 'You have no access to this organisation or action. Ask an administrator for the right.',
+  'errors.not_found': 'Not found: it is not (or no longer) on the platform or in the cache.',
+  'errors.offline': 'This has to wait until you are online again.',
+  'errors.storage': 'The local cache could not be read or written. Check that there is disk space.',
+  'errors.keyring': 'The operating system’s keyring failed. You stay signed in for this session only.',
+  'errors.invalid_config': 'An address or setting is wrong. Check the address (it starts with https://) or config.json.',
+  'errors.invalid_input': 'This input is not valid; check the fields.',
+  'errors.platform': 'The platform gave an unexpected error. Please try again later.',
+  'errors.maintenance': 'The eConnect platform is under maintenance. Please try again later.',
+  'errors.no_keyring': 'No keyring is available; your password cannot be remembered.',
+  'errors.not_signed_in': 'You are not signed in.',
+};

@@ -1,0 +1,36 @@
+// Desktop integration in Instellingen: notifications, start at login, logs, updates.
+export const desktop = {
+  'desktop.notices.title': 'Meldingen',
+  'desktop.notices.hint':
+    'Welke meldingen de app op je bureaublad toont. Komen er veel tegelijk, dan krijg je één samenvatting.',
+  'desktop.notice.fileSent': 'Bestand verzonden',
+  'desktop.notice.fileRefused': 'Bestand geweigerd (met de reden)',
+  'desktop.notice.documentDelivered': 'Document afgeleverd',
+  'desktop.notice.documentRejected': 'Document afgewezen',
+  'desktop.notice.invoiceReceived': 'Factuur ontvangen',
+  'desktop.notice.maintenanceStarting': 'Onderhoud van eConnect begint',
+  'desktop.notice.signedOut': 'Afgemeld',
+  'desktop.startup.title': 'Opstarten',
+  'desktop.startup.atLogin': 'Start eConnect Desktop bij het inloggen (in het systeemvak)',
+  'desktop.startup.tray':
+    'Sluit je het venster, dan blijft de app in het systeemvak verzenden. Kies daar Openen of Afsluiten.',
+  'desktop.logs.title': 'Logbestanden',
+  'desktop.logs.hint': 'Voor de helpdesk: de logbestanden van de app staan in {folder}.',
+  'desktop.logs.open': 'Open logmap',
+  'desktop.updates.title': 'Updates',
+  'desktop.updates.idle': 'Nog niet gezocht naar updates.',
+  'desktop.updates.checking': 'Zoeken naar updates…',
+  'desktop.updates.upToDate': 'Je hebt de nieuwste versie.',
+  'desktop.updates.downloading': 'Versie {version} wordt gedownload ({progress})…',
+  'desktop.updates.ready': 'Versie {version} staat klaar.',
+  'desktop.updates.failed': 'Zoeken naar updates mislukte; de app probeert het morgen opnieuw.',
+  'desktop.updates.byPackageManager':
+    'Deze installatie (een .deb-pakket) wordt bijgewerkt door je pakketbeheer, bijvoorbeeld met apt upgrade.',
+  'desktop.updates.notPackaged': 'Een ontwikkelversie werkt zichzelf niet bij.',
+  'desktop.updates.check': 'Nu zoeken',
+  'desktop.updates.restart': 'Herstarten om bij te werken',
+  'errors.settings_unsaved': 'De instelling kon niet worden bewaard. Controleer of je in de gegevensmap mag schrijven.',
+  'errors.autostart_failed': 'Het besturingssysteem weigerde het starten bij inloggen aan te passen.',
+  'errors.log_folder_unavailable': 'De logmap kon niet worden geopend.',
+  'errors.update_failed': 'Bijwerken mislukte. Probeer het later opnieuw.',
+} as const;

@@ -1,0 +1,63 @@
+// Inloggen, omgeving kiezen, uitloggen, synchronisatie en offline.
+export const session = {
+  'signIn.title': 'Inloggen bij eConnect',
+  'signIn.intro':
+    'Log één keer in; daarna zie je je omgeving, organisaties en documenten direct, ook zonder internet.',
+  'signIn.environment': 'Omgeving',
+  'signIn.environment.sandbox': 'Proefomgeving (demo, geen account nodig)',
+  'signIn.environment.production': 'Productie',
+  'signIn.environment.acceptance': 'Acceptatie (geen echt Peppol-verkeer)',
+  'signIn.environment.custom': 'Eigen adres',
+  'signIn.customApi': 'API-adres',
+  'signIn.customIdentity': 'Inlogserver (identity)',
+  'signIn.username': 'Gebruikersnaam (e-mailadres)',
+  'signIn.password': 'Wachtwoord',
+  'signIn.remember': 'Onthoud mij op deze computer',
+  'signIn.rememberHint': 'Het wachtwoord wordt bewaard in de sleutelhanger van je besturingssysteem, nooit in een bestand.',
+  'signIn.submit': 'Inloggen',
+  'signIn.submitSandbox': 'Proefomgeving openen',
+  'signIn.busy': 'Bezig met inloggen…',
+  'signIn.sandboxHint':
+    'De proefomgeving draait op je eigen computer met voorbeeldgegevens: 12 organisaties, documenten in elke status en ontvangen facturen. Niets gaat naar eConnect.',
+  'signIn.noAccount': 'Nog geen account?',
+  'signIn.signUp': 'Aanmelden op het platform van eConnect',
+  'signIn.modelTitle': 'Hoe eConnect is opgezet',
+  'signIn.model':
+    'Alles begint met een omgeving (bijvoorbeeld je kantoor). Daarin staan gebruikers, die inloggen met hun e-mailadres, en organisaties: de bedrijven waarvoor je facturen verstuurt en ontvangt. Per organisatie bepaal je welke gebruikers lid zijn en wat ze mogen.',
+  'signIn.noKeyring':
+    'Er is geen sleutelhanger beschikbaar op deze computer. Je blijft ingelogd tot je de app sluit; het wachtwoord wordt nergens bewaard.',
+  'session.signOut': 'Uitloggen',
+  'session.signedInAs': 'Ingelogd als {name}',
+  'session.environment.sandbox': 'Proefomgeving',
+  'session.environment.production': 'Productie',
+  'session.environment.acceptance': 'Acceptatie',
+  'session.environment.custom': 'Eigen adres',
+  'sync.now': 'Nu synchroniseren',
+  'sync.running': 'Synchroniseren…',
+  'sync.progress': 'Synchroniseren… {done} van {total}',
+  'sync.last': 'Bijgewerkt om {time}',
+  'sync.never': 'Nog niet gesynchroniseerd',
+  'sync.offlineSince': 'Offline sinds {time}',
+  'sync.offlineHint': 'Je ziet de gegevens van de laatste synchronisatie. Acties die het platform nodig hebben wachten tot je weer online bent.',
+  'errors.wrong_password': 'Onjuiste gebruikersnaam of wachtwoord. Let op hoofdletters.',
+  'errors.account_locked':
+    'Dit account is geblokkeerd. Vraag de beheerder van je omgeving of eConnect-support om het te deblokkeren.',
+  'errors.unreachable':
+    'De server van eConnect is niet bereikbaar. Controleer je internetverbinding of het adres van de omgeving.',
+  'errors.rate_limited': 'Het platform krijgt even te veel verzoeken. De app probeert het zo vanzelf opnieuw.',
+  'errors.client_not_configured':
+    'De app mist haar client-id of -geheim voor deze omgeving. Zet ze in config.json in de gegevensmap (zie de README) of in ECONNECT_CLIENT_ID en ECONNECT_CLIENT_SECRET.',
+  'errors.invalid_client': 'eConnect weigert de client-id of het -geheim van deze app. Controleer config.json.',
+  'errors.no_access': 'Je hebt geen toegang tot deze organisatie of actie. Vraag een beheerder om het recht.',
+  'errors.not_found': 'Niet gevonden: het staat niet (meer) op het platform of in de cache.',
+  'errors.offline': 'Dit kan pas als je weer online bent.',
+  'errors.storage': 'De lokale cache kon niet worden gelezen of geschreven. Controleer of er schijfruimte is.',
+  'errors.keyring': 'De sleutelhanger van het besturingssysteem gaf een fout. Je blijft alleen deze sessie ingelogd.',
+  'errors.invalid_config': 'Een adres of instelling klopt niet. Controleer het adres (begint met https://) of config.json.',
+  'errors.invalid_input': 'Deze invoer klopt niet; controleer de velden.',
+  'errors.platform': 'Het platform gaf een onverwachte fout. Probeer het later opnieuw.',
+  'errors.maintenance': 'Het platform van eConnect is in onderhoud. Probeer het later opnieuw.',
+  'errors.no_keyring':
+    'Er is geen sleutelhanger beschikbaar; je wachtwoord kan niet worden onthouden.',
+  'errors.not_signed_in': 'Je bent niet ingelogd.',
+} as const;
