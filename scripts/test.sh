@@ -19,18 +19,19 @@ npm --prefix ui test
 step "Rust: build"
 cargo build --locked --workspace
 
-step "Rust: tests"
-if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --locked --workspace --no-fail-fast
-else
-  cargo test --locked --workspace --no-fail-fast
-fi
-
-step "End to end: the real window under Xvfb, in a D-Bus session with an unlocked keyring"
+# Everything below runs in one X display (Xvfb) and one D-Bus session with an unlocked
+# gnome-keyring, so the keyring tests use a real Secret Service and the app a real window.
+step "Rust tests, then the real window over WebDriver (Xvfb, D-Bus, unlocked keyring)"
 xvfb-run -a -s "-screen 0 1280x860x24" dbus-run-session -- bash -c '
   set -euo pipefail
-  # keyring tests need an unlocked Secret Service; the password only lives in this session.
+  # The keyring password only lives in this throwaway session.
   eval "$(echo -n ci | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
-  export GNOME_KEYRING_CONTROL
+  export GNOME_KEYRING_CONTROL ECONNECT_TEST_SECRET_SERVICE=1
+  if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --locked --workspace --no-fail-fast
+  else
+    cargo test --locked --workspace --no-fail-fast
+  fi
+  echo "==> End to end"
   cd tests/e2e && npm test
 '

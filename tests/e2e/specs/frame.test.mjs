@@ -14,7 +14,11 @@ after(async () => {
   await app?.stop();
 });
 
-test('opens on Organisaties in Dutch', async () => {
+test('opens on Organisaties in Dutch after opening the sandbox', async () => {
+  const submit = byTestId(app.browser, 'sign-in-submit');
+  await submit.waitForDisplayed({ timeout: 20_000 });
+  assert.equal(await submit.getText(), 'Proefomgeving openen');
+  await submit.click();
   const title = byTestId(app.browser, 'page-title');
   await title.waitForDisplayed({ timeout: 20_000 });
   assert.equal(await title.getText(), 'Organisaties');
