@@ -7,4 +7,6 @@ bash scripts/deps.sh
 echo "==> Building the UI"
 npm --prefix ui run build
 echo "==> Building and starting eConnect Desktop"
-exec cargo run --locked -p econnect-desktop -- "$@"
+# --workspace builds with the same features as the tests, so nothing is compiled twice.
+cargo build --locked --workspace
+exec "${CARGO_TARGET_DIR:-target}/debug/econnect-desktop" "$@"
