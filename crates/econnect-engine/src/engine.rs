@@ -129,23 +129,7 @@ impl Engine {
     /// keyring; when there is none, [`SessionInfo::keyring`] says `unavailable` and the
     /// session lives in memory only. Ends any open session first (keeping its keyring entry).
     pub async fn sign_in(&self, request: SignIn) -> Result<SessionInfo, EngineError> {
-        let _guard = self.inner.sign_in_lock.lock().await;
-        self.end_session(false).await;
-        let remember = if request.environment == Environment::Sandbox {
-            Remember::Public
-        } else if request.remember {
-            Remember::Store
-        } else {
-            Remember::Forget
-        };
-        self.open_session(
-            request.environment,
-            request.username,
-            request.password,
-            remember,
-            false,
-        )
-        .await
+        self.sign_in_with(request, false).await
     }
 
     /// Like [`Engine::sign_in`], but when the platform cannot be reached (or is in
@@ -153,6 +137,12 @@ impl Engine {
     /// (headless hosts such as `econnect documents`). The password is checked by the first
     /// sync that reaches the platform.
     pub async fn sign_in_or_offline(&self, request: SignIn) -> Result<SessionInfo, EngineError> {
+        self.sign_in_with(request, true).await
+    }
+
+    /// Both sign-ins: ends any open session, then opens one (`offline_ok`: from the cache
+    /// when the platform cannot be reached).
+    async fn sign_in_with(&self, request: SignIn, offline_ok: bool) -> Result<SessionInfo, EngineError> {
         let _guard = self.inner.sign_in_lock.lock().await;
         self.end_session(false).await;
         let remember = if request.environment == Environment::Sandbox {
@@ -162,14 +152,8 @@ impl Engine {
         } else {
             Remember::Forget
         };
-        self.open_session(
-            request.environment,
-            request.username,
-            request.password,
-            remember,
-            true,
-        )
-        .await
+        self.open_session(request.environment, request.username, request.password, remember, offline_ok)
+            .await
     }
 
     /// Starts the embedded sandbox (demo data) and signs in as its demo user.
