@@ -3,7 +3,7 @@
 
 use econnect_engine::{ChangeBatch, Engine, EngineStatus};
 use serde::Serialize;
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -48,13 +48,22 @@ pub fn forward(app: AppHandle, engine: Engine) {
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct OutboxChanged(pub econnect_engine::intake::IntakeEvent);
 
-/// Forwards every file's intake progress to the UI.
+/// Forwards every file's intake progress to the UI, and to the tray (counts, notices).
 pub fn forward_outbox(app: AppHandle, outbox: &econnect_engine::outbox::Outbox) {
     let mut progress = outbox.subscribe();
     tauri::async_runtime::spawn(async move {
+        let mut tally = econnect_engine::desktop::OutboxTally::default();
         loop {
             match progress.recv().await {
                 Ok(event) => {
+                    let notice = tally.take(&event);
+                    if let Some(desktop) = app.try_state::<crate::plugins::DesktopState>() {
+                        if let Some(notice) = notice {
+                            desktop.feed.report(econnect_engine::desktop::local_clock(), notice);
+                        }
+                        let (queued, uploading, failed) = tally.counts();
+                        desktop.feed.set_counts(queued, uploading, failed);
+                    }
                     if let Err(err) = OutboxChanged(event).emit(&app) {
                         tracing::warn!("could not send intake progress to the UI: {err}");
                     }

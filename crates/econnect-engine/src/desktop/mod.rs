@@ -6,6 +6,7 @@ pub mod feed;
 pub mod install;
 pub mod language;
 pub mod notices;
+pub mod outbox_tally;
 pub mod settings;
 pub mod tray_model;
 pub mod updates;
@@ -14,6 +15,7 @@ pub use feed::{DesktopFeed, TrayRequest};
 pub use install::{InstallKind, UpdateSupport};
 pub use language::Language;
 pub use notices::{Notice, NoticeBatcher, NoticeKind, Notification};
+pub use outbox_tally::{OutboxTally, local_clock};
 pub use settings::{
     DesktopError, DesktopErrorCode, DesktopOverview, DesktopSettings, NoticeToggles,
 };
