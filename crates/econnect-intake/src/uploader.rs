@@ -292,15 +292,9 @@ async fn move_file(
 
 /// Records a failed upload by its outcome.
 async fn failed(inner: &Arc<Inner>, item: &OutboxItem, outcome: Outcome) {
-    let store = &inner.store;
-    // (Failures are rare; their writes take the gate one by one below.)
     let result = match outcome {
         Outcome::Refused(refusal) => {
-            let code = code_text(refusal.code);
-            let r = {
-                let _gate = inner.db_write.lock().await;
-                outbox::mark_failed(store, &item.id, "refused", &code, &refusal.message).await
-            };
+            let r = mark_failed(inner, item, "refused", &refusal).await;
             move_after(inner, item, Some(&refusal)).await;
             inner.emit(item, Stage::Mislukt { refusal });
             r
@@ -312,43 +306,14 @@ async fn failed(inner: &Arc<Inner>, item: &OutboxItem, outcome: Outcome) {
                 "The file disappeared before it could be sent",
             );
             inner.forget_path(&item.original_path);
-            let r = {
-                let _gate = inner.db_write.lock().await;
-                outbox::mark_failed(
-                    store,
-                    &item.id,
-                    "refused",
-                    &code_text(refusal.code),
-                    &refusal.message,
-                )
-                .await
-            };
+            let r = mark_failed(inner, item, "refused", &refusal).await;
             inner.emit(item, Stage::Mislukt { refusal });
             r
         }
         Outcome::Hold(wait, message) => {
             inner.hold_for(wait);
-            let r = {
-                let _gate = inner.db_write.lock().await;
-                outbox::mark_retry(
-                    store,
-                    &item.id,
-                    now_ms() + wait.as_millis() as i64,
-                    &message,
-                    false,
-                )
-                .await
-            };
             let attempt = u32::try_from(item.attempts).unwrap_or(0);
-            inner.emit(
-                item,
-                Stage::Opnieuw {
-                    attempt,
-                    wait_ms: wait.as_millis() as u64,
-                    error: message,
-                },
-            );
-            r
+            mark_retry(inner, item, attempt, wait, message, false).await
         }
         Outcome::Retry(message) => {
             let attempt = u32::try_from(item.attempts).unwrap_or(0) + 1;
@@ -360,47 +325,49 @@ async fn failed(inner: &Arc<Inner>, item: &OutboxItem, outcome: Outcome) {
                     ),
                     format!("Sending failed {attempt} times ({message}); try again later"),
                 );
-                let r = {
-                    let _gate = inner.db_write.lock().await;
-                    outbox::mark_failed(
-                        store,
-                        &item.id,
-                        "dead",
-                        &code_text(refusal.code),
-                        &refusal.message,
-                    )
-                    .await
-                };
+                let r = mark_failed(inner, item, "dead", &refusal).await;
                 inner.emit(item, Stage::Dood { refusal });
                 r
             } else {
                 let wait = backoff(inner.config.base_delay, inner.config.max_delay, attempt);
-                let r = {
-                    let _gate = inner.db_write.lock().await;
-                    outbox::mark_retry(
-                        store,
-                        &item.id,
-                        now_ms() + wait.as_millis() as i64,
-                        &message,
-                        true,
-                    )
-                    .await
-                };
-                inner.emit(
-                    item,
-                    Stage::Opnieuw {
-                        attempt,
-                        wait_ms: wait.as_millis() as u64,
-                        error: message,
-                    },
-                );
-                r
+                mark_retry(inner, item, attempt, wait, message, true).await
             }
         }
     };
     if let Err(e) = result {
         tracing::error!(id = %item.id, error = %e, "recording an upload failure failed");
     }
+}
+
+/// Records a refused or dead row (failures are rare; each write takes the gate alone).
+async fn mark_failed(
+    inner: &Arc<Inner>,
+    item: &OutboxItem,
+    state: &str,
+    refusal: &Refusal,
+) -> Result<(), econnect_store::StoreError> {
+    let _gate = inner.db_write.lock().await;
+    outbox::mark_failed(&inner.store, &item.id, state, &code_text(refusal.code), &refusal.message)
+        .await
+}
+
+/// Schedules the next try after `wait` (`counts`: whether this was a failed attempt) and
+/// tells the UI.
+async fn mark_retry(
+    inner: &Arc<Inner>,
+    item: &OutboxItem,
+    attempt: u32,
+    wait: std::time::Duration,
+    message: String,
+    counts: bool,
+) -> Result<(), econnect_store::StoreError> {
+    let r = {
+        let _gate = inner.db_write.lock().await;
+        outbox::mark_retry(&inner.store, &item.id, now_ms() + wait.as_millis() as i64, &message, counts)
+            .await
+    };
+    inner.emit(item, Stage::Opnieuw { attempt, wait_ms: wait.as_millis() as u64, error: message });
+    r
 }
 
 /// Moves a handled file out of its watched folder (never for dropped files).
