@@ -7,6 +7,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
+step "Installing what is missing (skips what is there)"
+bash scripts/deps.sh
+
 step "UI: build (the app embeds ui/dist)"
 npm --prefix ui run build
 
