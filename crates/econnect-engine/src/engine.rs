@@ -1,6 +1,7 @@
 //! The engine the shell and the CLI hold: sign-in and out, the cache's reads, sync, status
 //! and the change feed. Cheap to clone; every clone is the same engine.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -74,6 +75,8 @@ pub(crate) struct Inner {
     pub network_hint: Notify,
     /// Offline since, kept across sessions' status resets.
     pub offline_since: Mutex<Option<String>>,
+    /// Organisations answered "niet nu" in the receive pop-up this session (issue 6).
+    pub receive_not_now: Mutex<HashSet<String>>,
 }
 
 impl Engine {
@@ -111,6 +114,7 @@ impl Engine {
                 changes,
                 network_hint: Notify::new(),
                 offline_since: Mutex::new(None),
+                receive_not_now: Mutex::new(HashSet::new()),
             }),
         })
     }
@@ -342,11 +346,23 @@ impl Engine {
         Ok(self.require().await?.client.clone())
     }
 
+    /// The organisations answered "niet nu" in this session's receive pop-up.
+    pub(crate) fn receive_not_now(&self) -> HashSet<String> {
+        self.inner.receive_not_now.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Remembers "niet nu" for an organisation until the session ends.
+    pub(crate) fn remember_not_now(&self, party_id: &str) {
+        if let Ok(mut not_now) = self.inner.receive_not_now.lock() {
+            not_now.insert(party_id.to_string());
+        }
+    }
+
     async fn current(&self) -> Option<Arc<Session>> {
         self.inner.session.read().await.clone()
     }
 
-    async fn require(&self) -> Result<Arc<Session>, EngineError> {
+    pub(crate) async fn require(&self) -> Result<Arc<Session>, EngineError> {
         self.current().await.ok_or_else(EngineError::not_signed_in)
     }
 
@@ -361,6 +377,9 @@ impl Engine {
                 sandbox.shutdown().await;
             }
             session.store.close().await;
+        }
+        if let Ok(mut not_now) = self.inner.receive_not_now.lock() {
+            not_now.clear();
         }
         if signed_out {
             if let Ok(mut since) = self.inner.offline_since.lock() {

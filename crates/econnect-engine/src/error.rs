@@ -42,6 +42,14 @@ pub enum ErrorCode {
     Platform,
     /// A watched or chosen folder cannot be used (missing, no rights, a file in the way).
     Folder,
+    /// Only administrators of the environment may do this (users, members; 403).
+    AdminOnly,
+    /// The text is not an e-mail address.
+    InvalidEmail,
+    /// A user with this e-mail address already exists in the environment.
+    UserExists,
+    /// The user lacks the "ontvangen" permission for this organisation (receiving).
+    NoReceivePermission,
 }
 
 /// An engine failure, serialised as `{code, message}` for the UI.

@@ -9,6 +9,8 @@ pub mod environment;
 pub mod error;
 pub mod feed;
 pub mod outbox;
+pub mod people;
+pub mod receiving;
 pub mod secrets;
 pub mod session;
 pub mod status;
@@ -22,6 +24,11 @@ pub use error::{EngineError, ErrorCode};
 pub use feed::ChangeBatch;
 pub use secrets::{KeyringState, MemoryKeyring, NoKeyring, SecretStore, SystemKeyring};
 pub use session::{SessionInfo, SignIn};
+pub use people::{
+    AddressCheck, CreatedUser, IntakeAddresses, Member, Members, NewUser, Profile, RolePreset,
+    UserDirectory, UserOrganisation, UserRole, UserSummary,
+};
+pub use receiving::{PromptChoice, ReceiveCandidate, ReceiveOutcome};
 pub use status::{EngineStatus, SyncProgress, SyncSummary};
 
 /// The intake's types (preflight, folders, progress), for the shell.

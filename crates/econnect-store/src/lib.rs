@@ -17,6 +17,7 @@ pub mod error;
 pub mod ledger;
 pub mod outbox;
 pub mod parties;
+pub mod people;
 pub mod search;
 pub mod timestamp;
 pub mod users;
@@ -32,6 +33,7 @@ pub use error::StoreError;
 pub use parties::{
     Organisation, OrganisationDetail, OrganisationQuery, PartyRecord, Permissions, ReceiveState,
 };
+pub use people::CachedUser;
 pub use search::{DocumentPage, DocumentQuery, DocumentSort, SortField};
 pub use users::{UserAccess, UserRecord};
 
