@@ -3,7 +3,7 @@
 
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-use crate::{commands, desktop_commands, events};
+use crate::{commands, desktop_commands, events, people_commands};
 
 /// The command set shared by the app and the bindings exporter.
 pub fn builder() -> Builder<tauri::Wry> {
@@ -38,6 +38,20 @@ pub fn builder() -> Builder<tauri::Wry> {
         desktop_commands::open_log_folder,
         desktop_commands::check_for_update,
         desktop_commands::restart_to_update,
+        people_commands::users,
+        people_commands::role_presets,
+        people_commands::check_address,
+        people_commands::create_user,
+        people_commands::set_user_role,
+        people_commands::delete_user,
+        people_commands::members,
+        people_commands::add_member,
+        people_commands::remove_member,
+        people_commands::profile,
+        people_commands::receive_prompt,
+        people_commands::decide_receive_prompt,
+        people_commands::set_receiving,
+        people_commands::open_platform_profile,
     ])
     .events(collect_events![events::EngineChanged, events::OutboxChanged])
 }

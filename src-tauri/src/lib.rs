@@ -4,6 +4,8 @@ mod commands;
 mod events;
 mod handed_files;
 mod ipc;
+// people and receiving (issue 6)
+mod people_commands;
 // desktop integration (issue 7): tray, notifications, updates, single instance, logs
 mod desktop_actions;
 mod desktop_commands;

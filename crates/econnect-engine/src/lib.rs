@@ -25,7 +25,7 @@ pub use feed::ChangeBatch;
 pub use secrets::{KeyringState, MemoryKeyring, NoKeyring, SecretStore, SystemKeyring};
 pub use session::{SessionInfo, SignIn};
 pub use people::{
-    AddressCheck, CreatedUser, IntakeAddresses, Member, Members, NewUser, Profile, RolePreset,
+    AddressCheck, CreatedUser, IntakeAddresses, Member, Members, NewUser, Profile, RoleDefinition, RolePreset,
     UserDirectory, UserOrganisation, UserRole, UserSummary,
 };
 pub use receiving::{PromptChoice, ReceiveCandidate, ReceiveOutcome};

@@ -21,6 +21,10 @@ const messages: Record<ErrorCode, MessageKey> = {
   invalid_input: 'errors.invalid_input',
   platform: 'errors.platform',
   folder: 'errors.folder',
+  admin_only: 'errors.admin_only',
+  invalid_email: 'errors.invalid_email',
+  user_exists: 'errors.user_exists',
+  no_receive_permission: 'errors.no_receive_permission',
 };
 
 /** The user's message for a backend error: its translation, or the detail as a fallback. */

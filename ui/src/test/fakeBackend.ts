@@ -43,6 +43,21 @@ export function fakeBackend(overrides: Record<string, unknown> = {}) {
     restartToUpdate: vi.fn(),
     onUpdateStatus: vi.fn(() => Promise.resolve(() => {})),
     onFilesOpened: vi.fn(() => Promise.resolve(() => {})),
+    // People and receiving (issue 6).
+    users: vi.fn(() => ok({ canManage: false, environmentDomain: null, users: [] })),
+    rolePresets: vi.fn(() => ok([])),
+    checkAddress: vi.fn(),
+    createUser: vi.fn(),
+    setUserRole: vi.fn(),
+    deleteUser: vi.fn(),
+    members: vi.fn(),
+    addMember: vi.fn(),
+    removeMember: vi.fn(),
+    profile: vi.fn(() => new Promise(() => {})),
+    openPlatformProfile: vi.fn(() => ok(null)),
+    receivePrompt: vi.fn(() => ok([])),
+    decideReceivePrompt: vi.fn(() => ok(null)),
+    setReceiving: vi.fn(),
     ...overrides,
   };
 }

@@ -12,7 +12,7 @@ use econnect_store::Permissions;
 use serde::{Deserialize, Serialize};
 
 pub use address::{AddressCheck, PLATFORM_PROFILE_URL};
-pub use roles::{RolePreset, UserRole, role_of};
+pub use roles::{RoleDefinition, RolePreset, UserRole, role_definitions, role_of};
 
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorCode};

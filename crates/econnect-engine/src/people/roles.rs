@@ -60,6 +60,27 @@ impl RolePreset {
     }
 }
 
+/// A preset with its permissions, for the UI's role pickers (which must not map it themselves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleDefinition {
+    /// The preset.
+    pub role: RolePreset,
+    /// What it gives on one organisation.
+    pub permissions: Permissions,
+}
+
+/// Every preset with its permissions, fewest rights first.
+pub fn role_definitions() -> Vec<RoleDefinition> {
+    RolePreset::ALL
+        .into_iter()
+        .map(|role| RoleDefinition {
+            role,
+            permissions: role.permissions(),
+        })
+        .collect()
+}
+
 /// A user's role as the app can tell it from their permissions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase", tag = "kind", content = "preset")]

@@ -3,6 +3,9 @@ import { outbox } from './en/outbox';
 import { data } from './en/data';
 import { session } from './en/session';
 import { desktop } from './en/desktop';
+import { people } from './en/people';
+import { receiving } from './en/receiving';
+import { help } from './en/help';
 import type { MessageKey } from './nl';
 
 // Same keys as nl.ts; the type makes a missing or extra key a compile error.
@@ -12,4 +15,7 @@ export const en: Record<MessageKey, string> = {
   ...data,
   ...outbox,
   ...desktop,
+  ...people,
+  ...receiving,
+  ...help,
 };

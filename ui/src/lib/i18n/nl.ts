@@ -5,6 +5,9 @@ import { outbox } from './nl/outbox';
 import { data } from './nl/data';
 import { session } from './nl/session';
 import { desktop } from './nl/desktop';
+import { people } from './nl/people';
+import { receiving } from './nl/receiving';
+import { help } from './nl/help';
 
 export const nl = {
   ...frame,
@@ -12,6 +15,9 @@ export const nl = {
   ...data,
   ...outbox,
   ...desktop,
+  ...people,
+  ...receiving,
+  ...help,
 } as const;
 
 /** A key of the UI catalogue. */

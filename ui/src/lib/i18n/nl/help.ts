@@ -1,0 +1,67 @@
+// Help: de negen onderwerpen van het helpcentrum in eigen woorden, en de legenda van de iconen (issue 6).
+export const help = {
+  'nav.help': 'Help',
+  'help.title': 'Help',
+  'help.intro': 'Korte uitleg bij de onderwerpen van het eConnect-helpcentrum, en waar je ze in deze app vindt.',
+  'help.back': '← Alle onderwerpen',
+  'help.where': 'In deze app',
+  'help.open': 'Uitleg: {topic}',
+  'help.go': 'Ga erheen',
+  'help.setup.title': 'De opzet van het platform van eConnect',
+  'help.setup.summary': 'Omgeving, gebruikers en organisaties: hoe het in elkaar zit.',
+  'help.setup.body':
+    'Alles begint met een omgeving: de plek van jouw kantoor of bedrijf bij eConnect. Een omgeving hoort bij een e-maildomein, bijvoorbeeld @jouwkantoor.nl.\n\nIn een omgeving zitten gebruikers (mensen die inloggen) en organisaties (de bedrijven waarvoor je facturen verstuurt en ontvangt). Een accountant heeft vaak tientallen organisaties in één omgeving.\n\nPer organisatie heeft een gebruiker vijf rechten: verzenden, ontvangen, verwijderen, webhooks beheren en status wijzigen. Zonder toegang tot een organisatie zie je haar niet.',
+  'help.setup.where': 'Organisaties toont alles waar jij toegang toe hebt; Gebruikers (voor beheerders) toont wie er in de omgeving zit.',
+  'help.signUp.title': 'Aanmelden en registreren',
+  'help.signUp.summary': 'Een account maken en inloggen.',
+  'help.signUp.body':
+    'Een omgeving en je eerste account maak je op het webplatform van eConnect (ook met een Microsoft- of Google-account). Dat kan niet via de API, dus ook niet in deze app.\n\nDaarna log je hier in met je e-mailadres en wachtwoord. Met "Onthoud mij" bewaart de app je wachtwoord in de sleutelhanger van je besturingssysteem, nooit in een bestand.\n\nWil je eerst rondkijken? Kies Proefomgeving: de app start een oefenversie van het platform met voorbeeldgegevens. Er gaat niets naar buiten.',
+  'help.signUp.where': 'Het inlogscherm; de knop om een account te maken opent het webplatform.',
+  'help.members.title': 'Gebruikers toegang geven tot een organisatie',
+  'help.members.summary': 'Leden toevoegen en verwijderen, met hun rechten.',
+  'help.members.body':
+    'Om documenten van een organisatie te zien of te versturen moet je lid zijn van die organisatie. Een beheerder van de omgeving regelt dat.\n\nOpen de organisatie en kies de tab Leden. Met "+ Lid toevoegen" kies je een gebruiker en een rol (Basisgebruiker, Gevorderde gebruiker of Beheerder) of zet je de vijf rechten zelf aan. Met Verwijderen trek je de toegang weer in.\n\nBen je geen beheerder, dan zie je alleen je eigen toegang en de reden waarom je niets kunt wijzigen.',
+  'help.members.where': 'Organisaties → een organisatie → Leden.',
+  'help.users.title': 'Aanmaken van een gebruiker',
+  'help.users.summary': 'Nieuwe gebruikers, rollen en startwachtwoorden.',
+  'help.users.body':
+    'Een beheerder maakt gebruikers aan op de pagina Gebruikers. Het e-mailadres is de gebruikersnaam. Kies een rol en eventueel meteen de organisaties waar de gebruiker bij mag.\n\nDe app maakt een sterk startwachtwoord en toont het één keer, met een kopieerknop. Geef het veilig door; de app bewaart het niet.\n\nHet platform koppelt gebruikers op e-maildomein aan een omgeving. Gebruik je een adres op een ander domein, dan waarschuwt de app: dat werkt pas als support je omgeving "gedeeld" maakt.\n\nDe API kent geen rollen, alleen vijf rechten per organisatie. De app zet een rol om in die rechten, op één vaste plek.',
+  'help.users.where': 'Gebruikers in het menu (alleen voor beheerders).',
+  'help.receiving.title': 'Pop-up organisaties – registreren voor ontvangst',
+  'help.receiving.summary': 'Waarom de app vraagt of je e-facturen wilt ontvangen.',
+  'help.receiving.body':
+    'Ontvangen van e-facturen via Peppol kost geld: het gaat af van je transactietegoed. Daarom staat het bij een nieuwe organisatie standaard uit.\n\nNa het inloggen, en als er een nieuwe organisatie bijkomt, toont de app één venster met de organisaties waarvoor je mag ontvangen maar waar het uit staat. Per organisatie kies je Inschakelen, Niet nu (we vragen het de volgende keer weer) of Niet meer vragen (dat onthoudt de app).\n\nInschakelen meldt de organisatie aan bij Peppol; de app toont wat het platform teruggeeft.',
+  'help.receiving.where': 'Het venster na het inloggen, en de schakelaar op de pagina van elke organisatie.',
+  'help.maintenance.title': 'Standaard tijdsvenster onderhoudswerkzaamheden',
+  'help.maintenance.summary': 'Wat de app doet als het platform in onderhoud is.',
+  'help.maintenance.body':
+    'eConnect werkt regelmatig aan het platform. Meestal merk je daar niets van, maar soms is het platform even niet bereikbaar.\n\nDe app houdt een onderhoudsschema bij dat je in Instellingen kunt aanvullen. Vooraf zie je een melding; tijdens het onderhoud een balk met de eindtijd. Je bestanden blijven dan in de wachtrij staan, zonder mislukte pogingen, en gaan daarna vanzelf weg.\n\nMeldt het platform buiten het schema dat het in onderhoud is, dan doet de app hetzelfde en wacht zo lang als het platform vraagt.',
+  'help.maintenance.where': 'Instellingen → Onderhoud, en de balk bovenin tijdens onderhoud.',
+  'help.icons.title': 'Betekenis van de iconen op het platform',
+  'help.icons.summary': 'Kanalen en statussen in elke documentenlijst.',
+  'help.icons.body':
+    'Elk document in een lijst krijgt een icoon voor het kanaal waarlangs het binnenkwam of wegging, en een icoon met de status. Beweeg je muis erover voor een korte uitleg. Hieronder staan ze allemaal.',
+  'help.icons.where': 'Documenten, en de documenten op de pagina van een organisatie.',
+  'help.emailAddresses.title': 'Extra e-mailadres toevoegen',
+  'help.emailAddresses.summary': 'Meer adressen om pdf-facturen vanaf in te sturen.',
+  'help.emailAddresses.body':
+    'Pdf-facturen die je mailt naar het intake-adres van een organisatie (kvk@inkoopfacturen.econnect.eu of kvk@verkoopfacturen.econnect.eu) komen alleen aan als ze van een bekend e-mailadres komen. Je kunt extra adressen aan je account koppelen.\n\nDe app controleert het adres en het domein. Een adres op een ander domein dan je omgeving kan alleen als support je omgeving "gedeeld" maakt; dat is een risico, omdat dan ook mensen buiten je organisatie kunnen insturen.\n\nDe API heeft hier geen functie voor. De app opent daarom het webplatform, waar je het adres toevoegt en via een bevestigingslink afrondt.',
+  'help.emailAddresses.where': 'Profiel in het menu: je adressen, de intake-adressen met kopieerknoppen, en Extra e-mailadres toevoegen.',
+  'help.settings.title': 'Omgeving en persoonlijke gegevens instellen',
+  'help.settings.summary': 'Je eigen voorkeuren en die van de omgeving.',
+  'help.settings.body':
+    'Onder Persoonlijk kies je je taal, licht of donker, welke meldingen je wilt en of de app start bij het inloggen op je computer.\n\nBeheerders zien ook Omgeving: de standaardinstellingen voor Peppol van de omgeving en het ontvangen per organisatie. Verder vind je er de koppeling met eConnect, de gevolgde mappen, het onderhoudsschema en je lokale gegevens (cache legen, documentenlijst exporteren als CSV).\n\nInstellingen blijven bewaard als je de app opnieuw start.',
+  'help.settings.where': 'Instellingen in het menu.',
+  'icons.legend.channels': 'Kanalen',
+  'icons.legend.statuses': 'Statussen',
+  'icons.idr.explain': 'Een pdf of afbeelding (pdf, jpeg, jpg) die via scan & herken is aangeleverd en door eConnect is omgezet in een e-factuur.',
+  'icons.email.explain': 'Een e-factuur (XML) die per e-mail is aangeleverd.',
+  'icons.econnect.explain': 'Verstuurd of ontvangen tussen twee organisaties die allebei op eConnect zitten.',
+  'icons.peppol.explain': 'Verstuurd of ontvangen via het Peppol-netwerk: de ontvanger heeft hem via zijn eigen Peppol-aanbieder.',
+  'icons.status.pending.explain': 'Ontvangen door eConnect, nog in behandeling.',
+  'icons.status.validated.explain': 'Gecontroleerd en goedgekeurd, klaar om te versturen.',
+  'icons.status.routed.explain': 'Onderweg naar de ontvanger.',
+  'icons.status.delivered.explain': 'Afgeleverd bij de ontvanger.',
+  'icons.status.rejected.explain': 'Geweigerd, bijvoorbeeld omdat het geen factuur is of de controle mislukte. Open het document voor de reden.',
+  'icons.status.failed.explain': 'Mislukt: de ontvanger was niet bereikbaar of er ging iets mis bij het versturen.',
+} as const;
