@@ -44,7 +44,7 @@ export function fakeBackend(overrides: Record<string, unknown> = {}) {
     onUpdateStatus: vi.fn(() => Promise.resolve(() => {})),
     onFilesOpened: vi.fn(() => Promise.resolve(() => {})),
     // People and receiving (issue 6).
-    users: vi.fn(() => ok({ canManage: false, environmentDomain: null, users: [] })),
+    users: vi.fn(() => ok({ canManage: true, environmentDomain: 'voorbeeld.nl', users: [] })),
     rolePresets: vi.fn(() => ok([])),
     checkAddress: vi.fn(),
     createUser: vi.fn(),

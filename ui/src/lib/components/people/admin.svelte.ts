@@ -3,20 +3,21 @@
 import { users } from '../../backend';
 import { session } from '../../session.svelte';
 
-const state = $state({ admin: false });
+// null until the cache answered: the session's flag stands in until then.
+const state = $state({ admin: null as boolean | null });
 
 /** True when the cache (or, before it answered, the session) says the user is an administrator. */
 export function isAdmin(): boolean {
-  return state.admin || (session()?.isAdmin ?? false);
+  return state.admin ?? session()?.isAdmin ?? false;
 }
 
 /** Asks the cache again; call it from an effect that follows `revision()`. */
 export function refreshAdmin(): void {
   if (!session()) {
-    state.admin = false;
+    state.admin = null;
     return;
   }
   users().then((outcome) => {
-    state.admin = outcome.ok && outcome.value.canManage;
+    state.admin = outcome.ok ? outcome.value.canManage : null;
   });
 }

@@ -1,15 +1,17 @@
 // The role presets as the engine maps them (the one place of that mapping is Rust); fetched once.
 import { type Permissions, type RoleDefinition, type RolePreset, rolePresets } from '../../backend';
 
-const state = $state({ presets: [] as RoleDefinition[], loading: false });
+const state = $state({ presets: [] as RoleDefinition[] });
+// Plain (not reactive): read from templates, where state must not change synchronously.
+let loading = false;
 
 /** The presets, fewest rights first (empty until loaded). */
 export function presets(): RoleDefinition[] {
-  if (state.presets.length === 0 && !state.loading) {
-    state.loading = true;
+  if (state.presets.length === 0 && !loading) {
+    loading = true;
     rolePresets().then((outcome) => {
       if (outcome.ok) state.presets = outcome.value;
-      state.loading = false;
+      loading = false;
     });
   }
   return state.presets;
