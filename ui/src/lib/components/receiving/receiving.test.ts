@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Organisation } from '../../backend';
 import ReceivePrompt from './ReceivePrompt.svelte';
 import ReceiveSwitch from './ReceiveSwitch.svelte';
 
@@ -70,7 +71,7 @@ describe('the receive pop-up', () => {
 });
 
 describe('the receive switch on an organisation', () => {
-  const org = {
+  const org: Organisation = {
     id: '0106:56012934',
     name: 'Hoveniersbedrijf Groenrijk',
     kvk: '56012934',
