@@ -30,10 +30,10 @@ async fn signed_in(sb: &econnect_sandbox::RunningSandbox, user: &str) -> (tempfi
 async fn feed_names(changes: &mut tokio::sync::broadcast::Receiver<econnect_engine::ChangeBatch>, kind: ChangeKind) {
     let found = tokio::time::timeout(std::time::Duration::from_secs(5), async {
         loop {
-            if let Ok(batch) = changes.recv().await {
-                if batch.kinds.contains(&kind) {
-                    return;
-                }
+            if let Ok(batch) = changes.recv().await
+                && batch.kinds.contains(&kind)
+            {
+                return;
             }
         }
     })

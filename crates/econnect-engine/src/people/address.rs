@@ -92,8 +92,8 @@ pub fn intake_addresses(kvk: &str) -> (String, String) {
     )
 }
 
-/// A new user's initial password: 16 characters from letters and digits without look-alikes
-/// (no 0/O, 1/l/I), at least one of each kind, from the OS's random source. Shown once.
+/// A new user's initial password: 16 characters, letters and digits without look-alikes
+/// (no 0/O, 1/l/I) plus one sign, at least one of each kind, from the OS's random source. Shown once.
 pub fn initial_password() -> String {
     const LOWER: &[u8] = b"abcdefghijkmnopqrstuvwxyz";
     const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
