@@ -4,7 +4,7 @@
 //! the transaction credit and is off by default, so the app only asks and never switches
 //! it on by itself.
 
-use econnect_api::{Capabilities, Capability, CapabilityState, PeppolConfig, PartyId};
+use econnect_api::{Capabilities, Capability, CapabilityState, PartyId, PeppolConfig};
 use econnect_store::ReceiveState;
 use serde::{Deserialize, Serialize};
 
@@ -107,7 +107,11 @@ impl Engine {
     /// Switches receiving invoices on or off for an organisation: registers it through
     /// `PUT /api/v1/peppol/config/party/{id}` with `invoices` on (or off), then stores the
     /// state the platform answered, which reaches every screen through the change feed.
-    pub async fn set_receiving(&self, party_id: &str, on: bool) -> Result<ReceiveOutcome, EngineError> {
+    pub async fn set_receiving(
+        &self,
+        party_id: &str,
+        on: bool,
+    ) -> Result<ReceiveOutcome, EngineError> {
         let session = self.require().await?;
         // A running sync would write the receive state it read before this change: wait for it.
         let _sync = session.sync_lock.lock().await;

@@ -183,11 +183,17 @@ mod tests {
             can_send_document: true,
             ..Permissions::default()
         };
-        store.put_user_access("a@x.nl", "0106:1", "Eén", basic).await.unwrap();
+        store
+            .put_user_access("a@x.nl", "0106:1", "Eén", basic)
+            .await
+            .unwrap();
         store.put_cached_user("b@x.nl").await.unwrap();
         let users = store.cached_users().await.unwrap();
         assert_eq!(users.len(), 2);
-        assert_eq!(users[0].parties, vec![("0106:1".into(), "Eén".into(), basic)]);
+        assert_eq!(
+            users[0].parties,
+            vec![("0106:1".into(), "Eén".into(), basic)]
+        );
         assert!(users[1].parties.is_empty());
         assert_eq!(store.users_of_party("0106:1").await.unwrap().len(), 1);
 
@@ -207,6 +213,9 @@ mod tests {
         store.set_receive_never_ask("0106:1").await.unwrap();
         store.close().await;
         let again = Store::open(&dir.path().join("c.sqlite")).await.unwrap();
-        assert_eq!(again.receive_never_ask().await.unwrap(), vec!["0106:1".to_string()]);
+        assert_eq!(
+            again.receive_never_ask().await.unwrap(),
+            vec!["0106:1".to_string()]
+        );
     }
 }

@@ -183,7 +183,11 @@ fn from_api(p: econnect_api::Permissions) -> Permissions {
 
 /// Whether the cache says the signed-in user administers the environment.
 async fn cached_admin(session: &Session) -> Result<bool, EngineError> {
-    Ok(session.store.environment().await?.is_some_and(|e| e.is_admin))
+    Ok(session
+        .store
+        .environment()
+        .await?
+        .is_some_and(|e| e.is_admin))
 }
 
 fn same_user(a: &str, b: &str) -> bool {
@@ -271,7 +275,13 @@ impl Engine {
                 .map(|(_, n)| n.clone())
                 .unwrap_or_default();
             if let Err(e) = self
-                .grant(&session, &created.name, &id, &name, request.role.permissions())
+                .grant(
+                    &session,
+                    &created.name,
+                    &id,
+                    &name,
+                    request.role.permissions(),
+                )
                 .await
             {
                 tracing::warn!(error = %e, party = id.as_str(), "new user: access not given");
@@ -291,7 +301,11 @@ impl Engine {
         let session = self.require().await?;
         // A sync writes the users it read before this change: wait for it, then write.
         let _sync = session.sync_lock.lock().await;
-        let parties = session.client.user_parties(name).await.map_err(admin_only)?;
+        let parties = session
+            .client
+            .user_parties(name)
+            .await
+            .map_err(admin_only)?;
         for p in parties {
             self.grant(&session, name, &p.id, &p.name, role.permissions())
                 .await?;
@@ -381,7 +395,12 @@ impl Engine {
                 "choose at least one permission",
             ));
         }
-        let name = session.store.organisation(id.as_str()).await?.organisation.name;
+        let name = session
+            .store
+            .organisation(id.as_str())
+            .await?
+            .organisation
+            .name;
         let granted = self.grant(&session, user, &id, &name, permissions).await?;
         Ok(Member {
             is_self: same_user(user, &session.info().username),
@@ -480,7 +499,10 @@ impl Engine {
         Ok(granted)
     }
 
-    async fn organisation_names(&self, session: &Session) -> Result<Vec<(String, String)>, EngineError> {
+    async fn organisation_names(
+        &self,
+        session: &Session,
+    ) -> Result<Vec<(String, String)>, EngineError> {
         Ok(session
             .store
             .organisations(&Default::default())

@@ -56,7 +56,9 @@ impl RolePreset {
 
     /// The preset whose permissions are exactly these, if any.
     pub fn matching(permissions: Permissions) -> Option<RolePreset> {
-        Self::ALL.into_iter().find(|r| r.permissions() == permissions)
+        Self::ALL
+            .into_iter()
+            .find(|r| r.permissions() == permissions)
     }
 }
 
@@ -127,7 +129,10 @@ mod tests {
     fn a_role_is_one_preset_everywhere_or_custom() {
         let a = RolePreset::Advanced.permissions();
         assert_eq!(role_of([a, a]), UserRole::Preset(RolePreset::Advanced));
-        assert_eq!(role_of([a, RolePreset::Basic.permissions()]), UserRole::Custom);
+        assert_eq!(
+            role_of([a, RolePreset::Basic.permissions()]),
+            UserRole::Custom
+        );
         assert_eq!(role_of([Permissions::default()]), UserRole::Custom);
         assert_eq!(role_of([]), UserRole::NoOrganisations);
     }
