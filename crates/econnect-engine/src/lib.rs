@@ -12,6 +12,7 @@ pub mod maintenance;
 pub mod outbox;
 pub mod secrets;
 pub mod session;
+pub mod settings;
 pub mod status;
 mod sync;
 
