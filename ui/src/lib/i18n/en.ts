@@ -3,6 +3,8 @@ import { outbox } from './en/outbox';
 import { data } from './en/data';
 import { session } from './en/session';
 import { desktop } from './en/desktop';
+import { settings } from './en/settings';
+import { maintenance } from './en/maintenance';
 import type { MessageKey } from './nl';
 
 // Same keys as nl.ts; the type makes a missing or extra key a compile error.
@@ -12,4 +14,6 @@ export const en: Record<MessageKey, string> = {
   ...data,
   ...outbox,
   ...desktop,
+  ...settings,
+  ...maintenance,
 };

@@ -5,6 +5,8 @@ import { outbox } from './nl/outbox';
 import { data } from './nl/data';
 import { session } from './nl/session';
 import { desktop } from './nl/desktop';
+import { settings } from './nl/settings';
+import { maintenance } from './nl/maintenance';
 
 export const nl = {
   ...frame,
@@ -12,6 +14,8 @@ export const nl = {
   ...data,
   ...outbox,
   ...desktop,
+  ...settings,
+  ...maintenance,
 } as const;
 
 /** A key of the UI catalogue. */
