@@ -320,6 +320,118 @@ async restartToUpdate() : Promise<Result<null, DesktopError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Whether maintenance is on now (banner), and the next window.
+ */
+async maintenanceState() : Promise<MaintenanceState> {
+    return await TAURI_INVOKE("maintenance_state");
+},
+/**
+ * The maintenance windows the user entered.
+ */
+async maintenanceSchedule() : Promise<MaintenanceSchedule> {
+    return await TAURI_INVOKE("maintenance_schedule");
+},
+/**
+ * Checks, applies and saves the maintenance schedule; answers the state after.
+ */
+async setMaintenanceSchedule(schedule: MaintenanceSchedule) : Promise<Result<MaintenanceState, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_maintenance_schedule", { schedule }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Light, dark or the OS's choice; saved for the next start.
+ */
+async setTheme(theme: Theme) : Promise<Result<DesktopSettings, DesktopError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_theme", { theme }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The environment's Peppol defaults (Omgeving).
+ */
+async peppolDefaults() : Promise<Result<PeppolDefaults, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("peppol_defaults") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes the environment's Peppol defaults (administrators).
+ */
+async setPeppolDefaults(defaults: PeppolDefaults) : Promise<Result<PeppolDefaults, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_peppol_defaults", { defaults }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Environment, base URLs and whether a subscription key is stored (Koppeling).
+ */
+async connectionInfo() : Promise<Result<ConnectionInfo, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("connection_info") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stores the subscription key in the OS keyring (null or empty: removes it).
+ */
+async setSubscriptionKey(key: string | null) : Promise<Result<ConnectionInfo, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_subscription_key", { key }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The cache's size and number of documents (Gegevens).
+ */
+async cacheInfo() : Promise<Result<CacheInfo, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("cache_info") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Empties the cache (the outbox stays) and syncs it again.
+ */
+async clearCache() : Promise<Result<CacheInfo, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("clear_cache") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks where to save (OS dialog), then writes the documents matching `query` as CSV;
+ * null when the dialog was cancelled.
+ */
+async exportDocumentsCsv(query: DocumentQuery) : Promise<Result<CsvExport | null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_documents_csv", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -328,9 +440,11 @@ async restartToUpdate() : Promise<Result<null, DesktopError>> {
 
 export const events = __makeEvents__<{
 engineChanged: EngineChanged,
+maintenanceChanged: MaintenanceChanged,
 outboxChanged: OutboxChanged
 }>({
 engineChanged: "engine-changed",
+maintenanceChanged: "maintenance-changed",
 outboxChanged: "outbox-changed"
 })
 
@@ -352,6 +466,22 @@ version: string;
  * Where the app keeps its database and logs.
  */
 dataFolder: string }
+/**
+ * How big the cache of the open profile is.
+ */
+export type CacheInfo = { 
+/**
+ * Bytes on disk (database, log and shared-memory file).
+ */
+bytes: number; 
+/**
+ * Documents in it.
+ */
+documents: number; 
+/**
+ * The database file.
+ */
+path: string }
 /**
  * Changes since the last batch.
  */
@@ -433,6 +563,46 @@ export type Channel =
  */
 "other"
 /**
+ * What Instellingen → Koppeling shows.
+ */
+export type ConnectionInfo = { 
+/**
+ * `production`, `acceptance`, `custom` or `sandbox`.
+ */
+environment: string; 
+/**
+ * The API base URL in use.
+ */
+apiBase: string; 
+/**
+ * The identity base URL in use.
+ */
+identityBase: string; 
+/**
+ * Who is signed in.
+ */
+username: string; 
+/**
+ * A subscription key is stored in the keyring.
+ */
+subscriptionKeySet: boolean; 
+/**
+ * Why the keyring cannot be read, when it cannot (then no key can be kept).
+ */
+keyringProblem: string | null }
+/**
+ * What an export wrote.
+ */
+export type CsvExport = { 
+/**
+ * The file written.
+ */
+path: string; 
+/**
+ * Documents in it.
+ */
+rows: number }
+/**
  * A desktop failure, serialised as `{code, message}` like the engine's errors.
  */
 export type DesktopError = { 
@@ -504,7 +674,15 @@ updateChannel: UpdateChannel;
 /**
  * Set once the user was told that closing the window keeps the app in the tray.
  */
-toldAboutTray: boolean }
+toldAboutTray: boolean; 
+/**
+ * Light, dark or the OS's choice.
+ */
+theme: Theme; 
+/**
+ * The maintenance windows the user entered (none preset; see `maintenance::schedule`).
+ */
+maintenance: MaintenanceSchedule }
 /**
  * Sent (sales) or received (purchase).
  */
@@ -1006,6 +1184,62 @@ export type Layout =
  */
 { kind: "single"; party: string }
 /**
+ * Maintenance on or off (the banner "Onderhoud tot HH:MM"), and the next window.
+ */
+export type MaintenanceChanged = MaintenanceState
+/**
+ * The user's maintenance schedule (kept in the desktop settings file).
+ */
+export type MaintenanceSchedule = { 
+/**
+ * Windows every week.
+ */
+weekly: WeeklyWindow[]; 
+/**
+ * Windows once.
+ */
+once: OneOffWindow[]; 
+/**
+ * How many minutes before a window the notice goes out (0: none).
+ */
+noticeMinutes: number }
+/**
+ * Why uploads are held.
+ */
+export type MaintenanceSource = 
+/**
+ * A window of the user's schedule.
+ */
+"scheduled" | 
+/**
+ * The platform answered 503 (outside the schedule).
+ */
+"platform"
+/**
+ * What the banner and Instellingen → Onderhoud show.
+ */
+export type MaintenanceState = { 
+/**
+ * Maintenance is on now: uploads are held.
+ */
+active: boolean; 
+/**
+ * Why (when active).
+ */
+source: MaintenanceSource | null; 
+/**
+ * Until when, RFC 3339 UTC (when active).
+ */
+until: string | null; 
+/**
+ * Until when, "HH:MM" Amsterdam ("Onderhoud tot HH:MM").
+ */
+untilClock: string | null; 
+/**
+ * The next scheduled window.
+ */
+next: WindowInfo | null }
+/**
  * What happened; each kind can be switched off in Instellingen.
  */
 export type NoticeKind = 
@@ -1069,6 +1303,18 @@ maintenanceStarting: boolean;
  * "Afgemeld".
  */
 signedOut: boolean }
+/**
+ * A window that happens once.
+ */
+export type OneOffWindow = { 
+/**
+ * Start, "YYYY-MM-DDTHH:MM" Amsterdam time.
+ */
+start: string; 
+/**
+ * End, "YYYY-MM-DDTHH:MM" Amsterdam time, after the start.
+ */
+end: string }
 /**
  * One organisation folder as the UI shows it.
  */
@@ -1249,6 +1495,22 @@ updatedAt: string;
  * Accepted at (RFC 3339).
  */
 sentAt: string | null }
+/**
+ * The three capabilities as switches (inherited values count as what they inherit).
+ */
+export type PeppolDefaults = { 
+/**
+ * Receiving invoices.
+ */
+invoices: boolean; 
+/**
+ * Receiving invoice responses.
+ */
+invoiceResponse: boolean; 
+/**
+ * Receiving orders.
+ */
+orders: boolean }
 /**
  * The five permissions a user has on one organisation.
  */
@@ -1678,6 +1940,22 @@ deleted: number;
  */
 durationMs: number }
 /**
+ * Light or dark, or whatever the OS says.
+ */
+export type Theme = 
+/**
+ * Follow the OS (the default).
+ */
+"system" | 
+/**
+ * Always light.
+ */
+"light" | 
+/**
+ * Always dark.
+ */
+"dark"
+/**
  * Where updates come from.
  */
 export type UpdateChannel = 
@@ -1765,6 +2043,78 @@ message: string;
  * What is wrong, in English.
  */
 messageEn: string }
+/**
+ * A day of the week.
+ */
+export type WeekDay = 
+/**
+ * Maandag.
+ */
+"monday" | 
+/**
+ * Dinsdag.
+ */
+"tuesday" | 
+/**
+ * Woensdag.
+ */
+"wednesday" | 
+/**
+ * Donderdag.
+ */
+"thursday" | 
+/**
+ * Vrijdag.
+ */
+"friday" | 
+/**
+ * Zaterdag.
+ */
+"saturday" | 
+/**
+ * Zondag.
+ */
+"sunday"
+/**
+ * A window that comes back every week; it may run past midnight.
+ */
+export type WeeklyWindow = { 
+/**
+ * The day it starts on.
+ */
+weekday: WeekDay; 
+/**
+ * Start, "HH:MM" Amsterdam time.
+ */
+start: string; 
+/**
+ * Length in minutes (1 … one week).
+ */
+minutes: number }
+/**
+ * A window as the UI shows it.
+ */
+export type WindowInfo = { 
+/**
+ * Start, RFC 3339 UTC.
+ */
+start: string; 
+/**
+ * End, RFC 3339 UTC.
+ */
+end: string; 
+/**
+ * Start date in Amsterdam, "YYYY-MM-DD".
+ */
+startDate: string; 
+/**
+ * Start, "HH:MM" Amsterdam.
+ */
+startClock: string; 
+/**
+ * End, "HH:MM" Amsterdam.
+ */
+endClock: string }
 
 /** tauri-specta globals **/
 
