@@ -42,6 +42,10 @@ async fn peppol_defaults_are_read_and_changed_by_an_admin_and_refused_to_staff()
         .sign_in(sign_in(&sb, econnect_sandbox::STAFF_USER, PASSWORD, false))
         .await
         .unwrap();
+    admin.sync_now().await.unwrap();
+    staff.sync_now().await.unwrap();
+    assert!(admin.connection().await.unwrap().is_admin, "the sync learnt the admin right");
+    assert!(!staff.connection().await.unwrap().is_admin);
     let refused = staff.set_peppol_defaults(before).await.unwrap_err();
     assert_eq!(refused.code, ErrorCode::NoAccess, "{refused:?}");
     assert_eq!(admin.peppol_defaults().await.unwrap(), wanted, "nothing changed");

@@ -20,6 +20,7 @@ export function fakeSettings(overrides: Record<string, unknown> = {}) {
         apiBase: 'http://127.0.0.1:1/',
         identityBase: 'http://127.0.0.1:1/',
         username: 'demo@voorbeeld.nl',
+        isAdmin: true,
         subscriptionKeySet: false,
         keyringProblem: null,
       }),

@@ -26,6 +26,9 @@ pub struct ConnectionInfo {
     pub identity_base: String,
     /// Who is signed in.
     pub username: String,
+    /// Whether the user administers the environment, as the last sync found (the session's
+    /// flag is from sign-in, before the first sync of a new profile knows it).
+    pub is_admin: bool,
     /// A subscription key is stored in the keyring.
     pub subscription_key_set: bool,
     /// Why the keyring cannot be read, when it cannot (then no key can be kept).
@@ -79,6 +82,7 @@ impl Engine {
         Ok(ConnectionInfo {
             environment: session.environment.key().to_string(),
             api_base: session.api_base.clone(),
+            is_admin: record.as_ref().is_some_and(|r| r.is_admin) || session.is_admin,
             identity_base: record.map(|r| r.identity_base).unwrap_or_default(),
             username: session.username,
             subscription_key_set,

@@ -583,6 +583,11 @@ identityBase: string;
  */
 username: string; 
 /**
+ * Whether the user administers the environment, as the last sync found (the session's
+ * flag is from sign-in, before the first sync of a new profile knows it).
+ */
+isAdmin: boolean; 
+/**
  * A subscription key is stored in the keyring.
  */
 subscriptionKeySet: boolean; 

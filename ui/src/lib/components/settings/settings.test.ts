@@ -77,11 +77,12 @@ describe('Instellingen sections', () => {
     expect(document.documentElement.dataset.theme).toBeUndefined();
   });
 
-  it('Omgeving lets an admin save the Peppol defaults', async () => {
+  it('Omgeving lets an admin save the Peppol defaults, also when the cache learnt it after sign-in', async () => {
+    signedIn(false);
     setSettingsTab('environment');
     render(Settings);
     const invoices = (await screen.findByTestId('peppol-default-invoices')) as HTMLInputElement;
-    expect(invoices.disabled).toBe(false);
+    await waitFor(() => expect(invoices.disabled).toBe(false));
     await fireEvent.click(invoices);
     await fireEvent.click(screen.getByTestId('peppol-defaults-save'));
     expect(fake.calls.setPeppolDefaults).toHaveBeenCalledWith({ invoices: true, invoiceResponse: false, orders: false });
@@ -91,9 +92,14 @@ describe('Instellingen sections', () => {
 
   it('Omgeving is read-only for a user without admin rights, with the reason', async () => {
     signedIn(false);
+    fake.calls.connectionInfo?.mockResolvedValueOnce({
+      ok: true,
+      value: { environment: 'sandbox', apiBase: '', identityBase: '', username: 'x', isAdmin: false, subscriptionKeySet: false, keyringProblem: null },
+    });
     setSettingsTab('environment');
     render(Settings);
     const invoices = (await screen.findByTestId('peppol-default-invoices')) as HTMLInputElement;
+    await Promise.resolve();
     expect(invoices.disabled).toBe(true);
     expect(screen.queryByTestId('peppol-defaults-save')).toBeNull();
     expect(screen.getByTestId('peppol-admin-only').textContent).toContain('beheerder');
