@@ -74,3 +74,37 @@ pub fn forward_outbox(app: AppHandle, outbox: &econnect_engine::outbox::Outbox) 
         }
     });
 }
+
+/// Maintenance on or off (the banner "Onderhoud tot HH:MM"), and the next window.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct MaintenanceChanged(pub econnect_engine::maintenance::MaintenanceState);
+
+/// Runs the maintenance service beside the outbox: its notices go to the tray and the
+/// notifier, its state to the UI.
+pub fn forward_maintenance(
+    app: AppHandle,
+    maintenance: econnect_engine::maintenance::Maintenance,
+    outbox: std::sync::Arc<econnect_engine::outbox::Outbox>,
+) {
+    if let Some(desktop) = app.try_state::<crate::plugins::DesktopState>() {
+        let saved = desktop.settings.lock().map(|s| s.maintenance.clone()).unwrap_or_default();
+        if let Err(err) = maintenance.set_schedule(saved) {
+            tracing::warn!("saved maintenance schedule ignored: {err}");
+        }
+    }
+    let tray = app.clone();
+    tauri::async_runtime::spawn(maintenance.clone().run(outbox, move |notice| {
+        if let Some(desktop) = tray.try_state::<crate::plugins::DesktopState>() {
+            desktop.feed.report(econnect_engine::desktop::local_clock(), notice);
+        }
+    }));
+    let mut updates = maintenance.updates();
+    tauri::async_runtime::spawn(async move {
+        while updates.changed().await.is_ok() {
+            let state = updates.borrow_and_update().clone();
+            if let Err(err) = MaintenanceChanged(state).emit(&app) {
+                tracing::warn!("could not send the maintenance state to the UI: {err}");
+            }
+        }
+    });
+}

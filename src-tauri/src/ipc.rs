@@ -3,7 +3,7 @@
 
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-use crate::{commands, desktop_commands, events, people_commands};
+use crate::{commands, desktop_commands, events, people_commands, settings_commands};
 
 /// The command set shared by the app and the bindings exporter.
 pub fn builder() -> Builder<tauri::Wry> {
@@ -52,8 +52,19 @@ pub fn builder() -> Builder<tauri::Wry> {
         people_commands::decide_receive_prompt,
         people_commands::set_receiving,
         people_commands::open_platform_profile,
+        settings_commands::maintenance_state,
+        settings_commands::maintenance_schedule,
+        settings_commands::set_maintenance_schedule,
+        settings_commands::set_theme,
+        settings_commands::peppol_defaults,
+        settings_commands::set_peppol_defaults,
+        settings_commands::connection_info,
+        settings_commands::set_subscription_key,
+        settings_commands::cache_info,
+        settings_commands::clear_cache,
+        settings_commands::export_documents_csv,
     ])
-    .events(collect_events![events::EngineChanged, events::OutboxChanged])
+    .events(collect_events![events::EngineChanged, events::OutboxChanged, events::MaintenanceChanged])
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod main_window;
 mod notifier;
 mod opened_files;
 mod plugins;
+mod settings_commands;
 mod tray;
 mod updater;
 
@@ -28,10 +29,12 @@ pub fn run() {
     };
     let ipc = ipc::builder();
     let outbox = std::sync::Arc::new(econnect_engine::outbox::Outbox::default());
+    let maintenance = econnect_engine::maintenance::Maintenance::default();
     // Managed before any window exists, so the UI's first call always finds the engine.
     let builder = tauri::Builder::default()
         .manage(engine.clone())
         .manage(outbox.clone())
+        .manage(maintenance.clone())
         .manage(handed_files::HandedFiles::default());
     let result = plugins::register(builder)
         .plugin(tauri_plugin_dialog::init())
@@ -46,6 +49,7 @@ pub fn run() {
             ipc.mount_events(app);
             events::forward(app.handle().clone(), engine.clone());
             events::forward_outbox(app.handle().clone(), &outbox);
+            events::forward_maintenance(app.handle().clone(), maintenance.clone(), outbox.clone());
             tauri::async_runtime::spawn(outbox.follow(engine));
             Ok(())
         })

@@ -358,6 +358,11 @@ impl Engine {
         }
     }
 
+    /// The keyring (other engine parts keep their secrets there too, e.g. the subscription key).
+    pub(crate) fn keyring(&self) -> Arc<dyn SecretStore> {
+        Arc::clone(&self.inner.options.keyring)
+    }
+
     async fn current(&self) -> Option<Arc<Session>> {
         self.inner.session.read().await.clone()
     }
@@ -441,6 +446,14 @@ impl Engine {
             },
         )
         .with_timeout(self.inner.options.call_timeout);
+        // Instellingen → Koppeling: the legacy Subscription-Key, kept in the keyring.
+        let config = match sandbox {
+            Some(_) => config,
+            None => match crate::settings::connection::stored_subscription_key(&self.inner.options.keyring, &profile).await {
+                Some(key) => config.with_subscription_key(key),
+                None => config,
+            },
+        };
         let client = Client::new(config)?;
 
         let db_path = profile_database_path(&self.inner.data_folder, &profile);

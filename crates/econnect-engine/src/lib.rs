@@ -8,11 +8,13 @@ pub mod engine;
 pub mod environment;
 pub mod error;
 pub mod feed;
+pub mod maintenance;
 pub mod outbox;
 pub mod people;
 pub mod receiving;
 pub mod secrets;
 pub mod session;
+pub mod settings;
 pub mod status;
 mod sync;
 

@@ -9,7 +9,7 @@ use econnect_intake::{
     WatchedFolder,
 };
 use econnect_store::outbox::{OutboxCounts, OutboxItem};
-use tokio::sync::{Mutex, broadcast};
+use tokio::sync::{Mutex, broadcast, watch};
 
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorCode};
@@ -21,12 +21,21 @@ const QUEUE_LIMIT: i64 = 2000;
 pub struct Outbox {
     current: Mutex<Option<(String, Intake)>>,
     events: broadcast::Sender<IntakeEvent>,
+    /// The scheduled maintenance hold, kept so an intake started later gets it too.
+    scheduled_hold: std::sync::Mutex<Option<std::time::Instant>>,
+    /// Until when the platform last said (503) it is in maintenance, from any session.
+    platform_maintenance: watch::Sender<Option<time::OffsetDateTime>>,
 }
 
 impl Default for Outbox {
     fn default() -> Self {
         let (events, _) = broadcast::channel(4096);
-        Outbox { current: Mutex::new(None), events }
+        Outbox {
+            current: Mutex::new(None),
+            events,
+            scheduled_hold: std::sync::Mutex::new(None),
+            platform_maintenance: watch::channel(None).0,
+        }
     }
 }
 
@@ -85,8 +94,34 @@ impl Outbox {
                 }
             }
         });
+        intake.set_scheduled_hold(self.scheduled_hold());
+        let mut platform = intake.platform_maintenance();
+        let forward = self.platform_maintenance.clone();
+        tokio::spawn(async move {
+            while platform.changed().await.is_ok() {
+                let until = *platform.borrow_and_update();
+                forward.send_replace(until);
+            }
+        });
         *current = Some((session.profile, intake.clone()));
         Ok(intake)
+    }
+
+    /// Holds uploads until a scheduled maintenance window ends (`None`: no window now).
+    pub async fn set_scheduled_hold(&self, until: Option<std::time::Instant>) {
+        *self.scheduled_hold.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = until;
+        if let Some((_, intake)) = self.current.lock().await.as_ref() {
+            intake.set_scheduled_hold(until);
+        }
+    }
+
+    fn scheduled_hold(&self) -> Option<std::time::Instant> {
+        *self.scheduled_hold.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Follows until when the platform said (503) it is in maintenance.
+    pub fn platform_maintenance(&self) -> watch::Receiver<Option<time::OffsetDateTime>> {
+        self.platform_maintenance.subscribe()
     }
 
     /// Stops the intake, letting uploads in flight finish.

@@ -111,6 +111,10 @@ pub struct Inner {
     /// Paths taken from watched folders and not yet moved away.
     taken: Mutex<HashSet<PathBuf>>,
     hold_until: Mutex<Option<Instant>>,
+    /// A maintenance window from the user's schedule: nothing is sent until it ends.
+    scheduled_hold: Mutex<Option<Instant>>,
+    /// Until when the platform said (503) it is in maintenance, for the banner.
+    platform_maintenance: watch::Sender<Option<time::OffsetDateTime>>,
     pub(crate) preflight_permits: Semaphore,
     pub(crate) watch_tx: mpsc::UnboundedSender<WatchCommand>,
     pub(crate) status: Mutex<Vec<FolderStatus>>,
@@ -163,11 +167,25 @@ impl Inner {
         }
     }
 
-    /// Time left of a hold, if one is on.
+    /// Time left of a hold (the platform's or a scheduled window), if one is on.
     pub(crate) fn hold_remaining(&self) -> Option<Duration> {
         let hold = *lock(&self.hold_until);
-        hold.and_then(|h| h.checked_duration_since(Instant::now()))
+        let scheduled = *lock(&self.scheduled_hold);
+        hold.max(scheduled)
+            .and_then(|h| h.checked_duration_since(Instant::now()))
             .filter(|d| !d.is_zero())
+    }
+
+    /// The platform answered 503: remember until when, for whoever shows a banner.
+    pub(crate) fn note_platform_maintenance(&self, wait: Duration) {
+        let until = time::OffsetDateTime::now_utc() + wait;
+        self.platform_maintenance.send_if_modified(|current| {
+            let later = current.is_none_or(|c| c < until);
+            if later {
+                *current = Some(until);
+            }
+            later
+        });
     }
 
     /// The path left the watched folder (moved, or gone): it may be taken again.
@@ -224,6 +242,8 @@ impl Intake {
             stop,
             taken: Mutex::new(HashSet::new()),
             hold_until: Mutex::new(None),
+            scheduled_hold: Mutex::new(None),
+            platform_maintenance: watch::channel(None).0,
             watch_tx,
             status: Mutex::new(Vec::new()),
             db_write: tokio::sync::Mutex::new(()),
@@ -264,6 +284,19 @@ impl Intake {
     /// Progress events of every file.
     pub fn subscribe(&self) -> broadcast::Receiver<IntakeEvent> {
         self.inner.events.subscribe()
+    }
+
+    /// Holds every upload until `until` (a scheduled maintenance window), or lifts the
+    /// scheduled hold (`None`). Held rows wait without counting an attempt and go out by
+    /// themselves once the hold is over.
+    pub fn set_scheduled_hold(&self, until: Option<Instant>) {
+        *lock(&self.inner.scheduled_hold) = until;
+        self.inner.wake.notify_one();
+    }
+
+    /// Until when the platform last said it is in maintenance (503 with `Retry-After`).
+    pub fn platform_maintenance(&self) -> watch::Receiver<Option<time::OffsetDateTime>> {
+        self.inner.platform_maintenance.subscribe()
     }
 
     /// Preflights a file (e.g. a dropped one) without sending it.

@@ -143,6 +143,9 @@ async fn upload_one(inner: Arc<Inner>, item: OutboxItem) {
         Err(err) => {
             let outcome = classify(&err);
             tracing::debug!(id = %item.id, error = %err, ?outcome, "upload failed");
+            if let (ApiError::Maintenance { .. }, Outcome::Hold(wait, _)) = (&err, &outcome) {
+                inner.note_platform_maintenance(*wait);
+            }
             // A file that is gone may have been sent and moved by a run that stopped before
             // recording it: the platform knows the document by our id, so ask it.
             if outcome == Outcome::Vanished && platform_has(&inner, &item).await {

@@ -109,6 +109,13 @@ pub async fn observe(State(st): State<Arc<AppState>>, mut req: Request, next: Ne
     }
     let seq = recorder::record(&st, &req);
     req.extensions_mut().insert(seq);
+    if let Some(left) = st.maintenance.seconds_left().filter(|_| path.starts_with("/api/")) {
+        // Read the body first: an early answer to an upload in flight looks like a reset.
+        intake::drain(req.into_body()).await;
+        let resp = crate::maintenance::answer(left).into_response();
+        recorder::set_status(&st, seq, resp.status().as_u16());
+        return resp;
+    }
     let fault = take(&st, &path);
     let resp = match fault {
         None => next.run(req).await,

@@ -11,6 +11,7 @@ mod error;
 mod faults;
 mod hooks;
 mod intake;
+mod maintenance;
 mod parties;
 mod party_id;
 mod peppol;
@@ -138,6 +139,16 @@ impl RunningSandbox {
         self.state.lock().counters.clone()
     }
 
+    /// Puts the platform in maintenance for `length` (503 + `Retry-After` on every API call).
+    pub fn start_maintenance(&self, length: std::time::Duration) {
+        self.state.maintenance.start(length);
+    }
+
+    /// Ends maintenance now.
+    pub fn end_maintenance(&self) {
+        self.state.maintenance.end();
+    }
+
     /// Adds a received purchase invoice and returns its id.
     pub fn add_received(&self, invoice: ReceivedInvoice) -> Result<String, String> {
         controls::add_received(&self.state, invoice).map_err(|e| e.message)
@@ -249,6 +260,7 @@ fn router(state: Arc<AppState>) -> Router {
             post(receive::respond),
         )
         .merge(controls::routes())
+        .merge(maintenance::routes())
         .fallback(|| async { ApiError::not_found("No such path") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

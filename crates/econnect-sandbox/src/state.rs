@@ -361,6 +361,8 @@ pub struct AppState {
     inner: Mutex<Inner>,
     /// HTTP client for hook deliveries, built on first use (most sandboxes never deliver).
     http: OnceLock<Option<reqwest::Client>>,
+    /// Maintenance mode (`/_sandbox/maintenance`).
+    pub maintenance: crate::maintenance::MaintenanceMode,
 }
 
 impl AppState {
@@ -370,6 +372,7 @@ impl AppState {
             clock: Clock::default(),
             inner: Mutex::new(inner),
             http: OnceLock::new(),
+            maintenance: crate::maintenance::MaintenanceMode::default(),
         }
     }
 

@@ -14,6 +14,7 @@ pub mod db;
 pub mod documents;
 pub mod environment;
 pub mod error;
+pub mod housekeeping;
 pub mod ledger;
 pub mod outbox;
 pub mod parties;

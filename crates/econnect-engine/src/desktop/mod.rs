@@ -17,7 +17,7 @@ pub use language::Language;
 pub use notices::{Notice, NoticeBatcher, NoticeKind, Notification};
 pub use outbox_tally::{OutboxTally, local_clock};
 pub use settings::{
-    DesktopError, DesktopErrorCode, DesktopOverview, DesktopSettings, NoticeToggles,
+    DesktopError, DesktopErrorCode, DesktopOverview, DesktopSettings, NoticeToggles, Theme,
 };
 pub use tray_model::{MenuAction, MenuEntry, TrayIcon, TrayMenu, TrayState};
 pub use updates::{UpdateChannel, UpdateStatus};

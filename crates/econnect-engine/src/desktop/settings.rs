@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::language::Language;
+use crate::maintenance::MaintenanceSchedule;
 use super::notices::NoticeKind;
 use super::updates::UpdateChannel;
 
@@ -113,6 +114,19 @@ impl NoticeToggles {
     }
 }
 
+/// Light or dark, or whatever the OS says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Theme {
+    /// Follow the OS (the default).
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
 /// What Instellingen shows about the desktop integration, in one call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -140,6 +154,10 @@ pub struct DesktopSettings {
     pub update_channel: UpdateChannel,
     /// Set once the user was told that closing the window keeps the app in the tray.
     pub told_about_tray: bool,
+    /// Light, dark or the OS's choice.
+    pub theme: Theme,
+    /// The maintenance windows the user entered (none preset; see `maintenance::schedule`).
+    pub maintenance: MaintenanceSchedule,
 }
 
 impl DesktopSettings {
@@ -218,6 +236,32 @@ mod tests {
         assert_eq!(loaded, settings);
         assert!(!loaded.notifications.allows(NoticeKind::FileSent));
         assert!(loaded.notifications.allows(NoticeKind::FileRefused));
+    }
+
+    #[test]
+    fn theme_and_maintenance_schedule_survive_a_restart() {
+        use crate::maintenance::{WeekDay, WeeklyWindow};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = DesktopSettings::path_in(dir.path());
+        let mut settings = DesktopSettings {
+            theme: Theme::Dark,
+            ..Default::default()
+        };
+        settings.maintenance.weekly.push(WeeklyWindow {
+            weekday: WeekDay::Saturday,
+            start: "22:00".into(),
+            minutes: 240,
+        });
+        settings.save(&path).expect("save");
+        let (loaded, _) = DesktopSettings::load(&path);
+        assert_eq!(loaded.theme, Theme::Dark);
+        assert_eq!(loaded.maintenance, settings.maintenance);
+        // An older file without these fields loads with no window and the OS theme.
+        std::fs::write(&path, br#"{"language":"en"}"#).expect("write");
+        let (old, problem) = DesktopSettings::load(&path);
+        assert_eq!(problem, None);
+        assert_eq!(old.theme, Theme::System);
+        assert!(old.maintenance.weekly.is_empty());
     }
 
     #[test]

@@ -322,149 +322,112 @@ async restartToUpdate() : Promise<Result<null, DesktopError>> {
 }
 },
 /**
- * The users of the environment (Gebruikers), from the cache.
+ * Whether maintenance is on now (banner), and the next window.
  */
-async users() : Promise<Result<UserDirectory, EngineError>> {
+async maintenanceState() : Promise<MaintenanceState> {
+    return await TAURI_INVOKE("maintenance_state");
+},
+/**
+ * The maintenance windows the user entered.
+ */
+async maintenanceSchedule() : Promise<MaintenanceSchedule> {
+    return await TAURI_INVOKE("maintenance_schedule");
+},
+/**
+ * Checks, applies and saves the maintenance schedule; answers the state after.
+ */
+async setMaintenanceSchedule(schedule: MaintenanceSchedule) : Promise<Result<MaintenanceState, EngineError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("users") };
+    return { status: "ok", data: await TAURI_INVOKE("set_maintenance_schedule", { schedule }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * The role presets with their permissions [I] (mapped in the engine only).
+ * Light, dark or the OS's choice; saved for the next start.
  */
-async rolePresets() : Promise<RoleDefinition[]> {
-    return await TAURI_INVOKE("role_presets");
-},
-/**
- * Checks an e-mail address: format and the environment's domain rule.
- */
-async checkAddress(address: string) : Promise<Result<AddressCheck, EngineError>> {
+async setTheme(theme: Theme) : Promise<Result<DesktopSettings, DesktopError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("check_address", { address }) };
+    return { status: "ok", data: await TAURI_INVOKE("set_theme", { theme }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * Creates a user with a generated initial password (returned once).
+ * The environment's Peppol defaults (Omgeving).
  */
-async createUser(request: NewUser) : Promise<Result<CreatedUser, EngineError>> {
+async peppolDefaults() : Promise<Result<PeppolDefaults, EngineError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("create_user", { request }) };
+    return { status: "ok", data: await TAURI_INVOKE("peppol_defaults") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * Gives a user a role preset on all their organisations.
+ * Changes the environment's Peppol defaults (administrators).
  */
-async setUserRole(name: string, role: RolePreset) : Promise<Result<null, EngineError>> {
+async setPeppolDefaults(defaults: PeppolDefaults) : Promise<Result<PeppolDefaults, EngineError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("set_user_role", { name, role }) };
+    return { status: "ok", data: await TAURI_INVOKE("set_peppol_defaults", { defaults }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * Deletes a user of the environment.
+ * Environment, base URLs and whether a subscription key is stored (Koppeling).
  */
-async deleteUser(name: string) : Promise<Result<null, EngineError>> {
+async connectionInfo() : Promise<Result<ConnectionInfo, EngineError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("delete_user", { name }) };
+    return { status: "ok", data: await TAURI_INVOKE("connection_info") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * Who has access to an organisation (Leden).
+ * Stores the subscription key in the OS keyring (null or empty: removes it).
  */
-async members(party: string) : Promise<Result<Members, EngineError>> {
+async setSubscriptionKey(key: string | null) : Promise<Result<ConnectionInfo, EngineError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("members", { party }) };
+    return { status: "ok", data: await TAURI_INVOKE("set_subscription_key", { key }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * Gives a user access to an organisation with these permissions.
+ * The cache's size and number of documents (Gegevens).
  */
-async addMember(party: string, user: string, permissions: Permissions) : Promise<Result<Member, EngineError>> {
+async cacheInfo() : Promise<Result<CacheInfo, EngineError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("add_member", { party, user, permissions }) };
+    return { status: "ok", data: await TAURI_INVOKE("cache_info") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * Takes a user's access to an organisation away.
+ * Empties the cache (the outbox stays) and syncs it again.
  */
-async removeMember(party: string, user: string) : Promise<Result<null, EngineError>> {
+async clearCache() : Promise<Result<CacheInfo, EngineError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("remove_member", { party, user }) };
+    return { status: "ok", data: await TAURI_INVOKE("clear_cache") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * The signed-in user's e-mail addresses and the organisations' intake addresses (Profiel).
+ * Asks where to save (OS dialog), then writes the documents matching `query` as CSV;
+ * null when the dialog was cancelled.
  */
-async profile() : Promise<Result<Profile, EngineError>> {
+async exportDocumentsCsv(query: DocumentQuery) : Promise<Result<CsvExport | null, EngineError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("profile") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * The organisations the receive pop-up asks about now (empty: no pop-up).
- */
-async receivePrompt() : Promise<Result<ReceiveCandidate[], EngineError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("receive_prompt") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Remembers "niet nu" or "niet meer vragen" for an organisation.
- */
-async decideReceivePrompt(party: string, choice: PromptChoice) : Promise<Result<null, EngineError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("decide_receive_prompt", { party, choice }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Switches receiving e-invoices on or off (Peppol registration).
- */
-async setReceiving(party: string, on: boolean) : Promise<Result<ReceiveOutcome, EngineError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("set_receiving", { party, on }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Opens the web platform's profile page, where extra e-mail addresses are added and verified.
- */
-async openPlatformProfile() : Promise<Result<null, EngineError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("open_platform_profile") };
+    return { status: "ok", data: await TAURI_INVOKE("export_documents_csv", { query }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -477,9 +440,11 @@ async openPlatformProfile() : Promise<Result<null, EngineError>> {
 
 export const events = __makeEvents__<{
 engineChanged: EngineChanged,
+maintenanceChanged: MaintenanceChanged,
 outboxChanged: OutboxChanged
 }>({
 engineChanged: "engine-changed",
+maintenanceChanged: "maintenance-changed",
 outboxChanged: "outbox-changed"
 })
 
@@ -489,27 +454,6 @@ outboxChanged: "outbox-changed"
 
 /** user-defined types **/
 
-/**
- * What the app can tell about an e-mail address before the platform sees it.
- */
-export type AddressCheck = { 
-/**
- * The address, trimmed and lower-cased.
- */
-address: string; 
-/**
- * Looks like `name@domain.tld`.
- */
-valid: boolean; 
-/**
- * The domain of the environment (the signed-in user's own domain), when known.
- */
-environmentDomain: string | null; 
-/**
- * The address's domain differs from the environment's: the platform joins users to an
- * environment by domain, so another domain needs the environment made "shared" by support.
- */
-otherDomain: boolean }
 /**
  * Facts about this build, shown in Instellingen.
  */
@@ -522,6 +466,22 @@ version: string;
  * Where the app keeps its database and logs.
  */
 dataFolder: string }
+/**
+ * How big the cache of the open profile is.
+ */
+export type CacheInfo = { 
+/**
+ * Bytes on disk (database, log and shared-memory file).
+ */
+bytes: number; 
+/**
+ * Documents in it.
+ */
+documents: number; 
+/**
+ * The database file.
+ */
+path: string }
 /**
  * Changes since the last batch.
  */
@@ -603,25 +563,50 @@ export type Channel =
  */
 "other"
 /**
- * A user the platform created, with the initial password (shown once, never stored).
+ * What Instellingen → Koppeling shows.
  */
-export type CreatedUser = { 
+export type ConnectionInfo = { 
 /**
- * The user name as the platform spelled it.
+ * `production`, `acceptance`, `custom` or `sandbox`.
  */
-name: string; 
+environment: string; 
 /**
- * The generated initial password: show it once, with a copy button.
+ * The API base URL in use.
  */
-initialPassword: string; 
+apiBase: string; 
 /**
- * The address check (e.g. another domain than the environment's).
+ * The identity base URL in use.
  */
-check: AddressCheck; 
+identityBase: string; 
 /**
- * Organisations the platform refused to give access to (the user exists anyway).
+ * Who is signed in.
  */
-failedOrganisations: string[] }
+username: string; 
+/**
+ * Whether the user administers the environment, as the last sync found (the session's
+ * flag is from sign-in, before the first sync of a new profile knows it).
+ */
+isAdmin: boolean; 
+/**
+ * A subscription key is stored in the keyring.
+ */
+subscriptionKeySet: boolean; 
+/**
+ * Why the keyring cannot be read, when it cannot (then no key can be kept).
+ */
+keyringProblem: string | null }
+/**
+ * What an export wrote.
+ */
+export type CsvExport = { 
+/**
+ * The file written.
+ */
+path: string; 
+/**
+ * Documents in it.
+ */
+rows: number }
 /**
  * A desktop failure, serialised as `{code, message}` like the engine's errors.
  */
@@ -694,7 +679,15 @@ updateChannel: UpdateChannel;
 /**
  * Set once the user was told that closing the window keeps the app in the tray.
  */
-toldAboutTray: boolean }
+toldAboutTray: boolean; 
+/**
+ * Light, dark or the OS's choice.
+ */
+theme: Theme; 
+/**
+ * The maintenance windows the user entered (none preset; see `maintenance::schedule`).
+ */
+maintenance: MaintenanceSchedule }
 /**
  * Sent (sales) or received (purchase).
  */
@@ -1034,23 +1027,7 @@ export type ErrorCode =
 /**
  * A watched or chosen folder cannot be used (missing, no rights, a file in the way).
  */
-"folder" | 
-/**
- * Only administrators of the environment may do this (users, members; 403).
- */
-"admin_only" | 
-/**
- * The text is not an e-mail address.
- */
-"invalid_email" | 
-/**
- * A user with this e-mail address already exists in the environment.
- */
-"user_exists" | 
-/**
- * The user lacks the "ontvangen" permission for this organisation (receiving).
- */
-"no_receive_permission"
+"folder"
 /**
  * What the bytes say the file is.
  */
@@ -1136,26 +1113,6 @@ events: boolean;
  */
 message: string | null }
 /**
- * An organisation's scan & recognise intake addresses.
- */
-export type IntakeAddresses = { 
-/**
- * Normalised party id.
- */
-partyId: string; 
-/**
- * The organisation's name.
- */
-name: string; 
-/**
- * `<kvk>@inkoopfacturen.econnect.eu` (none without a KvK number).
- */
-purchase: string | null; 
-/**
- * `<kvk>@verkoopfacturen.econnect.eu` (none without a KvK number).
- */
-sales: string | null }
-/**
  * Purchase intake (received invoices) or sales intake (own invoices to send).
  */
 export type IntakeDirection = 
@@ -1232,62 +1189,61 @@ export type Layout =
  */
 { kind: "single"; party: string }
 /**
- * One member of an organisation.
+ * Maintenance on or off (the banner "Onderhoud tot HH:MM"), and the next window.
  */
-export type Member = { 
+export type MaintenanceChanged = MaintenanceState
 /**
- * The user name.
+ * The user's maintenance schedule (kept in the desktop settings file).
  */
-name: string; 
+export type MaintenanceSchedule = { 
 /**
- * What they may do for the organisation.
+ * Windows every week.
  */
-permissions: Permissions; 
+weekly: WeeklyWindow[]; 
 /**
- * The preset these permissions match, if any.
+ * Windows once.
  */
-role: RolePreset | null; 
+once: OneOffWindow[]; 
 /**
- * This is the signed-in user.
+ * How many minutes before a window the notice goes out (0: none).
  */
-isSelf: boolean }
+noticeMinutes: number }
 /**
- * The "Leden" tab of an organisation.
+ * Why uploads are held.
  */
-export type Members = { 
+export type MaintenanceSource = 
 /**
- * Normalised party id.
+ * A window of the user's schedule.
  */
-partyId: string; 
+"scheduled" | 
 /**
- * The signed-in user may add and remove members (an administrator).
+ * The platform answered 503 (outside the schedule).
  */
-canManage: boolean; 
+"platform"
 /**
- * Who has access. For a non-administrator only their own access: the platform shows
- * other users to administrators only.
+ * What the banner and Instellingen → Onderhoud show.
  */
-members: Member[]; 
+export type MaintenanceState = { 
 /**
- * Users of the environment without access yet (to pick from when adding).
+ * Maintenance is on now: uploads are held.
  */
-candidates: string[] }
+active: boolean; 
 /**
- * What the "new user" form sends.
+ * Why (when active).
  */
-export type NewUser = { 
+source: MaintenanceSource | null; 
 /**
- * The e-mail address, which is the user name.
+ * Until when, RFC 3339 UTC (when active).
  */
-name: string; 
+until: string | null; 
 /**
- * The role preset for the chosen organisations.
+ * Until when, "HH:MM" Amsterdam ("Onderhoud tot HH:MM").
  */
-role: RolePreset; 
+untilClock: string | null; 
 /**
- * Party ids the new user gets access to (may be empty).
+ * The next scheduled window.
  */
-organisations: string[] }
+next: WindowInfo | null }
 /**
  * What happened; each kind can be switched off in Instellingen.
  */
@@ -1352,6 +1308,18 @@ maintenanceStarting: boolean;
  * "Afgemeld".
  */
 signedOut: boolean }
+/**
+ * A window that happens once.
+ */
+export type OneOffWindow = { 
+/**
+ * Start, "YYYY-MM-DDTHH:MM" Amsterdam time.
+ */
+start: string; 
+/**
+ * End, "YYYY-MM-DDTHH:MM" Amsterdam time, after the start.
+ */
+end: string }
 /**
  * One organisation folder as the UI shows it.
  */
@@ -1533,6 +1501,22 @@ updatedAt: string;
  */
 sentAt: string | null }
 /**
+ * The three capabilities as switches (inherited values count as what they inherit).
+ */
+export type PeppolDefaults = { 
+/**
+ * Receiving invoices.
+ */
+invoices: boolean; 
+/**
+ * Receiving invoice responses.
+ */
+invoiceResponse: boolean; 
+/**
+ * Receiving orders.
+ */
+orders: boolean }
+/**
  * The five permissions a user has on one organisation.
  */
 export type Permissions = { 
@@ -1604,82 +1588,6 @@ warnings: Warning[];
  * Why it is not sent, when it is not.
  */
 refusal: Refusal | null }
-/**
- * The Profiel page.
- */
-export type Profile = { 
-/**
- * The user name.
- */
-username: string; 
-/**
- * The name the platform gave.
- */
-displayName: string | null; 
-/**
- * The user's e-mail addresses the app knows (the API lists no extra addresses).
- */
-addresses: string[]; 
-/**
- * The environment's e-mail domain.
- */
-environmentDomain: string | null; 
-/**
- * Each organisation's intake addresses.
- */
-intake: IntakeAddresses[]; 
-/**
- * Where extra addresses are added and verified (the web platform).
- */
-platformUrl: string }
-/**
- * The user's answer for one organisation in the pop-up.
- */
-export type PromptChoice = 
-/**
- * "Niet nu": ask again at the next sign-in.
- */
-"notNow" | 
-/**
- * "Niet meer vragen": remembered in the cache, across restarts.
- */
-"never"
-/**
- * An organisation the pop-up asks about: the user may receive for it, receiving is off.
- */
-export type ReceiveCandidate = { 
-/**
- * Normalised party id.
- */
-id: string; 
-/**
- * Its name.
- */
-name: string; 
-/**
- * KvK number, when the id is one.
- */
-kvk: string | null; 
-/**
- * Its receive state now (off, inherited off or not registered).
- */
-receive: ReceiveState }
-/**
- * What the platform said after switching receiving.
- */
-export type ReceiveOutcome = { 
-/**
- * Normalised party id.
- */
-partyId: string; 
-/**
- * The receive state the platform now reports.
- */
-receive: ReceiveState; 
-/**
- * When the registration last changed, as the platform wrote it.
- */
-changedOn: string | null }
 /**
  * Whether an organisation receives invoices over Peppol.
  */
@@ -1784,34 +1692,6 @@ export type RefusalCode =
  * Too many failed attempts; retry by hand.
  */
 "gave_up"
-/**
- * A preset with its permissions, for the UI's role pickers (which must not map it themselves).
- */
-export type RoleDefinition = { 
-/**
- * The preset.
- */
-role: RolePreset; 
-/**
- * What it gives on one organisation.
- */
-permissions: Permissions }
-/**
- * A role preset of the web platform, mapped to the five permissions [I].
- */
-export type RolePreset = 
-/**
- * Basisgebruiker: sends and receives documents.
- */
-"basic" | 
-/**
- * Gevorderde gebruiker: also deletes documents and changes their status.
- */
-"advanced" | 
-/**
- * Beheerder: all five permissions, including webhooks.
- */
-"administrator"
 /**
  * Which platform call a file goes to.
  */
@@ -2065,6 +1945,22 @@ deleted: number;
  */
 durationMs: number }
 /**
+ * Light or dark, or whatever the OS says.
+ */
+export type Theme = 
+/**
+ * Follow the OS (the default).
+ */
+"system" | 
+/**
+ * Always light.
+ */
+"light" | 
+/**
+ * Always dark.
+ */
+"dark"
+/**
  * Where updates come from.
  */
 export type UpdateChannel = 
@@ -2137,74 +2033,6 @@ name: string;
  */
 permissions: Permissions }
 /**
- * The Gebruikers page: the users, and whether the signed-in user may manage them.
- */
-export type UserDirectory = { 
-/**
- * The signed-in user administers the environment (as far as the last sync knows).
- */
-canManage: boolean; 
-/**
- * The environment's e-mail domain (the signed-in user's own), when known.
- */
-environmentDomain: string | null; 
-/**
- * The users, by name (empty for a non-administrator: the platform does not show them).
- */
-users: UserSummary[] }
-/**
- * One organisation a user may act for.
- */
-export type UserOrganisation = { 
-/**
- * Normalised party id.
- */
-id: string; 
-/**
- * Its name.
- */
-name: string; 
-/**
- * What the user may do for it.
- */
-permissions: Permissions }
-/**
- * A user's role as the app can tell it from their permissions.
- */
-export type UserRole = 
-/**
- * The same preset on every organisation.
- */
-{ kind: "preset"; preset: RolePreset } | 
-/**
- * Permissions that differ per organisation or match no preset.
- */
-{ kind: "custom" } | 
-/**
- * No organisation yet.
- */
-{ kind: "noOrganisations" }
-/**
- * A user of the environment as the Gebruikers page lists it.
- */
-export type UserSummary = { 
-/**
- * The user name (an e-mail address).
- */
-name: string; 
-/**
- * The role that describes their permissions (a preset, custom, or none yet).
- */
-role: UserRole; 
-/**
- * Their organisations.
- */
-organisations: UserOrganisation[]; 
-/**
- * This is the signed-in user (who cannot delete themself).
- */
-isSelf: boolean }
-/**
  * A preflight warning: the file is sent, but the platform may reject or question it.
  */
 export type Warning = { 
@@ -2220,6 +2048,78 @@ message: string;
  * What is wrong, in English.
  */
 messageEn: string }
+/**
+ * A day of the week.
+ */
+export type WeekDay = 
+/**
+ * Maandag.
+ */
+"monday" | 
+/**
+ * Dinsdag.
+ */
+"tuesday" | 
+/**
+ * Woensdag.
+ */
+"wednesday" | 
+/**
+ * Donderdag.
+ */
+"thursday" | 
+/**
+ * Vrijdag.
+ */
+"friday" | 
+/**
+ * Zaterdag.
+ */
+"saturday" | 
+/**
+ * Zondag.
+ */
+"sunday"
+/**
+ * A window that comes back every week; it may run past midnight.
+ */
+export type WeeklyWindow = { 
+/**
+ * The day it starts on.
+ */
+weekday: WeekDay; 
+/**
+ * Start, "HH:MM" Amsterdam time.
+ */
+start: string; 
+/**
+ * Length in minutes (1 … one week).
+ */
+minutes: number }
+/**
+ * A window as the UI shows it.
+ */
+export type WindowInfo = { 
+/**
+ * Start, RFC 3339 UTC.
+ */
+start: string; 
+/**
+ * End, RFC 3339 UTC.
+ */
+end: string; 
+/**
+ * Start date in Amsterdam, "YYYY-MM-DD".
+ */
+startDate: string; 
+/**
+ * Start, "HH:MM" Amsterdam.
+ */
+startClock: string; 
+/**
+ * End, "HH:MM" Amsterdam.
+ */
+endClock: string }
 
 /** tauri-specta globals **/
 

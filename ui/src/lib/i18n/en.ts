@@ -6,6 +6,8 @@ import { desktop } from './en/desktop';
 import { people } from './en/people';
 import { receiving } from './en/receiving';
 import { help } from './en/help';
+import { settings } from './en/settings';
+import { maintenance } from './en/maintenance';
 import type { MessageKey } from './nl';
 
 // Same keys as nl.ts; the type makes a missing or extra key a compile error.
@@ -18,4 +20,6 @@ export const en: Record<MessageKey, string> = {
   ...people,
   ...receiving,
   ...help,
+  ...settings,
+  ...maintenance,
 };

@@ -8,6 +8,8 @@ import { desktop } from './nl/desktop';
 import { people } from './nl/people';
 import { receiving } from './nl/receiving';
 import { help } from './nl/help';
+import { settings } from './nl/settings';
+import { maintenance } from './nl/maintenance';
 
 export const nl = {
   ...frame,
@@ -18,6 +20,8 @@ export const nl = {
   ...people,
   ...receiving,
   ...help,
+  ...settings,
+  ...maintenance,
 } as const;
 
 /** A key of the UI catalogue. */
