@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures the app on this machine: time from launch to first paint, and the idle memory
 # of all its processes (the app, WebKitWebProcess, WebKitNetworkProcess) with the window
-# open and after it was closed to the tray.
+# open, after it was closed to the tray, and when it was started at login into the tray.
 #   bash scripts/measure.sh [APP_BINARY]     (default: target/debug/econnect-desktop)
 # Runs itself under Xvfb and a private D-Bus session when there is no display. A release
 # binary needs ECONNECT_TEST_CONTROLS=1 (set here) to accept `--close-window`.
@@ -68,5 +68,13 @@ while [ -n "$(window_id)" ]; do sleep 0.1; done
 sleep "$SETTLE"
 memory "idle, window closed to the tray"
 
+"$app" --tray-menu=quit || true
+wait "$pid" || true
+
+# A start at login (--hidden): the app goes straight to the tray and never loads a webview.
+"$app" --hidden >"$home/app-hidden.out" 2>&1 &
+pid=$!
+sleep "$SETTLE"
+memory "idle, started at login into the tray"
 "$app" --tray-menu=quit || true
 wait "$pid" || true

@@ -38,3 +38,7 @@ xvfb-run -a -s "-screen 0 1280x860x24" dbus-run-session -- bash -c '
   echo "==> End to end"
   cd tests/e2e && npm test
 '
+
+# The release package, installed on a clean Debian (debootstrap) and started there.
+step "Package: build the .deb, install it on a clean Debian 12, start the app"
+bash tests/package/clean-debian.sh

@@ -15,6 +15,7 @@ mod opened_files;
 mod plugins;
 mod settings_commands;
 mod tray;
+mod tray_link;
 mod updater;
 
 /// Starts the app: one main window serving the UI, the typed commands registered.
@@ -50,6 +51,7 @@ pub fn run() {
             events::forward(app.handle().clone(), engine.clone());
             events::forward_outbox(app.handle().clone(), &outbox);
             events::forward_maintenance(app.handle().clone(), maintenance.clone(), outbox.clone());
+            tray_link::start(app.handle(), engine.clone(), outbox.clone());
             tauri::async_runtime::spawn(outbox.follow(engine));
             Ok(())
         })
@@ -67,11 +69,22 @@ fn open_engine() -> Result<econnect_engine::Engine, econnect_engine::EngineError
 }
 
 /// WebKitGTK shows a blank window on some GPUs with its DMA-BUF renderer; turn it off
-/// unless the user chose otherwise.
+/// unless the user chose otherwise. A start at login stays in the tray, so on X11 GTK need
+/// not load OpenGL (with llvmpipe that alone is ~40 MB of resident memory); WebKit brings
+/// its own EGL if the window is opened later.
 fn prepare_webkit() {
     #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
-        // SAFETY: called first thing in `run`, before any thread is spawned.
-        unsafe { std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1") };
+    {
+        let keep_user_choice = |name: &str, value: &str| {
+            if std::env::var_os(name).is_none() {
+                // SAFETY: called first thing in `run`, before any thread is spawned.
+                unsafe { std::env::set_var(name, value) };
+            }
+        };
+        keep_user_choice("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+        let hidden = std::env::args().any(|arg| arg == plugins::HIDDEN_ARG);
+        if hidden && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+            keep_user_choice("GDK_GL", "disable");
+        }
     }
 }

@@ -25,6 +25,8 @@ pub struct Outbox {
     scheduled_hold: std::sync::Mutex<Option<std::time::Instant>>,
     /// Until when the platform last said (503) it is in maintenance, from any session.
     platform_maintenance: watch::Sender<Option<time::OffsetDateTime>>,
+    /// Sending paused by the user (tray), kept for an intake started later.
+    paused: std::sync::atomic::AtomicBool,
 }
 
 impl Default for Outbox {
@@ -35,6 +37,7 @@ impl Default for Outbox {
             events,
             scheduled_hold: std::sync::Mutex::new(None),
             platform_maintenance: watch::channel(None).0,
+            paused: std::sync::atomic::AtomicBool::new(false),
         }
     }
 }
@@ -95,6 +98,7 @@ impl Outbox {
             }
         });
         intake.set_scheduled_hold(self.scheduled_hold());
+        intake.set_paused(self.paused.load(std::sync::atomic::Ordering::Relaxed));
         let mut platform = intake.platform_maintenance();
         let forward = self.platform_maintenance.clone();
         tokio::spawn(async move {
@@ -112,6 +116,14 @@ impl Outbox {
         *self.scheduled_hold.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = until;
         if let Some((_, intake)) = self.current.lock().await.as_ref() {
             intake.set_scheduled_hold(until);
+        }
+    }
+
+    /// Pauses or resumes sending ("Verzenden pauzeren/hervatten" in the tray).
+    pub async fn set_paused(&self, paused: bool) {
+        self.paused.store(paused, std::sync::atomic::Ordering::Relaxed);
+        if let Some((_, intake)) = self.current.lock().await.as_ref() {
+            intake.set_paused(paused);
         }
     }
 

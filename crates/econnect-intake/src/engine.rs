@@ -113,6 +113,8 @@ pub struct Inner {
     hold_until: Mutex<Option<Instant>>,
     /// A maintenance window from the user's schedule: nothing is sent until it ends.
     scheduled_hold: Mutex<Option<Instant>>,
+    /// The user paused sending ("Verzenden pauzeren"): nothing goes out until resumed.
+    paused: std::sync::atomic::AtomicBool,
     /// Until when the platform said (503) it is in maintenance, for the banner.
     platform_maintenance: watch::Sender<Option<time::OffsetDateTime>>,
     pub(crate) preflight_permits: Semaphore,
@@ -169,6 +171,10 @@ impl Inner {
 
     /// Time left of a hold (the platform's or a scheduled window), if one is on.
     pub(crate) fn hold_remaining(&self) -> Option<Duration> {
+        // Paused has no end; the loop looks again within this time, or at once when resumed.
+        if self.paused.load(std::sync::atomic::Ordering::Relaxed) {
+            return Some(Duration::from_secs(5));
+        }
         let hold = *lock(&self.hold_until);
         let scheduled = *lock(&self.scheduled_hold);
         hold.max(scheduled)
@@ -243,6 +249,7 @@ impl Intake {
             taken: Mutex::new(HashSet::new()),
             hold_until: Mutex::new(None),
             scheduled_hold: Mutex::new(None),
+            paused: std::sync::atomic::AtomicBool::new(false),
             platform_maintenance: watch::channel(None).0,
             watch_tx,
             status: Mutex::new(Vec::new()),
@@ -284,6 +291,13 @@ impl Intake {
     /// Progress events of every file.
     pub fn subscribe(&self) -> broadcast::Receiver<IntakeEvent> {
         self.inner.events.subscribe()
+    }
+
+    /// Pauses sending (files are still taken in and checked) or resumes it. Held rows wait
+    /// without counting an attempt, like in maintenance.
+    pub fn set_paused(&self, paused: bool) {
+        self.inner.paused.store(paused, std::sync::atomic::Ordering::Relaxed);
+        self.inner.wake.notify_one();
     }
 
     /// Holds every upload until `until` (a scheduled maintenance window), or lifts the

@@ -131,3 +131,27 @@ async fn lifting_a_scheduled_hold_sends_at_once() {
     assert_eq!(recognize_statuses(&rig).await, vec![200]);
     intake.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pausing_holds_sending_until_resumed_without_failed_attempts() {
+    let rig = Rig::new().await;
+    let intake = rig.start(Vec::new()).await;
+    intake.set_paused(true);
+    intake
+        .submit_paths(&rig.party(), Direction::Purchase, invoices(&rig, 2), false)
+        .await
+        .unwrap();
+    // Unpaused, these go out within milliseconds; paused, a second passes without a call.
+    let sent_while_paused =
+        tokio::time::timeout(Duration::from_secs(1), until_all_sent(&rig, 2)).await;
+    assert!(sent_while_paused.is_err(), "files were sent while paused");
+    assert!(recognize_statuses(&rig).await.is_empty(), "the platform was asked while paused");
+
+    intake.set_paused(false);
+    until_all_sent(&rig, 2).await;
+    assert_eq!(recognize_statuses(&rig).await, vec![200, 200]);
+    for row in rows(&rig).await {
+        assert_eq!(row.attempts, 0, "a pause is not a failed attempt: {row:?}");
+    }
+    intake.shutdown().await;
+}

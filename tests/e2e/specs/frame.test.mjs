@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { byTestId, cargoVersion, launchApp, screenshot } from '../support/app.mjs';
+import { byTestId, cargoVersion, closeReceivePrompt, launchApp, screenshot } from '../support/app.mjs';
 
 let app;
 
@@ -19,6 +19,7 @@ test('opens on Organisaties in Dutch after opening the sandbox', async () => {
   await submit.waitForDisplayed({ timeout: 20_000 });
   assert.equal(await submit.getText(), 'Proefomgeving openen');
   await submit.click();
+  await closeReceivePrompt(app.browser);
   const title = byTestId(app.browser, 'page-title');
   await title.waitForDisplayed({ timeout: 20_000 });
   assert.equal(await title.getText(), 'Organisaties');
@@ -27,6 +28,8 @@ test('opens on Organisaties in Dutch after opening the sandbox', async () => {
 
 test('Instellingen shows the version and data folder from Rust', async () => {
   await byTestId(app.browser, 'nav-settings').click();
+  // Over deze app sits under Gegevens.
+  await byTestId(app.browser, 'settings-tab-data').click();
   const version = byTestId(app.browser, 'app-version');
   await version.waitForDisplayed({ timeout: 10_000 });
   assert.equal(await version.getText(), cargoVersion());
@@ -34,6 +37,7 @@ test('Instellingen shows the version and data folder from Rust', async () => {
 });
 
 test('the language switches to English and back', async () => {
+  await byTestId(app.browser, 'settings-tab-personal').click();
   await byTestId(app.browser, 'language-en').click();
   const title = byTestId(app.browser, 'page-title');
   await title.waitUntil(async () => (await title.getText()) === 'Settings', { timeout: 5_000 });
@@ -43,6 +47,8 @@ test('the language switches to English and back', async () => {
   await byTestId(app.browser, 'language-nl').click();
   await title.waitUntil(async () => (await title.getText()) === 'Instellingen', { timeout: 5_000 });
   assert.equal(await byTestId(app.browser, 'nav-organisations').getText(), 'Organisaties');
+  await byTestId(app.browser, 'settings-tab-data').click();
+  await byTestId(app.browser, 'app-version').waitForDisplayed({ timeout: 5_000 });
   assert.equal(await byTestId(app.browser, 'app-version').getText(), cargoVersion());
   assert.ok(statSync(screenshot('settings-nl.png')).size > 10_000);
 });

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { appBinary, byTestId, launchApp, screenshot } from '../support/app.mjs';
+import { appBinary, byTestId, closeReceivePrompt, launchApp, screenshot } from '../support/app.mjs';
 import { writeInvoicePdf } from '../support/pdf.mjs';
 
 let app;
@@ -17,9 +17,29 @@ before(async () => {
   await byTestId(app.browser, 'sign-in-submit').waitForDisplayed({ timeout: 20_000 });
   await byTestId(app.browser, 'sign-in-submit').click();
   await byTestId(app.browser, 'organisation-list').waitForDisplayed({ timeout: 30_000 });
+  await closeReceivePrompt(app.browser);
 });
 
 after(async () => app?.stop());
+
+/** The environment of a second launch of this app (same data folder: same instance). */
+function appEnv() {
+  return { ...process.env, ECONNECT_HOME: app.dataFolder, XDG_DATA_HOME: join(app.dataFolder, 'xdg') };
+}
+
+/** A second launch with test controls (the tray menu's handlers); resolves to its exit code. */
+function trayMenu(item) {
+  return new Promise((done, fail) => {
+    const child = spawn(appBinary, [`--tray-menu=${item}`], { env: appEnv(), stdio: 'ignore' });
+    child.once('error', fail);
+    child.once('exit', done);
+  });
+}
+
+/** The states of the outbox rows shown on Verzenden. */
+async function outboxStates() {
+  return app.browser.$$('[data-testid="outbox-item"]').map((el) => el.getAttribute('data-state'));
+}
 
 test('two handed-over PDFs are checked, sent, and reach Verzonden', async () => {
   const folder = mkdtempSync(join(tmpdir(), 'econnect-drop-'));
@@ -28,8 +48,7 @@ test('two handed-over PDFs are checked, sent, and reach Verzonden', async () => 
     writeInvoicePdf(join(folder, 'factuur 2026-002.pdf'), 'Factuur 2026-002 totaal 242,00'),
   ];
   // A second launch with files: the single-instance hand-over, which a native drop also uses.
-  const env = { ...process.env, ECONNECT_HOME: app.dataFolder, XDG_DATA_HOME: join(app.dataFolder, 'xdg') };
-  spawn(appBinary, files, { env, stdio: 'ignore' });
+  spawn(appBinary, files, { env: appEnv(), stdio: 'ignore' });
 
   const panel = byTestId(app.browser, 'preflight-panel');
   await panel.waitForDisplayed({ timeout: 20_000 });
@@ -44,7 +63,7 @@ test('two handed-over PDFs are checked, sent, and reach Verzonden', async () => 
 
   await app.browser.waitUntil(
     async () => {
-      const states = await app.browser.$$('[data-testid="outbox-item"]').map((el) => el.getAttribute('data-state'));
+      const states = await outboxStates();
       return states.length === 2 && states.every((s) => s === 'sent');
     },
     { timeout: 60_000, timeoutMsg: 'the files did not reach Verzonden' },
@@ -52,4 +71,32 @@ test('two handed-over PDFs are checked, sent, and reach Verzonden', async () => 
   const labels = await app.browser.$$('[data-testid="outbox-state"]').map((el) => el.getText());
   assert.deepEqual(labels, ['Verzonden', 'Verzonden']);
   screenshot('intake-sent-nl.png');
+});
+
+test('"Verzenden pauzeren" in the tray holds a new file until "hervatten"', async () => {
+  assert.equal(await trayMenu('toggle-pause'), 0);
+  const folder = mkdtempSync(join(tmpdir(), 'econnect-pause-'));
+  const file = writeInvoicePdf(join(folder, 'factuur 2026-003.pdf'), 'Factuur 2026-003 totaal 363,00');
+  spawn(appBinary, [file], { env: appEnv(), stdio: 'ignore' });
+  await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid="preflight-file"]').length) === 1, {
+    timeout: 20_000,
+    timeoutMsg: 'the file was not checked',
+  });
+  await byTestId(app.browser, 'preflight-send').click();
+  await app.browser.waitUntil(async () => (await outboxStates()).length === 3, {
+    timeout: 20_000,
+    timeoutMsg: 'the file did not join the queue',
+  });
+  // Unpaused, a file is sent within a second on the sandbox; paused, it waits.
+  const sentWhilePaused = await app.browser
+    .waitUntil(async () => (await outboxStates()).every((s) => s === 'sent'), { timeout: 3_000 })
+    .catch(() => false);
+  assert.equal(sentWhilePaused, false, 'the file was sent while sending was paused');
+  screenshot('intake-paused-nl.png');
+
+  assert.equal(await trayMenu('toggle-pause'), 0);
+  await app.browser.waitUntil(async () => (await outboxStates()).every((s) => s === 'sent'), {
+    timeout: 30_000,
+    timeoutMsg: 'the file was not sent after resuming',
+  });
 });

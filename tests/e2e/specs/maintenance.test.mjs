@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { appBinary, byTestId, launchApp, screenshot } from '../support/app.mjs';
+import { appBinary, byTestId, closeReceivePrompt, launchApp, screenshot } from '../support/app.mjs';
 import { writeInvoicePdf } from '../support/pdf.mjs';
 import { control, startSandbox } from '../support/sandbox.mjs';
 
@@ -30,6 +30,7 @@ before(async () => {
   await byTestId(app.browser, 'remember').click(); // no keyring needed here
   await byTestId(app.browser, 'sign-in-submit').click();
   await byTestId(app.browser, 'organisation-list').waitForDisplayed({ timeout: 30_000 });
+  await closeReceivePrompt(app.browser);
 });
 
 after(async () => {

@@ -1,7 +1,7 @@
 // Sign-in and the offline cache in the real window (issue 4).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { byTestId, launchApp, screenshot } from '../support/app.mjs';
+import { byTestId, closeReceivePrompt, launchApp, screenshot } from '../support/app.mjs';
 import { startSandbox } from '../support/sandbox.mjs';
 
 describe('sandbox mode (embedded demo platform)', () => {
@@ -19,6 +19,7 @@ describe('sandbox mode (embedded demo platform)', () => {
     await submit.click();
     const list = byTestId(app.browser, 'organisation-list');
     await list.waitForDisplayed({ timeout: 30_000 });
+    await closeReceivePrompt(app.browser);
     await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid^="organisation-0106"]')).length === 12, {
       timeout: 30_000,
       timeoutMsg: 'the 12 demo organisations did not appear',
@@ -54,6 +55,7 @@ describe('an external platform that goes away', () => {
 
     await byTestId(app.browser, 'password').setValue('demo');
     await byTestId(app.browser, 'sign-in-submit').click();
+    await closeReceivePrompt(app.browser);
     const first = app.browser.$('[data-testid^="organisation-0106"]');
     await first.waitForDisplayed({ timeout: 30_000 });
     const name = await first.getText();

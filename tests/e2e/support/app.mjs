@@ -96,3 +96,13 @@ export function screenshot(name) {
   execFileSync('import', ['-window', 'root', path], { timeout: 15_000 });
   return path;
 }
+
+/**
+ * After a first sign-in as the demo user, the app asks about switching on receiving for
+ * the organisations where it is off (issue 6); tests about other things close that pop-up.
+ */
+export async function closeReceivePrompt(browser) {
+  await browser.$('[data-testid="receive-prompt"]').waitForDisplayed({ timeout: 30_000 });
+  await browser.$('[data-testid="receive-prompt-close"]').click();
+  await browser.$('[data-testid="receive-prompt"]').waitForDisplayed({ reverse: true, timeout: 10_000 });
+}

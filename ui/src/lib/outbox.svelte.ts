@@ -39,6 +39,12 @@ export function clearHandedFiles(): void {
   state.handed = [];
 }
 
+/** Forgets some handed-over files (those now in the queue). */
+export function forgetHandedFiles(paths: string[]): void {
+  const gone = new Set(paths);
+  state.handed = state.handed.filter((path) => !gone.has(path));
+}
+
 /** Adds files to the pending hand-over (drop, dialog, "Openen met"). */
 export function handOver(paths: string[]): void {
   state.handed = [...new Set([...state.handed, ...paths])];

@@ -7,6 +7,7 @@ pub mod install;
 pub mod language;
 pub mod notices;
 pub mod outbox_tally;
+pub mod session_watch;
 pub mod settings;
 pub mod tray_model;
 pub mod updates;
@@ -16,6 +17,7 @@ pub use install::{InstallKind, UpdateSupport};
 pub use language::Language;
 pub use notices::{Notice, NoticeBatcher, NoticeKind, Notification};
 pub use outbox_tally::{OutboxTally, local_clock};
+pub use session_watch::{session_notice, tray_signed_out};
 pub use settings::{
     DesktopError, DesktopErrorCode, DesktopOverview, DesktopSettings, NoticeToggles, Theme,
 };

@@ -322,6 +322,155 @@ async restartToUpdate() : Promise<Result<null, DesktopError>> {
 }
 },
 /**
+ * The users of the environment (Gebruikers), from the cache.
+ */
+async users() : Promise<Result<UserDirectory, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("users") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The role presets with their permissions [I] (mapped in the engine only).
+ */
+async rolePresets() : Promise<RoleDefinition[]> {
+    return await TAURI_INVOKE("role_presets");
+},
+/**
+ * Checks an e-mail address: format and the environment's domain rule.
+ */
+async checkAddress(address: string) : Promise<Result<AddressCheck, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("check_address", { address }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Creates a user with a generated initial password (returned once).
+ */
+async createUser(request: NewUser) : Promise<Result<CreatedUser, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_user", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Gives a user a role preset on all their organisations.
+ */
+async setUserRole(name: string, role: RolePreset) : Promise<Result<null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_user_role", { name, role }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes a user of the environment.
+ */
+async deleteUser(name: string) : Promise<Result<null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_user", { name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Who has access to an organisation (Leden).
+ */
+async members(party: string) : Promise<Result<Members, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("members", { party }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Gives a user access to an organisation with these permissions.
+ */
+async addMember(party: string, user: string, permissions: Permissions) : Promise<Result<Member, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_member", { party, user, permissions }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Takes a user's access to an organisation away.
+ */
+async removeMember(party: string, user: string) : Promise<Result<null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_member", { party, user }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The signed-in user's e-mail addresses and the organisations' intake addresses (Profiel).
+ */
+async profile() : Promise<Result<Profile, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("profile") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The organisations the receive pop-up asks about now (empty: no pop-up).
+ */
+async receivePrompt() : Promise<Result<ReceiveCandidate[], EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("receive_prompt") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Remembers "niet nu" or "niet meer vragen" for an organisation.
+ */
+async decideReceivePrompt(party: string, choice: PromptChoice) : Promise<Result<null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("decide_receive_prompt", { party, choice }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Switches receiving e-invoices on or off (Peppol registration).
+ */
+async setReceiving(party: string, on: boolean) : Promise<Result<ReceiveOutcome, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_receiving", { party, on }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the web platform's profile page, where extra e-mail addresses are added and verified.
+ */
+async openPlatformProfile() : Promise<Result<null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_platform_profile") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Whether maintenance is on now (banner), and the next window.
  */
 async maintenanceState() : Promise<MaintenanceState> {
@@ -454,6 +603,27 @@ outboxChanged: "outbox-changed"
 
 /** user-defined types **/
 
+/**
+ * What the app can tell about an e-mail address before the platform sees it.
+ */
+export type AddressCheck = { 
+/**
+ * The address, trimmed and lower-cased.
+ */
+address: string; 
+/**
+ * Looks like `name@domain.tld`.
+ */
+valid: boolean; 
+/**
+ * The domain of the environment (the signed-in user's own domain), when known.
+ */
+environmentDomain: string | null; 
+/**
+ * The address's domain differs from the environment's: the platform joins users to an
+ * environment by domain, so another domain needs the environment made "shared" by support.
+ */
+otherDomain: boolean }
 /**
  * Facts about this build, shown in Instellingen.
  */
@@ -595,6 +765,26 @@ subscriptionKeySet: boolean;
  * Why the keyring cannot be read, when it cannot (then no key can be kept).
  */
 keyringProblem: string | null }
+/**
+ * A user the platform created, with the initial password (shown once, never stored).
+ */
+export type CreatedUser = { 
+/**
+ * The user name as the platform spelled it.
+ */
+name: string; 
+/**
+ * The generated initial password: show it once, with a copy button.
+ */
+initialPassword: string; 
+/**
+ * The address check (e.g. another domain than the environment's).
+ */
+check: AddressCheck; 
+/**
+ * Organisations the platform refused to give access to (the user exists anyway).
+ */
+failedOrganisations: string[] }
 /**
  * What an export wrote.
  */
@@ -1027,7 +1217,23 @@ export type ErrorCode =
 /**
  * A watched or chosen folder cannot be used (missing, no rights, a file in the way).
  */
-"folder"
+"folder" | 
+/**
+ * Only administrators of the environment may do this (users, members; 403).
+ */
+"admin_only" | 
+/**
+ * The text is not an e-mail address.
+ */
+"invalid_email" | 
+/**
+ * A user with this e-mail address already exists in the environment.
+ */
+"user_exists" | 
+/**
+ * The user lacks the "ontvangen" permission for this organisation (receiving).
+ */
+"no_receive_permission"
 /**
  * What the bytes say the file is.
  */
@@ -1112,6 +1318,26 @@ events: boolean;
  * A problem to show (Dutch), e.g. the OS watch limit.
  */
 message: string | null }
+/**
+ * An organisation's scan & recognise intake addresses.
+ */
+export type IntakeAddresses = { 
+/**
+ * Normalised party id.
+ */
+partyId: string; 
+/**
+ * The organisation's name.
+ */
+name: string; 
+/**
+ * `<kvk>@inkoopfacturen.econnect.eu` (none without a KvK number).
+ */
+purchase: string | null; 
+/**
+ * `<kvk>@verkoopfacturen.econnect.eu` (none without a KvK number).
+ */
+sales: string | null }
 /**
  * Purchase intake (received invoices) or sales intake (own invoices to send).
  */
@@ -1244,6 +1470,63 @@ untilClock: string | null;
  * The next scheduled window.
  */
 next: WindowInfo | null }
+/**
+ * One member of an organisation.
+ */
+export type Member = { 
+/**
+ * The user name.
+ */
+name: string; 
+/**
+ * What they may do for the organisation.
+ */
+permissions: Permissions; 
+/**
+ * The preset these permissions match, if any.
+ */
+role: RolePreset | null; 
+/**
+ * This is the signed-in user.
+ */
+isSelf: boolean }
+/**
+ * The "Leden" tab of an organisation.
+ */
+export type Members = { 
+/**
+ * Normalised party id.
+ */
+partyId: string; 
+/**
+ * The signed-in user may add and remove members (an administrator).
+ */
+canManage: boolean; 
+/**
+ * Who has access. For a non-administrator only their own access: the platform shows
+ * other users to administrators only.
+ */
+members: Member[]; 
+/**
+ * Users of the environment without access yet (to pick from when adding).
+ */
+candidates: string[] }
+/**
+ * What the "new user" form sends.
+ */
+export type NewUser = { 
+/**
+ * The e-mail address, which is the user name.
+ */
+name: string; 
+/**
+ * The role preset for the chosen organisations.
+ */
+role: RolePreset; 
+/**
+ * Party ids the new user gets access to (may be empty).
+ */
+organisations: string[] }
 /**
  * What happened; each kind can be switched off in Instellingen.
  */
@@ -1589,6 +1872,82 @@ warnings: Warning[];
  */
 refusal: Refusal | null }
 /**
+ * The Profiel page.
+ */
+export type Profile = { 
+/**
+ * The user name.
+ */
+username: string; 
+/**
+ * The name the platform gave.
+ */
+displayName: string | null; 
+/**
+ * The user's e-mail addresses the app knows (the API lists no extra addresses).
+ */
+addresses: string[]; 
+/**
+ * The environment's e-mail domain.
+ */
+environmentDomain: string | null; 
+/**
+ * Each organisation's intake addresses.
+ */
+intake: IntakeAddresses[]; 
+/**
+ * Where extra addresses are added and verified (the web platform).
+ */
+platformUrl: string }
+/**
+ * The user's answer for one organisation in the pop-up.
+ */
+export type PromptChoice = 
+/**
+ * "Niet nu": ask again at the next sign-in.
+ */
+"notNow" | 
+/**
+ * "Niet meer vragen": remembered in the cache, across restarts.
+ */
+"never"
+/**
+ * An organisation the pop-up asks about: the user may receive for it, receiving is off.
+ */
+export type ReceiveCandidate = { 
+/**
+ * Normalised party id.
+ */
+id: string; 
+/**
+ * Its name.
+ */
+name: string; 
+/**
+ * KvK number, when the id is one.
+ */
+kvk: string | null; 
+/**
+ * Its receive state now (off, inherited off or not registered).
+ */
+receive: ReceiveState }
+/**
+ * What the platform said after switching receiving.
+ */
+export type ReceiveOutcome = { 
+/**
+ * Normalised party id.
+ */
+partyId: string; 
+/**
+ * The receive state the platform now reports.
+ */
+receive: ReceiveState; 
+/**
+ * When the registration last changed, as the platform wrote it.
+ */
+changedOn: string | null }
+/**
  * Whether an organisation receives invoices over Peppol.
  */
 export type ReceiveState = 
@@ -1692,6 +2051,34 @@ export type RefusalCode =
  * Too many failed attempts; retry by hand.
  */
 "gave_up"
+/**
+ * A preset with its permissions, for the UI's role pickers (which must not map it themselves).
+ */
+export type RoleDefinition = { 
+/**
+ * The preset.
+ */
+role: RolePreset; 
+/**
+ * What it gives on one organisation.
+ */
+permissions: Permissions }
+/**
+ * A role preset of the web platform, mapped to the five permissions [I].
+ */
+export type RolePreset = 
+/**
+ * Basisgebruiker: sends and receives documents.
+ */
+"basic" | 
+/**
+ * Gevorderde gebruiker: also deletes documents and changes their status.
+ */
+"advanced" | 
+/**
+ * Beheerder: all five permissions, including webhooks.
+ */
+"administrator"
 /**
  * Which platform call a file goes to.
  */
@@ -2032,6 +2419,74 @@ name: string;
  * What they may do for the organisation.
  */
 permissions: Permissions }
+/**
+ * The Gebruikers page: the users, and whether the signed-in user may manage them.
+ */
+export type UserDirectory = { 
+/**
+ * The signed-in user administers the environment (as far as the last sync knows).
+ */
+canManage: boolean; 
+/**
+ * The environment's e-mail domain (the signed-in user's own), when known.
+ */
+environmentDomain: string | null; 
+/**
+ * The users, by name (empty for a non-administrator: the platform does not show them).
+ */
+users: UserSummary[] }
+/**
+ * One organisation a user may act for.
+ */
+export type UserOrganisation = { 
+/**
+ * Normalised party id.
+ */
+id: string; 
+/**
+ * Its name.
+ */
+name: string; 
+/**
+ * What the user may do for it.
+ */
+permissions: Permissions }
+/**
+ * A user's role as the app can tell it from their permissions.
+ */
+export type UserRole = 
+/**
+ * The same preset on every organisation.
+ */
+{ kind: "preset"; preset: RolePreset } | 
+/**
+ * Permissions that differ per organisation or match no preset.
+ */
+{ kind: "custom" } | 
+/**
+ * No organisation yet.
+ */
+{ kind: "noOrganisations" }
+/**
+ * A user of the environment as the Gebruikers page lists it.
+ */
+export type UserSummary = { 
+/**
+ * The user name (an e-mail address).
+ */
+name: string; 
+/**
+ * The role that describes their permissions (a preset, custom, or none yet).
+ */
+role: UserRole; 
+/**
+ * Their organisations.
+ */
+organisations: UserOrganisation[]; 
+/**
+ * This is the signed-in user (who cannot delete themself).
+ */
+isSelf: boolean }
 /**
  * A preflight warning: the file is sent, but the platform may reject or question it.
  */
