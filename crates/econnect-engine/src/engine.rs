@@ -74,6 +74,8 @@ pub(crate) struct Inner {
     pub network_hint: Notify,
     /// Offline since, kept across sessions' status resets.
     pub offline_since: Mutex<Option<String>>,
+    /// What status tracking and receiving want the user to hear (see `follow`).
+    pub notices: broadcast::Sender<crate::desktop::Notice>,
 }
 
 impl Engine {
@@ -111,6 +113,7 @@ impl Engine {
                 changes,
                 network_hint: Notify::new(),
                 offline_since: Mutex::new(None),
+                notices: broadcast::channel(1024).0,
             }),
         })
     }
@@ -272,6 +275,12 @@ impl Engine {
         self.inner.changes.subscribe()
     }
 
+    /// Notices from status tracking and receiving (delivered, rejected, invoice received,
+    /// retention risk), for the tray and the OS notifications.
+    pub fn notices(&self) -> broadcast::Receiver<crate::desktop::Notice> {
+        self.inner.notices.subscribe()
+    }
+
     /// The organisations in the cache, filtered.
     pub async fn organisations(
         &self,
@@ -346,7 +355,7 @@ impl Engine {
         self.inner.session.read().await.clone()
     }
 
-    async fn require(&self) -> Result<Arc<Session>, EngineError> {
+    pub(crate) async fn require(&self) -> Result<Arc<Session>, EngineError> {
         self.current().await.ok_or_else(EngineError::not_signed_in)
     }
 
@@ -552,6 +561,9 @@ impl Engine {
             Arc::clone(&self.inner),
             Arc::clone(&session),
         ));
+        if self.inner.options.background_sync {
+            crate::follow::start(&self.inner, &session);
+        }
         Ok(info)
     }
 }

@@ -8,11 +8,14 @@ pub mod engine;
 pub mod environment;
 pub mod error;
 pub mod feed;
+mod follow;
 pub mod outbox;
+pub mod receive;
 pub mod secrets;
 pub mod session;
 pub mod status;
 mod sync;
+pub mod tracking;
 
 pub use about::{AppInfo, about};
 pub use config::AppConfig;

@@ -17,8 +17,10 @@ pub mod error;
 pub mod ledger;
 pub mod outbox;
 pub mod parties;
+pub mod received;
 pub mod search;
 pub mod timestamp;
+pub mod tracking;
 pub mod users;
 
 pub use changes::{Change, ChangeKind};
@@ -32,6 +34,8 @@ pub use error::StoreError;
 pub use parties::{
     Organisation, OrganisationDetail, OrganisationQuery, PartyRecord, Permissions, ReceiveState,
 };
+pub use received::{InvoiceFacts, ListedInvoice, ReceivedInvoice, ReceivedState, RetentionRisk};
+pub use tracking::{LearnedStatus, OpenDocument, StatusChange};
 pub use search::{DocumentPage, DocumentQuery, DocumentSort, SortField};
 pub use users::{UserAccess, UserRecord};
 
