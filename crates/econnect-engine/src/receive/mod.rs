@@ -6,6 +6,8 @@
 //! (accept, reject, paid) and removal are the user's, see [`answers`].
 
 pub mod answers;
+mod commands;
+pub use commands::ReceiveFolder;
 mod files;
 pub mod names;
 pub mod ubl;
@@ -105,6 +107,20 @@ pub struct Receiver {
     store: Store,
     options: Arc<ReceiveOptions>,
     events: broadcast::Sender<ReceiveEvent>,
+    /// One pass at a time per database (the loop and "receive now" share it).
+    pass_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Names are chosen and claimed one invoice at a time: two downloads with the same
+    /// supplier and number must not both take the same free name.
+    naming: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// The pass lock of a database, shared by every receiver on it in this process.
+fn pass_lock(store: &Store) -> Arc<tokio::sync::Mutex<()>> {
+    static LOCKS: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+        std::sync::OnceLock::new();
+    let locks = LOCKS.get_or_init(Default::default);
+    let mut map = locks.lock().unwrap_or_else(|e| e.into_inner());
+    Arc::clone(map.entry(store.path().to_path_buf()).or_default())
 }
 
 enum Outcome {
@@ -117,7 +133,8 @@ impl Receiver {
     /// A receiver over a client and a profile's cache.
     pub fn new(client: Client, store: Store, options: ReceiveOptions) -> Receiver {
         let (events, _) = broadcast::channel(1024);
-        Receiver { client, store, options: Arc::new(options), events }
+        let pass_lock = pass_lock(&store);
+        Receiver { client, store, options: Arc::new(options), events, pass_lock, naming: Arc::default() }
     }
 
     /// What it saves and warns about.
@@ -148,6 +165,7 @@ impl Receiver {
     /// One pass: read every receiving organisation's list, download what is due, warn
     /// about what is at risk. A failing organisation does not stop the others.
     pub async fn pass(&self) -> Result<ReceiveSummary, EngineError> {
+        let _one_at_a_time = self.pass_lock.lock().await;
         let started = Instant::now();
         let organisations = self.organisations().await?;
         let mut summary = ReceiveSummary::default();
@@ -369,6 +387,7 @@ impl Receiver {
         xml: (&Path, &str),
         pdf: Option<(&Path, &str)>,
     ) -> Result<(), Failure> {
+        let _naming = self.naming.lock().await;
         let planned = record.xml_path.as_ref().map(PathBuf::from).filter(|p| p.parent() == Some(dir));
         for n in 1..=1000u32 {
             let (xml_target, pdf_target) = match (&planned, n) {
