@@ -3,7 +3,7 @@
 
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-use crate::{commands, desktop_commands, events};
+use crate::{commands, desktop_commands, events, receive_commands};
 
 /// The command set shared by the app and the bindings exporter.
 pub fn builder() -> Builder<tauri::Wry> {
@@ -38,6 +38,12 @@ pub fn builder() -> Builder<tauri::Wry> {
         desktop_commands::open_log_folder,
         desktop_commands::check_for_update,
         desktop_commands::restart_to_update,
+        receive_commands::received_invoices,
+        receive_commands::answer_invoice,
+        receive_commands::remove_received,
+        receive_commands::receive_folder,
+        receive_commands::choose_receive_folder,
+        receive_commands::receive_now,
     ])
     .events(collect_events![events::EngineChanged, events::OutboxChanged])
 }

@@ -11,6 +11,7 @@ mod main_window;
 mod notifier;
 mod opened_files;
 mod plugins;
+mod receive_commands;
 mod tray;
 mod updater;
 
@@ -44,6 +45,7 @@ pub fn run() {
             ipc.mount_events(app);
             events::forward(app.handle().clone(), engine.clone());
             events::forward_outbox(app.handle().clone(), &outbox);
+            events::forward_notices(app.handle().clone(), &engine);
             tauri::async_runtime::spawn(outbox.follow(engine));
             Ok(())
         })

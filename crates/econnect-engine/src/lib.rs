@@ -30,6 +30,9 @@ pub use status::{EngineStatus, SyncProgress, SyncSummary};
 /// The intake's types (preflight, folders, progress), for the shell.
 pub use econnect_intake as intake;
 pub use econnect_store::outbox::{OutboxCounts, OutboxItem};
+pub use econnect_store::{ReceivedInvoice, ReceivedState};
+pub use receive::answers::{AnswerKind, InvoiceAnswer};
+pub use receive::{ReceiveFolder, ReceiveSummary};
 pub use econnect_store::{
     ChangeKind, Channel, Direction, DocumentDetail, DocumentPage, DocumentQuery, DocumentRow,
     DocumentSort, Organisation, OrganisationDetail, OrganisationQuery, Permissions, ReceiveState,

@@ -3,6 +3,7 @@ import { outbox } from './en/outbox';
 import { data } from './en/data';
 import { session } from './en/session';
 import { desktop } from './en/desktop';
+import { receive } from './en/receive';
 import type { MessageKey } from './nl';
 
 // Same keys as nl.ts; the type makes a missing or extra key a compile error.
@@ -12,4 +13,5 @@ export const en: Record<MessageKey, string> = {
   ...data,
   ...outbox,
   ...desktop,
+  ...receive,
 };

@@ -5,6 +5,7 @@ import { outbox } from './nl/outbox';
 import { data } from './nl/data';
 import { session } from './nl/session';
 import { desktop } from './nl/desktop';
+import { receive } from './nl/receive';
 
 export const nl = {
   ...frame,
@@ -12,6 +13,7 @@ export const nl = {
   ...data,
   ...outbox,
   ...desktop,
+  ...receive,
 } as const;
 
 /** A key of the UI catalogue. */
