@@ -36,6 +36,8 @@ CREATE TABLE received_invoices (
 );
 CREATE INDEX received_invoices_due ON received_invoices (state, next_attempt_ms);
 CREATE INDEX received_invoices_party ON received_invoices (party_id, received_on);
+CREATE INDEX received_invoices_xml_path ON received_invoices (xml_path);
+CREATE INDEX received_invoices_pdf_path ON received_invoices (pdf_path);
 
 -- Where received invoices go: party_id '' is the default root for every organisation.
 CREATE TABLE receive_folders (

@@ -256,12 +256,11 @@ impl Store {
     /// Whether another record already claims this path (so two invoices never share a file).
     pub async fn path_claimed(&self, path: &str, except_id: &str) -> Result<bool, StoreError> {
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM received_invoices
-             WHERE document_id <> ? AND (xml_path = ? OR pdf_path = ?)",
+            "SELECT (SELECT COUNT(*) FROM received_invoices WHERE xml_path = ?1 AND document_id <> ?2)
+                  + (SELECT COUNT(*) FROM received_invoices WHERE pdf_path = ?1 AND document_id <> ?2)",
         )
+        .bind(path)
         .bind(except_id)
-        .bind(path)
-        .bind(path)
         .fetch_one(self.pool())
         .await?;
         Ok(n > 0)
@@ -324,21 +323,22 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         if party_known > 0 {
-            // The UBL's facts win over the list's (the list is inferred and may lack them);
-            // the sync keeps them, see `write_document_page`.
+            // The UBL's facts fill what the list left out (the list is inferred and may
+            // lack them); the sync keeps them, see `write_document_page`. Where the list
+            // has a value it stays, so the next sync sees no change.
             sqlx::query(
                 "INSERT INTO documents (id, party_id, direction, channel, status, counterparty_id,
                    counterparty_name, invoice_number, issue_date, amount, amount_cents, currency,
                    file_name, created_at, first_seen_at, updated_at)
                  VALUES (?, ?, 'received', ?, 'Delivered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                  ON CONFLICT(id) DO UPDATE SET
-                   counterparty_id = COALESCE(excluded.counterparty_id, documents.counterparty_id),
-                   counterparty_name = COALESCE(excluded.counterparty_name, documents.counterparty_name),
-                   invoice_number = COALESCE(excluded.invoice_number, documents.invoice_number),
-                   issue_date = COALESCE(excluded.issue_date, documents.issue_date),
-                   amount = COALESCE(excluded.amount, documents.amount),
-                   amount_cents = COALESCE(excluded.amount_cents, documents.amount_cents),
-                   currency = COALESCE(excluded.currency, documents.currency),
+                   counterparty_id = COALESCE(documents.counterparty_id, excluded.counterparty_id),
+                   counterparty_name = COALESCE(documents.counterparty_name, excluded.counterparty_name),
+                   invoice_number = COALESCE(documents.invoice_number, excluded.invoice_number),
+                   issue_date = COALESCE(documents.issue_date, excluded.issue_date),
+                   amount = COALESCE(documents.amount, excluded.amount),
+                   amount_cents = COALESCE(documents.amount_cents, excluded.amount_cents),
+                   currency = COALESCE(documents.currency, excluded.currency),
                    file_name = excluded.file_name, updated_at = excluded.updated_at",
             )
             .bind(id)

@@ -93,6 +93,10 @@ impl Store {
             let Some((party, old, number, file, first_seen)) = row else {
                 continue;
             };
+            if rank(&l.status) < rank(&old) {
+                // Older news than the cache has (the sync wrote a newer status meanwhile).
+                continue;
+            }
             let status_changed = old != l.status;
             if let Some(history) = &l.history {
                 sqlx::query("DELETE FROM document_status_history WHERE document_id = ?")
@@ -164,6 +168,17 @@ impl Store {
         }
         self.commit(tx).await?;
         Ok(changed)
+    }
+}
+
+/// How far along a status is; statuses never go back.
+fn rank(status: &str) -> u8 {
+    match status {
+        "Pending" => 0,
+        "Validated" => 1,
+        "Routed" => 2,
+        s if FINAL_STATUSES.contains(&s) => 3,
+        _ => 0,
     }
 }
 

@@ -43,7 +43,6 @@ pub fn place(temp: &Path, target: &Path, sha: &str) -> std::io::Result<Placed> {
     match std::fs::hard_link(temp, target) {
         Ok(()) => {
             let _ = std::fs::remove_file(temp);
-            sync_dir(target);
             Ok(Placed::Done)
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -58,23 +57,10 @@ pub fn place(temp: &Path, target: &Path, sha: &str) -> std::io::Result<Placed> {
         // name is free (a small window, accepted there).
         Err(_) if !target.exists() => {
             std::fs::rename(temp, target)?;
-            sync_dir(target);
             Ok(Placed::Done)
         }
         Err(_) => Ok(Placed::Taken),
     }
-}
-
-/// Makes the new directory entry durable (Unix; elsewhere the rename is enough).
-fn sync_dir(target: &Path) {
-    #[cfg(unix)]
-    if let Some(dir) = target.parent() {
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = target;
 }
 
 #[cfg(test)]

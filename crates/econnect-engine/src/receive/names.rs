@@ -116,7 +116,7 @@ mod tests {
         assert_eq!(component("..", "fallback"), "fallback");
         assert_eq!(component("CON", "f"), "_CON");
         assert_eq!(component("lpt1.txt", "f"), "_lpt1.txt");
-        assert_eq!(component("a\u{0}b\nc\u{202E}d", "f"), "a_b c_d");
+        assert_eq!(component("a\u{0}b\nc\u{202E}d  e", "f"), "a_b_c_d e");
         assert_eq!(component("   ", "doc-1"), "doc-1");
         assert!(component(&"x".repeat(300), "f").len() <= MAX_COMPONENT_BYTES);
         assert_eq!(numbered("Mulder 1", 2), "Mulder 1 (2)");
@@ -131,7 +131,8 @@ mod tests {
             prop_assert!(!c.contains(['/', '\\', ':', '\0']));
             prop_assert!(!c.chars().any(char::is_control));
             let root = Path::new("/r");
-            prop_assert!(is_inside(root, &month_folder(root, &raw, &raw).join(format!("{c}.xml"))));
+            let file = month_folder(root, &raw, &raw).join(format!("{}.xml", c));
+            prop_assert!(is_inside(root, &file));
         }
     }
 }

@@ -44,9 +44,11 @@ pub struct ParsedUbl {
 }
 
 /// Reads `xml`; writes the first embedded PDF (at most `max_pdf` bytes) to `pdf_out`.
-pub fn read(xml: &Path, pdf_out: &Path, max_pdf: u64) -> Result<ParsedUbl, UblError> {
+/// `durable`: the PDF is flushed to the disk (fsync) before this returns.
+pub fn read(xml: &Path, pdf_out: &Path, max_pdf: u64, durable: bool) -> Result<ParsedUbl, UblError> {
     let file = File::open(xml).map_err(|e| UblError::Io(e.to_string()))?;
-    let tap = Tap::new(BufReader::with_capacity(64 * 1024, file), pdf_out, max_pdf);
+    let mut tap = Tap::new(BufReader::with_capacity(64 * 1024, file), pdf_out, max_pdf);
+    tap.durable = durable;
     let mut reader = Reader::from_reader(BufReader::with_capacity(16 * 1024, tap));
     reader.config_mut().trim_text(true);
     let mut path: Vec<String> = Vec::new();
@@ -198,6 +200,7 @@ struct Tap<R> {
     pending: Vec<u8>,
     error: Option<UblError>,
     scratch: Vec<u8>,
+    durable: bool,
 }
 
 impl<R: Read> Tap<R> {
@@ -218,6 +221,7 @@ impl<R: Read> Tap<R> {
             pending: Vec::new(),
             error: None,
             scratch: vec![0; 64 * 1024],
+            durable: true,
         }
     }
 
@@ -288,7 +292,8 @@ impl<R: Read> Tap<R> {
             }
             self.decode(n)?;
             if let Some(mut out) = self.pdf.take() {
-                if let Err(e) = out.flush().and_then(|()| out.get_ref().sync_all()) {
+                let durable = self.durable;
+                if let Err(e) = out.flush().and_then(|()| if durable { out.get_ref().sync_data() } else { Ok(()) }) {
                     return Err(self.fail(UblError::Io(e.to_string())));
                 }
                 self.pdf_done = true;
