@@ -108,3 +108,22 @@ pub fn forward_maintenance(
         }
     });
 }
+
+/// Forwards status tracking's and receiving's notices (delivered, rejected with reason,
+/// invoice received) to the tray and the OS notifications.
+pub fn forward_notices(app: AppHandle, engine: &Engine) {
+    let mut notices = engine.notices();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match notices.recv().await {
+                Ok(notice) => {
+                    if let Some(desktop) = app.try_state::<crate::plugins::DesktopState>() {
+                        desktop.feed.report(econnect_engine::desktop::local_clock(), notice);
+                    }
+                }
+                Err(RecvError::Lagged(missed)) => tracing::debug!(missed, "notices missed"),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}

@@ -3,7 +3,7 @@
 
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-use crate::{commands, desktop_commands, events, people_commands, settings_commands};
+use crate::{commands, desktop_commands, events, people_commands, receive_commands, settings_commands};
 
 /// The command set shared by the app and the bindings exporter.
 pub fn builder() -> Builder<tauri::Wry> {
@@ -63,6 +63,12 @@ pub fn builder() -> Builder<tauri::Wry> {
         settings_commands::cache_info,
         settings_commands::clear_cache,
         settings_commands::export_documents_csv,
+        receive_commands::received_invoices,
+        receive_commands::answer_invoice,
+        receive_commands::remove_received,
+        receive_commands::receive_folder,
+        receive_commands::choose_receive_folder,
+        receive_commands::receive_now,
     ])
     .events(collect_events![events::EngineChanged, events::OutboxChanged, events::MaintenanceChanged])
 }

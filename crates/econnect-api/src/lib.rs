@@ -23,7 +23,7 @@ pub use document_id::DocumentId;
 pub use endpoints::hooks::Hook;
 pub use endpoints::me::{Me, Permissions, UserParty};
 pub use endpoints::peppol::{Capabilities, Capability, CapabilityState, PeppolConfig};
-pub use endpoints::purchase::{InvoiceResponse, ResponseStatus};
+pub use endpoints::purchase::{Download, InvoiceResponse, ResponseStatus};
 pub use endpoints::sales::{RecipientParty, SendOptions};
 pub use endpoints::users::User;
 pub use endpoints::{DocumentRef, StatusEntry};

@@ -114,6 +114,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Downloads new received invoices once (UBL and embedded PDF) into the receive folder.
+    Receive {
+        /// Only this organisation (party id).
+        #[arg(long)]
+        org: Option<String>,
+        /// Into this folder (`<DIR>/Ontvangen/<organisatie>/YYYY-MM/`) instead of the chosen one.
+        #[arg(long = "to")]
+        to: Option<PathBuf>,
+        /// Print JSON instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
     /// Watches folders and sends every invoice put there exactly once, until SIGINT/SIGTERM.
     Watch(crate::commands::intake::WatchArgs),
     /// Benchmarks.
@@ -161,6 +173,10 @@ pub enum BenchCommand {
     Intake(crate::commands::bench_intake::BenchIntakeArgs),
     /// Syncs 50 × 2,000 documents into an empty cache vs a raw bulk insert; then searches.
     Sync(BenchSyncArgs),
+    /// Brings 10,000 open documents' statuses up to date: calls made and time.
+    Status(crate::commands::bench_receive::BenchStatusArgs),
+    /// Downloads 1,000 received invoices vs a bare download loop over the same sandbox.
+    Receive(crate::commands::bench_receive::BenchReceiveArgs),
 }
 
 /// Options of `econnect bench sync`.

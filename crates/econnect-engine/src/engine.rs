@@ -77,6 +77,8 @@ pub(crate) struct Inner {
     pub offline_since: Mutex<Option<String>>,
     /// Organisations answered "niet nu" in the receive pop-up this session (issue 6).
     pub receive_not_now: Mutex<HashSet<String>>,
+    /// What status tracking and receiving want the user to hear (see `follow`).
+    pub notices: broadcast::Sender<crate::desktop::Notice>,
 }
 
 impl Engine {
@@ -115,6 +117,7 @@ impl Engine {
                 network_hint: Notify::new(),
                 offline_since: Mutex::new(None),
                 receive_not_now: Mutex::new(HashSet::new()),
+                notices: broadcast::channel(1024).0,
             }),
         })
     }
@@ -274,6 +277,12 @@ impl Engine {
     /// behind gets `Lagged` and should reload what it shows.
     pub fn subscribe(&self) -> broadcast::Receiver<ChangeBatch> {
         self.inner.changes.subscribe()
+    }
+
+    /// Notices from status tracking and receiving (delivered, rejected, invoice received,
+    /// retention risk), for the tray and the OS notifications.
+    pub fn notices(&self) -> broadcast::Receiver<crate::desktop::Notice> {
+        self.inner.notices.subscribe()
     }
 
     /// The organisations in the cache, filtered.
@@ -584,6 +593,9 @@ impl Engine {
             Arc::clone(&self.inner),
             Arc::clone(&session),
         ));
+        if self.inner.options.background_sync {
+            crate::follow::start(&self.inner, &session);
+        }
         Ok(info)
     }
 }

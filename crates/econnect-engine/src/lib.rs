@@ -12,11 +12,14 @@ pub mod maintenance;
 pub mod outbox;
 pub mod people;
 pub mod receiving;
+mod follow;
+pub mod receive;
 pub mod secrets;
 pub mod session;
 pub mod settings;
 pub mod status;
 mod sync;
+pub mod tracking;
 
 pub use about::{AppInfo, about};
 pub use config::AppConfig;
@@ -36,6 +39,9 @@ pub use status::{EngineStatus, SyncProgress, SyncSummary};
 /// The intake's types (preflight, folders, progress), for the shell.
 pub use econnect_intake as intake;
 pub use econnect_store::outbox::{OutboxCounts, OutboxItem};
+pub use econnect_store::{ReceivedInvoice, ReceivedState};
+pub use receive::answers::{AnswerKind, InvoiceAnswer};
+pub use receive::{ReceiveFolder, ReceiveSummary};
 pub use econnect_store::{
     ChangeKind, Channel, Direction, DocumentDetail, DocumentPage, DocumentQuery, DocumentRow,
     DocumentSort, Organisation, OrganisationDetail, OrganisationQuery, Permissions, ReceiveState,

@@ -139,8 +139,15 @@ async fn faults_mid_sync_still_end_identical_to_the_sandbox() {
         Err(_) => engine.sync_now().await.unwrap(),
     };
     assert!(summary.pages > 0);
-    let platform = platform_documents(&sb).await;
+    let mut platform = platform_documents(&sb).await;
     assert!(platform.len() > 1000, "{}", platform.len());
+    if cached_documents(&engine).await != platform {
+        // Statuses move on their own (the demo's pending documents validate 5 s after the
+        // seed); a sync slowed down by the faults (and by status tracking and receiving
+        // sharing the platform) may have listed them just before. One more sync settles it.
+        engine.sync_now().await.unwrap();
+        platform = platform_documents(&sb).await;
+    }
     assert_eq!(cached_documents(&engine).await, platform);
 }
 

@@ -31,6 +31,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/_sandbox/counters", get(counters))
         .route("/_sandbox/requests", get(requests).delete(clear_requests))
         .route("/_sandbox/received", post(received))
+        .route("/_sandbox/sent", post(sent))
         .route("/_sandbox/seed", post(bulk_seed))
         .route("/_sandbox/directory", post(add_directory))
         .route("/_sandbox/hooks/deliveries", get(deliveries))
@@ -110,6 +111,12 @@ pub struct ReceivedInvoice {
     pub file_name: Option<String>,
     /// Channel (`peppol` by default).
     pub channel: Option<String>,
+    /// Pad the embedded PDF to this many bytes (oversized attachments).
+    pub pdf_bytes: Option<usize>,
+    /// Serve this text as the download instead of a UBL (hostile XML, e.g. a bomb).
+    pub raw_xml: Option<String>,
+    /// Received this many days ago (the retention guard's tests).
+    pub age_days: Option<i64>,
 }
 
 /// Adds a received invoice; returns its id. Fires `InvoiceReceived` hooks.
@@ -121,7 +128,11 @@ pub fn add_received(st: &Arc<AppState>, req: ReceivedInvoice) -> ApiResult<Strin
     if !amount.is_finite() || amount.abs() > 1e12 {
         return Err(ApiError::bad_request("amount must be a number"));
     }
-    let now = st.clock.now();
+    if req.pdf_bytes.is_some_and(|n| n > 200 * 1024 * 1024) {
+        return Err(ApiError::bad_request("pdfBytes: at most 200 MB"));
+    }
+    let age = time::Duration::days(req.age_days.unwrap_or(0).clamp(0, 89));
+    let now = st.clock.now() - age;
     let id = uuid::Uuid::new_v4().to_string();
     {
         let mut inner = st.lock();
@@ -145,6 +156,8 @@ pub fn add_received(st: &Arc<AppState>, req: ReceivedInvoice) -> ApiResult<Strin
             currency: "EUR".into(),
             with_pdf: req.with_pdf.unwrap_or(false),
             file_name: req.file_name.unwrap_or_default(),
+            pdf_bytes: req.pdf_bytes,
+            raw_xml: req.raw_xml,
         };
         let channel = req.channel.unwrap_or_else(|| "peppol".into());
         inner.insert_document(seed::received_document(
@@ -205,4 +218,83 @@ async fn add_directory(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResul
 
 async fn deliveries(State(st): State<Arc<AppState>>) -> Json<Value> {
     Json(json!(st.lock().deliveries))
+}
+
+/// Body of `POST /_sandbox/sent`: sent documents whose statuses advance with the clock.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SentDocuments {
+    /// The sending party (any spelling).
+    pub party_id: String,
+    /// How many (at most 100,000).
+    #[serde(default = "one")]
+    pub count: usize,
+    /// Every n-th document is rejected (0: none), with `reason`.
+    #[serde(default)]
+    pub reject_every: usize,
+    /// Every n-th document fails (0: none), with `reason`.
+    #[serde(default)]
+    pub fail_every: usize,
+    /// The platform's reason for rejections and failures.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Ids start with this (default `sent-`), followed by a number.
+    #[serde(default)]
+    pub id_prefix: Option<String>,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// Adds sent documents created now: Pending now, final after the timelines of `state`
+/// (delivered after 2 minutes, rejected after 5 s, failed after 30 s). Returns their ids.
+pub fn add_sent(st: &Arc<AppState>, req: SentDocuments) -> ApiResult<Vec<String>> {
+    let party = party_id::normalise(&req.party_id).ok_or_else(|| {
+        ApiError::bad_request(format!("'{}' is not a valid party id", req.party_id))
+    })?;
+    if req.count > 100_000 {
+        return Err(ApiError::bad_request("count: at most 100,000"));
+    }
+    let now = st.clock.now();
+    let prefix = req.id_prefix.unwrap_or_else(|| "sent-".into());
+    let mut inner = st.lock();
+    if !inner.parties.contains_key(&party) {
+        return Err(ApiError::not_found(format!("Party {} does not exist", req.party_id)));
+    }
+    let reason = req.reason.unwrap_or_else(|| {
+        "Geen factuur herkend (bijv. herinnering, order of pakbon) / Not an invoice (e.g. a reminder, order or packing slip)".into()
+    });
+    let mut ids = Vec::with_capacity(req.count);
+    for n in 0..req.count {
+        let id = format!("{prefix}{n}");
+        // Spread over a few milliseconds so the list's order is the creation order.
+        let t = now + time::Duration::milliseconds(i64::try_from(n).unwrap_or(0));
+        let stages = if req.reject_every > 0 && n % req.reject_every == req.reject_every - 1 {
+            crate::state::rejected_timeline(t, &reason)
+        } else if req.fail_every > 0 && n % req.fail_every == req.fail_every - 1 {
+            crate::state::failed_timeline(t, &reason)
+        } else {
+            crate::state::delivered_timeline(t)
+        };
+        inner.insert_document(crate::state::Document {
+            id: id.clone(),
+            party: party.clone(),
+            direction: crate::state::Direction::Sales,
+            channel: "peppol".into(),
+            created_on: t,
+            stages,
+            meta: None,
+            receiver: None,
+            downloaded_on: None,
+            deleted: false,
+        });
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+async fn sent(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<Value>> {
+    let req: SentDocuments = parse_json(&body)?;
+    add_sent(&st, req).map(|ids| Json(json!({ "ids": ids })))
 }

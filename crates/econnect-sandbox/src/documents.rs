@@ -304,6 +304,8 @@ fn create(
             currency: "EUR".to_string(),
             with_pdf: false,
             file_name: String::new(),
+            pdf_bytes: None,
+            raw_xml: None,
         };
         inner.insert_document(crate::seed::received_document(
             received_id.clone(),
@@ -347,6 +349,8 @@ fn recognised_meta(id: &str, size: u64, now: time::OffsetDateTime) -> InvoiceMet
         currency: "EUR".to_string(),
         with_pdf: false,
         file_name: String::new(),
+            pdf_bytes: None,
+            raw_xml: None,
     }
 }
 

@@ -32,7 +32,7 @@ use axum::routing::{delete, get, post};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use controls::ReceivedInvoice;
+pub use controls::{ReceivedInvoice, SentDocuments};
 pub use party_id::normalise as normalise_party_id;
 pub use seed::{LOCKED_USER, STAFF_USER};
 pub use state::Counters;
@@ -147,6 +147,11 @@ impl RunningSandbox {
     /// Ends maintenance now.
     pub fn end_maintenance(&self) {
         self.state.maintenance.end();
+    }
+
+    /// Adds sent documents whose statuses advance with the clock; returns their ids.
+    pub fn add_sent(&self, documents: SentDocuments) -> Result<Vec<String>, String> {
+        controls::add_sent(&self.state, documents).map_err(|e| e.message)
     }
 
     /// Adds a received purchase invoice and returns its id.

@@ -215,7 +215,10 @@ pub async fn download(
         .map(|p| p.name.clone())
         .unwrap_or_default();
     drop(inner);
-    let xml = ubl::invoice(&meta, &crate::party_id::display(&party), &receiver_name);
+    let xml = match meta.raw_xml {
+        Some(raw) => raw,
+        None => ubl::invoice(&meta, &crate::party_id::display(&party), &receiver_name),
+    };
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],

@@ -222,6 +222,8 @@ fn seed_documents(inner: &mut Inner, party: &str, i: usize, now: OffsetDateTime)
             } else {
                 String::new()
             },
+            pdf_bytes: None,
+            raw_xml: None,
         };
         inner.insert_document(received_document(
             format!("demo-{kvk}-r{}", n + 1),
@@ -302,6 +304,8 @@ pub fn bulk(
                 currency: "EUR".into(),
                 with_pdf: false,
                 file_name: String::new(),
+            pdf_bytes: None,
+            raw_xml: None,
             };
             inner.insert_document(received_document(
                 format!("bulk-{n}-r{d}"),

@@ -194,6 +194,10 @@ pub struct InvoiceMeta {
     pub with_pdf: bool,
     /// File name of the embedded PDF.
     pub file_name: String,
+    /// Size of the embedded PDF in bytes (padded; a test control for oversized attachments).
+    pub pdf_bytes: Option<usize>,
+    /// Served as the download instead of a generated UBL (hostile input, e.g. an XML bomb).
+    pub raw_xml: Option<String>,
 }
 
 /// A document (sent or received) with its status timeline.

@@ -51,10 +51,14 @@ pub fn invoice(meta: &InvoiceMeta, receiver_id: &str, receiver_name: &str) -> St
     let (r_scheme, r_id) = endpoint(receiver_id);
     let cur = esc(&meta.currency);
     let attachment = if meta.with_pdf {
-        let pdf = pdf(&format!(
+        let mut pdf = pdf(&format!(
             "Factuur {} - {}",
             meta.invoice_number, meta.sender_name
         ));
+        if let Some(size) = meta.pdf_bytes {
+            // Padding after %%EOF: readers ignore it; the attachment gets the asked size.
+            pdf.resize(size.max(pdf.len()), b' ');
+        }
         let b64 = base64::engine::general_purpose::STANDARD.encode(pdf);
         let name = if meta.file_name.is_empty() {
             format!("{}.pdf", meta.invoice_number)
@@ -223,6 +227,8 @@ mod tests {
             currency: "EUR".into(),
             with_pdf: true,
             file_name: String::new(),
+            pdf_bytes: None,
+            raw_xml: None,
         };
         let xml = invoice(&meta, "NL:KVK:12345678", "Klant");
         assert!(xml.contains("<cbc:PayableAmount currencyID=\"EUR\">121.00</cbc:PayableAmount>"));

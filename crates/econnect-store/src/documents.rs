@@ -226,12 +226,13 @@ impl Existing {
             && self.direction == dir.as_str()
             && self.channel == r.channel.as_str()
             && self.status == r.status
-            && self.counterparty_id == r.counterparty_id
-            && self.counterparty_name == r.counterparty_name
-            && self.invoice_number == r.invoice_number
-            && self.issue_date == r.issue_date
-            && self.amount == r.amount
-            && self.currency == r.currency
+            // A list without invoice facts (None) keeps what the downloaded UBL said.
+            && (r.counterparty_id.is_none() || self.counterparty_id == r.counterparty_id)
+            && (r.counterparty_name.is_none() || self.counterparty_name == r.counterparty_name)
+            && (r.invoice_number.is_none() || self.invoice_number == r.invoice_number)
+            && (r.issue_date.is_none() || self.issue_date == r.issue_date)
+            && (r.amount.is_none() || self.amount == r.amount)
+            && (r.currency.is_none() || self.currency == r.currency)
             && self.created_at == created
     }
 }
@@ -375,11 +376,15 @@ impl Store {
             q.push(
                 " ON CONFLICT(id) DO UPDATE SET party_id = excluded.party_id,
                    direction = excluded.direction, channel = excluded.channel,
-                   status = excluded.status, counterparty_id = excluded.counterparty_id,
-                   counterparty_name = excluded.counterparty_name,
-                   invoice_number = excluded.invoice_number, issue_date = excluded.issue_date,
-                   amount = excluded.amount, amount_cents = excluded.amount_cents,
-                   currency = excluded.currency, created_at = excluded.created_at,
+                   status = excluded.status,
+                   counterparty_id = COALESCE(excluded.counterparty_id, documents.counterparty_id),
+                   counterparty_name = COALESCE(excluded.counterparty_name, documents.counterparty_name),
+                   invoice_number = COALESCE(excluded.invoice_number, documents.invoice_number),
+                   issue_date = COALESCE(excluded.issue_date, documents.issue_date),
+                   amount = COALESCE(excluded.amount, documents.amount),
+                   amount_cents = COALESCE(excluded.amount_cents, documents.amount_cents),
+                   currency = COALESCE(excluded.currency, documents.currency),
+                   created_at = excluded.created_at,
                    sync_generation = excluded.sync_generation,
                    updated_at = CASE WHEN excluded.updated_at = '' THEN documents.updated_at
                                      ELSE excluded.updated_at END",

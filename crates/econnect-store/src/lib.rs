@@ -19,8 +19,10 @@ pub mod ledger;
 pub mod outbox;
 pub mod parties;
 pub mod people;
+pub mod received;
 pub mod search;
 pub mod timestamp;
+pub mod tracking;
 pub mod users;
 
 pub use changes::{Change, ChangeKind};
@@ -35,6 +37,8 @@ pub use parties::{
     Organisation, OrganisationDetail, OrganisationQuery, PartyRecord, Permissions, ReceiveState,
 };
 pub use people::CachedUser;
+pub use received::{InvoiceFacts, ListedInvoice, ReceivedInvoice, ReceivedState, RetentionRisk};
+pub use tracking::{LearnedStatus, OpenDocument, StatusChange};
 pub use search::{DocumentPage, DocumentQuery, DocumentSort, SortField};
 pub use users::{UserAccess, UserRecord};
 

@@ -61,6 +61,21 @@ impl InvoiceResponse {
     }
 }
 
+/// A download in progress: its body, one chunk at a time.
+#[derive(Debug)]
+pub struct Download {
+    response: reqwest::Response,
+    /// The size the server announced, when it did.
+    pub length: Option<u64>,
+}
+
+impl Download {
+    /// The next chunk of the body; `None` at the end.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        self.response.chunk().await.map_err(Error::from_transport)
+    }
+}
+
 impl Client {
     /// `POST /api/v1/{partyId}/purchaseInvoice/recognize`: a PDF or image becomes a received invoice.
     pub async fn recognize_purchase_invoice(
@@ -100,6 +115,26 @@ impl Client {
         call.accept_any = true;
         let response = self.send(call).await?;
         response.bytes().await.map_err(Error::from_transport)
+    }
+
+    /// The same download, read a chunk at a time (a received UBL with an embedded PDF can
+    /// be megabytes; the caller writes it to disk as it comes).
+    pub async fn download_purchase_invoice_streamed(
+        &self,
+        party: &PartyId,
+        document_id: &str,
+    ) -> Result<Download, Error> {
+        let url = self.api_url(&format!(
+            "{}/download",
+            document_path(party, "purchaseInvoice", document_id)
+        ))?;
+        let mut call = Call::new(Method::GET, url);
+        call.accept_any = true;
+        let response = self.send(call).await?;
+        Ok(Download {
+            length: response.content_length(),
+            response,
+        })
     }
 
     /// `GET /api/v1/{partyId}/purchaseInvoice/{documentId}/status`: the history, oldest first.

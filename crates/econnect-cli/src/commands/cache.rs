@@ -102,7 +102,7 @@ pub async fn logout(cli: &Cli) -> Result<ExitCode, String> {
 
 /// A session: from ECONNECT_USERNAME/ECONNECT_PASSWORD when set (never stored), else the
 /// last `econnect login` (password from the keyring; offline from the cache if need be).
-async fn session(cli: &Cli) -> Result<(Engine, SessionInfo), String> {
+pub(crate) async fn session(cli: &Cli) -> Result<(Engine, SessionInfo), String> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     if let (Some(username), Some(password)) = (var("ECONNECT_USERNAME"), var("ECONNECT_PASSWORD")) {
         let engine = open_engine(cli, false).await?;

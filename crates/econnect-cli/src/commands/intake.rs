@@ -111,6 +111,28 @@ pub async fn watch(cli: &Cli, args: &WatchArgs, offset: UtcOffset) -> Result<Exi
         .await
         .map_err(|e| e.dutch())?;
     let mut events = intake.subscribe();
+    // `watch` also receives: new invoices of every receiving organisation go to the
+    // profile's receive folder, as in the app.
+    let (stop_receiving, receiving) = tokio::sync::watch::channel(false);
+    let receiver = econnect_engine::receive::Receiver::new(
+        connect::client(cli)?,
+        open_store(cli).await?,
+        econnect_engine::receive::ReceiveOptions::default(),
+    );
+    let receive_task = tokio::spawn(async move {
+        if let Err(e) = receiver.refresh_organisations().await {
+            eprintln!("ontvangen: organisaties niet opgehaald: {}", e.message);
+        }
+        let mut saved = receiver.subscribe();
+        tokio::spawn(async move {
+            while let Ok(ev) = saved.recv().await {
+                if let econnect_engine::receive::ReceiveEvent::Saved { organisation, label } = ev {
+                    println!("{organisation}\tontvangen\t{label}");
+                }
+            }
+        });
+        receiver.run(Duration::from_secs(60), receiving).await;
+    });
     for f in &folders {
         eprintln!(
             "volgt {} ({})",
@@ -131,6 +153,8 @@ pub async fn watch(cli: &Cli, args: &WatchArgs, offset: UtcOffset) -> Result<Exi
         }
     }
     eprintln!("stoppen: lopende uploads worden afgemaakt…");
+    let _ = stop_receiving.send(true);
+    let _ = receive_task.await;
     intake.shutdown().await;
     while let Ok(ev) = events.try_recv() {
         print_event(&ev);

@@ -2,11 +2,13 @@
 
 mod bench;
 mod bench_sync;
+pub(crate) mod bench_receive;
 pub(crate) mod bench_intake;
 mod cache;
 mod documents;
 mod identity;
 pub(crate) mod intake;
+mod receive;
 mod sandbox;
 
 use std::process::ExitCode;
@@ -44,6 +46,9 @@ pub async fn run(cli: Cli, offset: UtcOffset) -> Result<ExitCode, String> {
             };
             cache::documents(&cli, filter, *json, offset).await
         }
+        Command::Receive { org, to, json } => receive::run(&cli, org.clone(), to.clone(), *json).await,
+        Command::Bench(BenchCommand::Status(args)) => bench_receive::status(args).await,
+        Command::Bench(BenchCommand::Receive(args)) => bench_receive::receive(args).await,
         Command::Bench(BenchCommand::Upload(args)) => bench::upload(args).await,
         Command::Bench(BenchCommand::Intake(args)) => bench_intake::run(args).await,
         Command::Bench(BenchCommand::Sync(args)) => bench_sync::run(args).await,

@@ -4,7 +4,7 @@
 //! cache keeps serving reads, and the loop probes again with growing pauses.
 
 mod calls;
-mod directory;
+pub(crate) mod directory;
 mod lists;
 
 use std::sync::Arc;

@@ -581,6 +581,72 @@ async exportDocumentsCsv(query: DocumentQuery) : Promise<Result<CsvExport | null
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The receive records (state, files, answer) of these documents, for the list and detail.
+ */
+async receivedInvoices(ids: string[]) : Promise<Result<ReceivedInvoice[], EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("received_invoices", { ids }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Accepts, rejects (reasons, actions) or marks paid a received invoice.
+ */
+async answerInvoice(id: string, answer: InvoiceAnswer) : Promise<Result<ReceivedInvoice | null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("answer_invoice", { id, answer }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Removes a received invoice from the platform (only once it is safely on disk).
+ */
+async removeReceived(id: string) : Promise<Result<null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_received", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Where received invoices go.
+ */
+async receiveFolder() : Promise<Result<ReceiveFolder, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("receive_folder") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Lets the user pick the receive folder (native dialog); null when cancelled.
+ */
+async chooseReceiveFolder() : Promise<Result<ReceiveFolder | null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("choose_receive_folder") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Downloads new received invoices now.
+ */
+async receiveNow() : Promise<Result<ReceiveSummary, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("receive_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -624,6 +690,22 @@ environmentDomain: string | null;
  * environment by domain, so another domain needs the environment made "shared" by support.
  */
 otherDomain: boolean }
+/**
+ * The answers the app offers.
+ */
+export type AnswerKind = 
+/**
+ * Accepted (`AP`).
+ */
+"accept" | 
+/**
+ * Rejected (`RE`), with reasons.
+ */
+"reject" | 
+/**
+ * Paid (`PD`).
+ */
+"paid"
 /**
  * Facts about this build, shown in Instellingen.
  */
@@ -1375,6 +1457,26 @@ fileName: string;
  */
 stage: Stage }
 /**
+ * An answer to a received invoice.
+ */
+export type InvoiceAnswer = { 
+/**
+ * What to answer.
+ */
+kind: AnswerKind; 
+/**
+ * Reason codes (UNCL 7161 subset, see [`REASONS`]); at least one for a rejection.
+ */
+reasons: string[]; 
+/**
+ * Requested actions (UNCL 1373 subset, see [`ACTIONS`]).
+ */
+actions: string[]; 
+/**
+ * A note to the supplier.
+ */
+note: string | null }
+/**
  * What happened to "remember me".
  */
 export type KeyringState = 
@@ -1932,6 +2034,18 @@ kvk: string | null;
  */
 receive: ReceiveState }
 /**
+ * The receive folder of the profile.
+ */
+export type ReceiveFolder = { 
+/**
+ * The root; invoices go to `<path>/Ontvangen/<organisatie>/YYYY-MM/`.
+ */
+path: string; 
+/**
+ * False while the default is used (nothing chosen yet).
+ */
+chosen: boolean }
+/**
  * What the platform said after switching receiving.
  */
 export type ReceiveOutcome = { 
@@ -1975,6 +2089,142 @@ export type ReceiveState =
  * Not known yet (not synced, or not allowed to read it).
  */
 "unknown"
+/**
+ * What one pass did.
+ */
+export type ReceiveSummary = { 
+/**
+ * Organisations whose list was read.
+ */
+organisations: number; 
+/**
+ * Invoices new in the lists.
+ */
+listed: number; 
+/**
+ * Invoices saved on disk.
+ */
+saved: number; 
+/**
+ * Downloads that failed (tried again later).
+ */
+failed: number; 
+/**
+ * Invoices refused for good (e.g. an XML bomb).
+ */
+refused: number; 
+/**
+ * How long the pass took.
+ */
+durationMs: number }
+/**
+ * One received invoice as recorded on this computer.
+ */
+export type ReceivedInvoice = { 
+/**
+ * The platform's document id.
+ */
+documentId: string; 
+/**
+ * The receiving organisation.
+ */
+partyId: string; 
+/**
+ * When the platform received it (RFC 3339, UTC).
+ */
+receivedOn: string; 
+/**
+ * How far it got.
+ */
+state: ReceivedState; 
+/**
+ * Attempts so far.
+ */
+attempts: number; 
+/**
+ * Why the last attempt failed.
+ */
+lastError: string | null; 
+/**
+ * The saved UBL file.
+ */
+xmlPath: string | null; 
+/**
+ * The saved PDF, when the UBL embedded one.
+ */
+pdfPath: string | null; 
+/**
+ * SHA-256 of the saved UBL.
+ */
+xmlSha256: string | null; 
+/**
+ * SHA-256 of the saved PDF.
+ */
+pdfSha256: string | null; 
+/**
+ * Supplier name read from the UBL.
+ */
+supplier: string | null; 
+/**
+ * Invoice number read from the UBL.
+ */
+invoiceNumber: string | null; 
+/**
+ * Issue date read from the UBL.
+ */
+issueDate: string | null; 
+/**
+ * Payable amount read from the UBL.
+ */
+amount: string | null; 
+/**
+ * Currency read from the UBL.
+ */
+currency: string | null; 
+/**
+ * The last invoice response sent (`AP`, `RE`, `PD`, …), when one was.
+ */
+response: string | null; 
+/**
+ * When that response was accepted by the platform (None: not yet sent).
+ */
+responseAt: string | null; 
+/**
+ * The note sent with it.
+ */
+responseNote: string | null; 
+/**
+ * When it was removed from the platform at the user's request.
+ */
+deletedAt: string | null; 
+/**
+ * When both files were on disk.
+ */
+savedAt: string | null }
+/**
+ * How far a received invoice got on this computer.
+ */
+export type ReceivedState = 
+/**
+ * Seen in the receive list; to be downloaded.
+ */
+"listed" | 
+/**
+ * Target paths chosen; files being put in place (a crash resumes here).
+ */
+"writing" | 
+/**
+ * The XML (and PDF, when there is one) are on disk.
+ */
+"saved" | 
+/**
+ * The last attempt failed; it is tried again later.
+ */
+"failed" | 
+/**
+ * Never tried again (e.g. an XML bomb, an oversized file); `lastError` says why.
+ */
+"refused"
 /**
  * A refusal with its Dutch (first) and English message.
  */

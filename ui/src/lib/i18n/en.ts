@@ -8,6 +8,7 @@ import { receiving } from './en/receiving';
 import { help } from './en/help';
 import { settings } from './en/settings';
 import { maintenance } from './en/maintenance';
+import { receive } from './en/receive';
 import type { MessageKey } from './nl';
 
 // Same keys as nl.ts; the type makes a missing or extra key a compile error.
@@ -22,4 +23,5 @@ export const en: Record<MessageKey, string> = {
   ...help,
   ...settings,
   ...maintenance,
+  ...receive,
 };

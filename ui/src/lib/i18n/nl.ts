@@ -10,6 +10,7 @@ import { receiving } from './nl/receiving';
 import { help } from './nl/help';
 import { settings } from './nl/settings';
 import { maintenance } from './nl/maintenance';
+import { receive } from './nl/receive';
 
 export const nl = {
   ...frame,
@@ -22,6 +23,7 @@ export const nl = {
   ...help,
   ...settings,
   ...maintenance,
+  ...receive,
 } as const;
 
 /** A key of the UI catalogue. */

@@ -1,0 +1,265 @@
+//! `econnect bench status` and `econnect bench receive` (issue 8), against an in-process
+//! sandbox. Status: N open documents brought to their final status by the tracker, with
+//! the calls it made and the time it took. Receive: N received invoices downloaded into a
+//! folder by the receiver, against a bare download loop over the same sandbox in the same
+//! run (ratio = receiver rate / bare rate; target ≥ 0.8).
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use econnect_api::{Client, Config, Credentials, PartyId, PurchaseInvoiceQuery};
+use econnect_engine::receive::{ReceiveOptions, Receiver};
+use econnect_engine::tracking::{Tracker, TrackerOptions};
+use econnect_engine::{AppConfig, Engine, EngineOptions, Environment, MemoryKeyring, SignIn};
+use econnect_sandbox::{ReceivedInvoice, RunningSandbox, SandboxConfig, Seed, SentDocuments};
+use econnect_store::Store;
+use futures_util::{StreamExt, stream};
+
+use crate::messages;
+
+/// Options of `econnect bench status`.
+#[derive(Debug, Args)]
+pub struct BenchStatusArgs {
+    /// Open documents.
+    #[arg(long, default_value_t = 10_000)]
+    pub documents: usize,
+    /// Organisations they are spread over.
+    #[arg(long, default_value_t = 10)]
+    pub parties: usize,
+    /// Every n-th document is rejected (its reason needs its own call).
+    #[arg(long, default_value_t = 50)]
+    pub reject_every: usize,
+    /// The tracker's call budget per minute (the app uses 120).
+    #[arg(long, default_value_t = 1200)]
+    pub calls_per_minute: u32,
+}
+
+/// Options of `econnect bench receive`.
+#[derive(Debug, Args)]
+pub struct BenchReceiveArgs {
+    /// Received invoices.
+    #[arg(long, default_value_t = 1000)]
+    pub invoices: usize,
+    /// Every n-th has an embedded PDF (0: none).
+    #[arg(long, default_value_t = 2)]
+    pub pdf_every: usize,
+    /// Downloads in flight, for both sides.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+    /// Rounds (alternating which side goes first); the median is reported.
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
+}
+
+/// The demo organisation that receives (Bakkerij De Gouden Korenaar).
+const RECEIVING_PARTY: &str = "0106:30187412";
+
+async fn sandbox(seed: Seed) -> Result<RunningSandbox, String> {
+    econnect_sandbox::spawn(SandboxConfig { seed, ..SandboxConfig::default() })
+        .await
+        .map_err(|e| messages::sandbox_failed(&e))
+}
+
+fn client(sb: &RunningSandbox) -> Result<Client, String> {
+    let url = url::Url::parse(&sb.url()).map_err(|e| e.to_string())?;
+    Client::new(Config::new(
+        url.clone(),
+        url,
+        Credentials::Password {
+            username: econnect_sandbox::DEMO_USER.into(),
+            password: econnect_sandbox::DEMO_PASSWORD.into(),
+            client_id: econnect_sandbox::CLIENT_ID.into(),
+            client_secret: econnect_sandbox::CLIENT_SECRET.into(),
+        },
+    ))
+    .map_err(|e| e.to_string())
+}
+
+/// Runs `econnect bench status`.
+pub async fn status(args: &BenchStatusArgs) -> Result<ExitCode, String> {
+    let sb = sandbox(Seed::Empty).await?;
+    let http = reqwest::Client::new();
+    let seeded: serde_json::Value = http
+        .post(format!("{}/_sandbox/seed", sb.url()))
+        .json(&serde_json::json!({"parties": args.parties.max(1), "documentsPerParty": 0}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    let parties: Vec<String> = seeded["parties"].as_array().into_iter().flatten().filter_map(|p| p.as_str().map(str::to_string)).collect();
+    let per_party = args.documents / parties.len().max(1);
+    for (i, party) in parties.iter().enumerate() {
+        sb.add_sent(SentDocuments {
+            party_id: party.clone(),
+            count: per_party,
+            reject_every: args.reject_every,
+            id_prefix: Some(format!("bench-{i}-")),
+            ..SentDocuments::default()
+        })?;
+    }
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let engine = Engine::open_with(
+        dir.path(),
+        EngineOptions {
+            keyring: Arc::new(MemoryKeyring::default()),
+            config: Some(AppConfig {
+                client_id: Some(econnect_sandbox::CLIENT_ID.into()),
+                client_secret: Some(econnect_sandbox::CLIENT_SECRET.into()),
+                sync_interval: Duration::from_secs(24 * 3600),
+            }),
+            background_sync: false,
+            ..EngineOptions::default()
+        },
+    )
+    .await
+    .map_err(|e| e.message)?;
+    engine
+        .sign_in(SignIn {
+            environment: Environment::Custom { api_base: sb.url(), identity_base: None },
+            username: econnect_sandbox::DEMO_USER.into(),
+            password: econnect_sandbox::DEMO_PASSWORD.into(),
+            remember: false,
+        })
+        .await
+        .map_err(|e| e.message)?;
+    engine.sync_now().await.map_err(|e| e.message)?;
+    let tracker = Tracker::new(
+        engine.client().await.map_err(|e| e.message)?,
+        engine.store().await.map_err(|e| e.message)?,
+        TrackerOptions { calls_per_minute: args.calls_per_minute, burst: 20, list_threshold: 10, tick: Duration::from_millis(10) },
+    );
+    let open = tracker.open_count().await.map_err(|e| e.message)?;
+    println!("{open} open documenten in {} organisaties; de sandbox loopt 10 minuten vooruit", parties.len());
+    sb.advance_time(600);
+    let start = Instant::now();
+    let mut rounds = 0;
+    while tracker.open_count().await.map_err(|e| e.message)? > 0 {
+        rounds += 1;
+        if let Err(e) = tracker.round().await {
+            eprintln!("ronde {rounds}: {}", e.message);
+        }
+        if start.elapsed() > Duration::from_secs(1800) {
+            return Err("niet alle statussen definitief binnen 30 minuten".into());
+        }
+    }
+    let took = start.elapsed();
+    let stats = tracker.stats();
+    println!(
+        "bijgewerkt: {} statussen in {:.1} s, {rounds} rondes; {} calls ({} lijstpagina's, {} statusoproepen) — {:.3} calls per document (één per document zou {open} zijn)",
+        stats.changes,
+        took.as_secs_f64(),
+        stats.calls,
+        stats.list_calls,
+        stats.calls - stats.list_calls,
+        stats.calls as f64 / open.max(1) as f64,
+    );
+    println!(
+        "budget {} calls/min (plafond in deze tijd {}); met het budget van de app (120/min) kost dit {:.1} min",
+        args.calls_per_minute,
+        tracker.budget().ceiling(took),
+        stats.calls as f64 / 120.0
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `econnect bench receive`.
+pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
+    let sb = sandbox(Seed::Demo).await?;
+    for n in 0..args.invoices {
+        sb.add_received(ReceivedInvoice {
+            party_id: RECEIVING_PARTY.into(),
+            invoice_number: Some(format!("BENCH-{n:05}")),
+            with_pdf: Some(args.pdf_every > 0 && n % args.pdf_every == 0),
+            ..ReceivedInvoice::default()
+        })?;
+    }
+    let client = client(&sb)?;
+    let total = args.invoices + 3;
+    println!("sandbox: {total} ontvangen facturen (elke {}e met pdf), {} tegelijk", args.pdf_every, args.concurrency);
+    let mut receiver_times = Vec::new();
+    let mut bare_times = Vec::new();
+    let mut unsynced_times = Vec::new();
+    for round in 0..args.rounds.max(1) {
+        for step in 0..2 {
+            if (step == 0) == (round % 2 == 0) {
+                let (took, saved) = receiver_round(&client, args.concurrency, true).await?;
+                if saved != total {
+                    return Err(format!("ontvanger: {saved} van {total} opgeslagen"));
+                }
+                receiver_times.push(took);
+                let (took, _) = receiver_round(&client, args.concurrency, false).await?;
+                unsynced_times.push(took);
+            } else {
+                let (took, n) = bare_round(&client, args.concurrency).await?;
+                if n != total {
+                    return Err(format!("kale lus: {n} van {total} gedownload"));
+                }
+                bare_times.push(took);
+            }
+        }
+    }
+    let (r, b, u) = (median(&mut receiver_times), median(&mut bare_times), median(&mut unsynced_times));
+    let rate = |t: Duration| total as f64 / t.as_secs_f64();
+    println!("ontvanger (lijst, download, pdf eruit, atomisch plaatsen, cache): {:.0} facturen/s ({:.2} s)", rate(r), r.as_secs_f64());
+    println!("kale downloadlus (download, bestand schrijven):                 {:.0} facturen/s ({:.2} s)", rate(b), b.as_secs_f64());
+    println!("ontvanger zonder fsync (alleen om de kosten te meten):         {:.0} facturen/s ({:.2} s)", rate(u), u.as_secs_f64());
+    println!("verhouding: {:.2}× met fsync, {:.2}× zonder (doel ≥ 0,8×)", rate(r) / rate(b), rate(u) / rate(b));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+async fn receiver_round(client: &Client, concurrency: usize, durable: bool) -> Result<(Duration, usize), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let store = Store::open(&dir.path().join("cache.sqlite")).await.map_err(|e| e.to_string())?;
+    let receiver = Receiver::new(
+        client.clone(),
+        store.clone(),
+        ReceiveOptions { concurrency, durable, folder: Some(dir.path().join("out")), only_party: Some(RECEIVING_PARTY.into()), ..ReceiveOptions::default() },
+    );
+    receiver.refresh_organisations().await.map_err(|e| e.message)?;
+    let start = Instant::now();
+    let summary = receiver.pass().await.map_err(|e| e.message)?;
+    let took = start.elapsed();
+    store.close().await;
+    Ok((took, summary.saved as usize))
+}
+
+async fn bare_round(client: &Client, concurrency: usize) -> Result<(Duration, usize), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let party = PartyId::new(RECEIVING_PARTY);
+    let start = Instant::now();
+    let mut ids = Vec::new();
+    let mut query = PurchaseInvoiceQuery::default();
+    loop {
+        let page = client.list_purchase_invoices(&party, &query).await.map_err(|e| e.to_string())?;
+        ids.extend(page.items.into_iter().map(|i| i.id));
+        match page.continuation_token {
+            Some(t) => query.continuation_token = Some(t),
+            None => break,
+        }
+    }
+    let out: &Path = dir.path();
+    let done: Vec<Result<(), String>> = stream::iter(ids.iter().enumerate())
+        .map(|(n, id)| {
+            let party = party.clone();
+            async move {
+                let bytes = client.download_purchase_invoice(&party, id, None).await.map_err(|e| e.to_string())?;
+                tokio::fs::write(out.join(format!("{n}.xml")), &bytes).await.map_err(|e| e.to_string())
+            }
+        })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    let took = start.elapsed();
+    let ok = done.into_iter().collect::<Result<Vec<()>, String>>()?.len();
+    Ok((took, ok))
+}

@@ -1,0 +1,112 @@
+//! The session's followers beside the sync loop: status tracking and receiving, started
+//! when a session opens and stopped with it. Their news becomes notices for the tray.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use econnect_store::StatusChange;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::desktop::{Notice, NoticeKind};
+use crate::engine::Inner;
+use crate::receive::{ReceiveEvent, ReceiveOptions, Receiver};
+use crate::session::Session;
+use crate::tracking::{Tracker, TrackerOptions};
+
+/// Longest pause between receive passes (a sync also starts one).
+const RECEIVE_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Starts the tracker and the receiver of a session.
+pub(crate) fn start(inner: &Arc<Inner>, session: &Arc<Session>) {
+    let tracker = Tracker::new(session.client.clone(), session.store.clone(), TrackerOptions::default());
+    let mut changes = tracker.subscribe();
+    let notices = inner.notices.clone();
+    tokio::spawn(async move {
+        loop {
+            match changes.recv().await {
+                Ok(change) => {
+                    if let Some(n) = status_notice(&change) {
+                        let _ = notices.send(n);
+                    }
+                }
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+    tokio::spawn(tracker.run(session.stop.subscribe()));
+
+    let receiver = Receiver::new(session.client.clone(), session.store.clone(), ReceiveOptions::default());
+    let mut events = receiver.subscribe();
+    let notices = inner.notices.clone();
+    tokio::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    let _ = notices.send(receive_notice(&event));
+                }
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+    tokio::spawn(receive_loop(Arc::clone(inner), receiver, session.stop.subscribe()));
+}
+
+/// A pass after every completed sync (the organisations and receive states are fresh
+/// then), and at least every minute.
+async fn receive_loop(inner: Arc<Inner>, receiver: Receiver, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut status = inner.status.subscribe();
+    let mut last = status.borrow().last_synced.clone();
+    loop {
+        tokio::select! {
+            changed = status.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                let now = status.borrow_and_update().last_synced.clone();
+                if now == last || now.is_none() {
+                    continue;
+                }
+                last = now;
+            }
+            _ = tokio::time::sleep(RECEIVE_INTERVAL) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        let pass = receiver.pass();
+        tokio::select! {
+            result = pass => if let Err(e) = result {
+                tracing::info!(error = %e, "receive pass failed; next pass later");
+            },
+            _ = stop.wait_for(|s| *s) => return,
+        }
+    }
+}
+
+/// The notice of a status change: delivered, or rejected/failed with the platform's reason.
+pub fn status_notice(change: &StatusChange) -> Option<Notice> {
+    let subject = change.label.clone().unwrap_or_else(|| change.id.clone());
+    match change.new_status.as_str() {
+        "Delivered" => Some(Notice::new(NoticeKind::DocumentDelivered, subject)),
+        "Rejected" | "Failed" => Some(match &change.reason {
+            Some(reason) => Notice::with_reason(NoticeKind::DocumentRejected, subject, reason.clone()),
+            None => Notice::new(NoticeKind::DocumentRejected, subject),
+        }),
+        _ => None,
+    }
+}
+
+/// The notice of a receive event.
+pub fn receive_notice(event: &ReceiveEvent) -> Notice {
+    match event {
+        ReceiveEvent::Saved { organisation, label } => {
+            Notice::new(NoticeKind::InvoiceReceived, format!("{label} ({organisation})"))
+        }
+        // Same kind (the user switches "factuur ontvangen" on or off as one), with the risk as reason.
+        ReceiveEvent::RetentionRisk { organisation, label } => Notice::with_reason(
+            NoticeKind::InvoiceReceived,
+            format!("{label} ({organisation})"),
+            "Nog niet opgehaald: het platform wist deze factuur na 90 dagen. / Not downloaded yet: the platform deletes it after 90 days.",
+        ),
+    }
+}

@@ -1,0 +1,505 @@
+//! Receiving (issue 8): for every organisation with receiving on and the right to receive,
+//! list what is new, download each UBL (and the PDF embedded in it) into
+//! `<map>/Ontvangen/<organisatie>/YYYY-MM/<leverancier> <factuurnummer>.xml|.pdf`, and record
+//! it in the cache. Every step is recorded before the next, so a crash or restart resumes
+//! and writes each invoice exactly once. The platform is told nothing here: answers
+//! (accept, reject, paid) and removal are the user's, see [`answers`].
+
+pub mod answers;
+mod commands;
+pub use commands::ReceiveFolder;
+mod files;
+pub mod names;
+pub mod ubl;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use econnect_api::{Client, PartyId, PurchaseInvoiceQuery};
+use econnect_store::{
+    ListedInvoice, Organisation, OrganisationQuery, ReceivedInvoice, Store, timestamp,
+};
+use futures_util::{StreamExt, stream};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+use crate::error::{EngineError, ErrorCode};
+use crate::sync::with_retries;
+use files::Placed;
+
+/// Received documents still not on disk this long after arrival raise a notice (the
+/// platform deletes them after 90 days).
+pub const RETENTION_WARNING_DAYS: i64 = 60;
+
+/// How the receiver works; the defaults suit the app.
+#[derive(Debug, Clone)]
+pub struct ReceiveOptions {
+    /// Downloads in flight.
+    pub concurrency: usize,
+    /// Largest download accepted (bigger ones are refused, never retried).
+    pub max_download: u64,
+    /// Largest embedded PDF extracted (a bigger one is left in the XML only).
+    pub max_pdf: u64,
+    /// Only this organisation (`econnect receive --org`).
+    pub only_party: Option<String>,
+    /// Use this folder instead of the chosen ones (`econnect receive --to`).
+    pub folder: Option<PathBuf>,
+    /// First pause before a failed download is tried again; doubles per attempt.
+    pub retry_base: Duration,
+    /// Flush each file to the disk (fsync) before it is recorded as saved: a power cut
+    /// cannot then lose a file the cache says is there. Off only to measure its cost.
+    pub durable: bool,
+}
+
+impl Default for ReceiveOptions {
+    fn default() -> Self {
+        ReceiveOptions {
+            concurrency: 4,
+            max_download: 64 * 1024 * 1024,
+            max_pdf: 32 * 1024 * 1024,
+            only_party: None,
+            folder: None,
+            retry_base: Duration::from_secs(30),
+            durable: true,
+        }
+    }
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiveSummary {
+    /// Organisations whose list was read.
+    pub organisations: u32,
+    /// Invoices new in the lists.
+    pub listed: u32,
+    /// Invoices saved on disk.
+    pub saved: u32,
+    /// Downloads that failed (tried again later).
+    pub failed: u32,
+    /// Invoices refused for good (e.g. an XML bomb).
+    pub refused: u32,
+    /// How long the pass took.
+    pub duration_ms: u32,
+}
+
+/// Something the user may want to hear about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiveEvent {
+    /// An invoice is on disk now.
+    Saved {
+        /// The organisation's name.
+        organisation: String,
+        /// `<supplier> <number>`.
+        label: String,
+    },
+    /// A received invoice is not on disk 60 days after arrival.
+    RetentionRisk {
+        /// The organisation's name.
+        organisation: String,
+        /// Invoice number or document id.
+        label: String,
+    },
+}
+
+/// The receiver of one profile: a client, the cache, and where files go.
+#[derive(Clone)]
+pub struct Receiver {
+    client: Client,
+    store: Store,
+    options: Arc<ReceiveOptions>,
+    events: broadcast::Sender<ReceiveEvent>,
+    /// One pass at a time per database (the loop and "receive now" share it).
+    pass_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Names are chosen and claimed one invoice at a time: two downloads with the same
+    /// supplier and number must not both take the same free name.
+    naming: Arc<tokio::sync::Mutex<std::collections::HashSet<PathBuf>>>,
+}
+
+/// The pass lock of a database, shared by every receiver on it in this process.
+fn pass_lock(store: &Store) -> Arc<tokio::sync::Mutex<()>> {
+    static LOCKS: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+        std::sync::OnceLock::new();
+    let locks = LOCKS.get_or_init(Default::default);
+    let mut map = locks.lock().unwrap_or_else(|e| e.into_inner());
+    Arc::clone(map.entry(store.path().to_path_buf()).or_default())
+}
+
+enum Outcome {
+    Saved,
+    Failed,
+    Refused,
+}
+
+impl Receiver {
+    /// A receiver over a client and a profile's cache.
+    pub fn new(client: Client, store: Store, options: ReceiveOptions) -> Receiver {
+        let (events, _) = broadcast::channel(1024);
+        let pass_lock = pass_lock(&store);
+        Receiver { client, store, options: Arc::new(options), events, pass_lock, naming: Arc::default() }
+    }
+
+    /// What it saves and warns about.
+    pub fn subscribe(&self) -> broadcast::Receiver<ReceiveEvent> {
+        self.events.subscribe()
+    }
+
+    /// Refreshes the organisations and their receive states from the platform (hosts
+    /// without the sync loop, such as `econnect watch`).
+    pub async fn refresh_organisations(&self) -> Result<(), EngineError> {
+        let parties = crate::sync::directory::me_and_parties(&self.client, &self.store).await?;
+        crate::sync::directory::receive_states(&self.client, &self.store, &parties).await
+    }
+
+    /// The organisations that receive: receiving on and the right to receive.
+    pub async fn organisations(&self) -> Result<Vec<Organisation>, EngineError> {
+        let only = self.options.only_party.as_deref().map(|p| PartyId::new(p).as_str().to_string());
+        Ok(self
+            .store
+            .organisations(&OrganisationQuery::default())
+            .await?
+            .into_iter()
+            .filter(|o| o.permissions.can_receive_document && o.receive.is_on())
+            .filter(|o| only.as_deref().is_none_or(|p| p == o.id))
+            .collect())
+    }
+
+    /// One pass: read every receiving organisation's list, download what is due, warn
+    /// about what is at risk. A failing organisation does not stop the others.
+    pub async fn pass(&self) -> Result<ReceiveSummary, EngineError> {
+        let _one_at_a_time = self.pass_lock.lock().await;
+        let started = Instant::now();
+        let organisations = self.organisations().await?;
+        let mut summary = ReceiveSummary::default();
+        let mut first_error = None;
+        for o in &organisations {
+            match self.list_new(&o.id).await {
+                Ok(n) => {
+                    summary.organisations += 1;
+                    summary.listed += n;
+                }
+                Err(e) => {
+                    tracing::warn!(party = o.id, error = %e, "receive list not read");
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        let (saved, failed, refused) = self.download_due(&organisations).await?;
+        summary.saved = saved;
+        summary.failed = failed;
+        summary.refused = refused;
+        self.guard_retention().await?;
+        summary.duration_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
+        match first_error {
+            Some(e) if summary.organisations == 0 => Err(e),
+            _ => Ok(summary),
+        }
+    }
+
+    /// Reads an organisation's receive list from where the last pass stopped; every page
+    /// is recorded (and the position moved) in one transaction. Returns how many were new.
+    async fn list_new(&self, party_id: &str) -> Result<u32, EngineError> {
+        let party = PartyId::new(party_id);
+        let from = self.store.receive_cursor(party_id).await?;
+        let mut query = PurchaseInvoiceQuery { from, ..PurchaseInvoiceQuery::default() };
+        let mut new = 0;
+        loop {
+            let page =
+                with_retries("receive list", || self.client.list_purchase_invoices(&party, &query))
+                    .await?;
+            let items: Vec<ListedInvoice> = page
+                .items
+                .iter()
+                .map(|i| ListedInvoice {
+                    document_id: i.id.clone(),
+                    received_on: i.received_on.clone().unwrap_or_else(timestamp::now),
+                    channel: i.channel.clone().unwrap_or_else(|| "other".into()),
+                })
+                .collect();
+            let newest = items.iter().map(|i| timestamp::normalise(&i.received_on)).max();
+            new += self.store.record_listed(party_id, &items, newest.as_deref()).await?;
+            match page.continuation_token {
+                Some(token) if !page.items.is_empty() => query.continuation_token = Some(token),
+                _ => return Ok(new),
+            }
+        }
+    }
+
+    /// Downloads every due invoice of the receiving organisations, several at a time.
+    async fn download_due(&self, organisations: &[Organisation]) -> Result<(u32, u32, u32), EngineError> {
+        let (saved, failed, refused) = (AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0));
+        loop {
+            let now_ms = unix_ms();
+            let due = self.store.due_received(self.options.only_party.as_deref().map(|p| PartyId::new(p).as_str().to_string()).as_deref(), now_ms, 500).await?;
+            let due: Vec<(ReceivedInvoice, String)> = due
+                .into_iter()
+                .filter_map(|r| {
+                    let name = organisations.iter().find(|o| o.id == r.party_id)?.name.clone();
+                    Some((r, name))
+                })
+                .collect();
+            if due.is_empty() {
+                break;
+            }
+            let results: Vec<Result<Outcome, EngineError>> = stream::iter(due)
+                .map(|(record, name)| async move { self.download_one(&record, &name).await })
+                .buffer_unordered(self.options.concurrency.max(1))
+                .collect()
+                .await;
+            let mut progressed = false;
+            for r in results {
+                match r? {
+                    Outcome::Saved => {
+                        progressed = true;
+                        saved.fetch_add(1, Ordering::Relaxed)
+                    }
+                    Outcome::Failed => failed.fetch_add(1, Ordering::Relaxed),
+                    Outcome::Refused => {
+                        progressed = true;
+                        refused.fetch_add(1, Ordering::Relaxed)
+                    }
+                };
+            }
+            if !progressed {
+                // Everything left failed and waits for its retry time.
+                break;
+            }
+        }
+        Ok((saved.into_inner(), failed.into_inner(), refused.into_inner()))
+    }
+
+    /// Downloads one invoice and puts its files in place; records how it went.
+    async fn download_one(&self, record: &ReceivedInvoice, organisation: &str) -> Result<Outcome, EngineError> {
+        match self.save(record, organisation).await {
+            Ok(label) => {
+                let _ = self.events.send(ReceiveEvent::Saved { organisation: organisation.to_string(), label });
+                Ok(Outcome::Saved)
+            }
+            Err(Failure::Refused(reason)) => {
+                tracing::warn!(id = record.document_id, reason, "received invoice refused");
+                self.store.mark_received_failed(&record.document_id, &reason, i64::MAX, true).await?;
+                Ok(Outcome::Refused)
+            }
+            Err(Failure::Retry(reason)) => {
+                let shift = u32::try_from(record.attempts.clamp(0, 10)).unwrap_or(10);
+                let wait = self.options.retry_base.saturating_mul(1 << shift).min(Duration::from_secs(6 * 3600));
+                let next = unix_ms().saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+                tracing::info!(id = record.document_id, reason, "download failed; trying again later");
+                self.store.mark_received_failed(&record.document_id, &reason, next, false).await?;
+                Ok(Outcome::Failed)
+            }
+            Err(Failure::Engine(e)) => Err(e),
+        }
+    }
+
+    async fn root(&self, party_id: &str) -> Result<PathBuf, EngineError> {
+        if let Some(folder) = &self.options.folder {
+            return Ok(folder.clone());
+        }
+        Ok(match self.store.receive_folder(party_id).await? {
+            Some(path) => PathBuf::from(path),
+            None => default_root(),
+        })
+    }
+
+    async fn save(&self, record: &ReceivedInvoice, organisation: &str) -> Result<String, Failure> {
+        let root = self.root(&record.party_id).await.map_err(Failure::Engine)?;
+        let month = record.received_on.get(..7).unwrap_or("onbekend").to_string();
+        let dir = names::month_folder(&root, organisation, &month);
+        if !names::is_inside(&root, &dir) {
+            return Err(Failure::Refused("map buiten de ontvangstmap".into()));
+        }
+        tokio::fs::create_dir_all(&dir).await.map_err(|e| Failure::Retry(format!("{}: {e}", dir.display())))?;
+        let xml_temp = files::temp_beside(&dir, &record.document_id, "xml");
+        let pdf_temp = files::temp_beside(&dir, &record.document_id, "pdf");
+        let (xml_sha, size) = self.download(record, &xml_temp).await?;
+        let parsed = {
+            let (xml, pdf, max, durable) = (xml_temp.clone(), pdf_temp.clone(), self.options.max_pdf, self.options.durable);
+            tokio::task::spawn_blocking(move || ubl::read(&xml, &pdf, max, durable))
+                .await
+                .map_err(|e| Failure::Retry(e.to_string()))?
+        };
+        let parsed = match parsed {
+            Ok(p) => p,
+            Err(e) => {
+                let _ = std::fs::remove_file(&xml_temp);
+                let _ = std::fs::remove_file(&pdf_temp);
+                return Err(match e {
+                    ubl::UblError::Refused(m) => Failure::Refused(m),
+                    ubl::UblError::Io(m) => Failure::Retry(m),
+                });
+            }
+        };
+        tracing::debug!(id = record.document_id, size, "received invoice downloaded");
+        let stem = names::invoice_stem(
+            parsed.facts.supplier.as_deref(),
+            parsed.facts.invoice_number.as_deref(),
+            &record.document_id,
+        );
+        self.place_both(record, &dir, &stem, (&xml_temp, &xml_sha), parsed.pdf.as_ref().map(|(_, sha)| (pdf_temp.as_path(), sha.as_str())))
+            .await?;
+        self.store.mark_received_saved(&record.document_id, &parsed.facts).await.map_err(|e| Failure::Engine(e.into()))?;
+        if parsed.pdf_too_large {
+            tracing::warn!(id = record.document_id, "embedded PDF too large: only the XML was saved");
+        }
+        Ok(stem)
+    }
+
+    /// Streams the download into `temp` (hashing, capped); returns (SHA-256, size).
+    async fn download(&self, record: &ReceivedInvoice, temp: &Path) -> Result<(String, u64), Failure> {
+        use sha2::Digest;
+        use tokio::io::AsyncWriteExt;
+        let party = PartyId::new(&record.party_id);
+        let mut download = with_retries("download", || self.client.download_purchase_invoice_streamed(&party, &record.document_id))
+            .await
+            .map_err(|e| {
+                if e.is_not_found() {
+                    Failure::Refused(format!("niet meer op het platform: {e}"))
+                } else {
+                    Failure::Retry(e.to_string())
+                }
+            })?;
+        if download.length.is_some_and(|n| n > self.options.max_download) {
+            return Err(Failure::Refused(too_large(self.options.max_download)));
+        }
+        let mut file = tokio::fs::File::create(temp).await.map_err(|e| Failure::Retry(e.to_string()))?;
+        let mut hash = sha2::Sha256::new();
+        let mut size = 0u64;
+        while let Some(chunk) = download.chunk().await.map_err(|e| Failure::Retry(e.to_string()))? {
+            size += chunk.len() as u64;
+            if size > self.options.max_download {
+                drop(file);
+                let _ = tokio::fs::remove_file(temp).await;
+                return Err(Failure::Refused(too_large(self.options.max_download)));
+            }
+            hash.update(&chunk);
+            file.write_all(&chunk).await.map_err(|e| Failure::Retry(e.to_string()))?;
+        }
+        if self.options.durable {
+            file.sync_data().await.map_err(|e| Failure::Retry(e.to_string()))?;
+        }
+        Ok((hex::encode(hash.finalize()), size))
+    }
+
+    /// Chooses free names (the planned ones first, after a crash), records them, then
+    /// links both files in place. A name taken by another file gets the next number.
+    async fn place_both(
+        &self,
+        record: &ReceivedInvoice,
+        dir: &Path,
+        stem: &str,
+        xml: (&Path, &str),
+        pdf: Option<(&Path, &str)>,
+    ) -> Result<(), Failure> {
+        let planned = record.xml_path.as_ref().map(PathBuf::from).filter(|p| p.parent() == Some(dir));
+        let io = |e: std::io::Error| Failure::Retry(e.to_string());
+        for n in 1..=1000u32 {
+            let (xml_target, pdf_target) = match (&planned, n) {
+                (Some(p), 1) => (p.clone(), p.with_extension("pdf")),
+                _ => {
+                    let name = names::numbered(stem, n);
+                    (dir.join(format!("{name}.xml")), dir.join(format!("{name}.pdf")))
+                }
+            };
+            {
+                // Claimed in this process (two downloads with the same name and the same
+                // bytes must not share one file), or by another record in the cache.
+                let mut claimed = self.naming.lock().await;
+                if claimed.contains(&xml_target) || claimed.contains(&pdf_target) {
+                    continue;
+                }
+                let taken = self.store.path_claimed(&xml_target.to_string_lossy(), &record.document_id).await.map_err(|e| Failure::Engine(e.into()))?;
+                if taken {
+                    continue;
+                }
+                claimed.insert(xml_target.clone());
+                claimed.insert(pdf_target.clone());
+            }
+            // Linking never replaces a file: a name held by other bytes is skipped, the
+            // same bytes (an attempt that got this far before a crash) count as done.
+            if files::place(xml.0, &xml_target, xml.1).map_err(io)? == Placed::Taken {
+                continue;
+            }
+            if let Some((temp, sha)) = pdf {
+                if files::place(temp, &pdf_target, sha).map_err(io)? == Placed::Taken {
+                    continue;
+                }
+            }
+            let xml_s = xml_target.to_string_lossy().into_owned();
+            let pdf_s = pdf_target.to_string_lossy().into_owned();
+            self.store
+                .plan_received_files(&record.document_id, (&xml_s, xml.1), pdf.map(|(_, sha)| (pdf_s.as_str(), sha)))
+                .await
+                .map_err(|e| Failure::Engine(e.into()))?;
+            return Ok(());
+        }
+        Err(Failure::Retry("geen vrije bestandsnaam gevonden".into()))
+    }
+
+    /// Warns once about each received document not on disk 60 days after arrival.
+    async fn guard_retention(&self) -> Result<(), EngineError> {
+        let before = timestamp::format(time::OffsetDateTime::now_utc() - time::Duration::days(RETENTION_WARNING_DAYS));
+        let risks = self.store.retention_risks(&before).await?;
+        if risks.is_empty() {
+            return Ok(());
+        }
+        for r in &risks {
+            let label = r.invoice_number.clone().unwrap_or_else(|| r.document_id.clone());
+            let _ = self.events.send(ReceiveEvent::RetentionRisk { organisation: r.party_name.clone(), label });
+        }
+        let ids: Vec<String> = risks.into_iter().map(|r| r.document_id).collect();
+        self.store.mark_retention_warned(&ids).await?;
+        Ok(())
+    }
+
+    /// Passes until `stop` turns true: one now, then every `interval`.
+    pub async fn run(self, interval: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            if let Err(e) = self.pass().await {
+                tracing::info!(error = %e, "receive pass failed; next pass later");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(interval) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+        }
+    }
+}
+
+enum Failure {
+    Refused(String),
+    Retry(String),
+    Engine(EngineError),
+}
+
+fn too_large(max: u64) -> String {
+    format!("ontvangen document groter dan {} MB", max / (1024 * 1024))
+}
+
+fn unix_ms() -> i64 {
+    i64::try_from(time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+/// The default receive root: `<Documenten>/eConnect` (the home folder when there is no
+/// documents folder).
+pub fn default_root() -> PathBuf {
+    dirs::document_dir()
+        .or_else(dirs::home_dir)
+        .unwrap_or_else(std::env::temp_dir)
+        .join("eConnect")
+}
+
+/// Checks a receive folder the user chose: absolute, and creatable.
+pub fn check_folder(path: &Path) -> Result<(), EngineError> {
+    if !path.is_absolute() {
+        return Err(EngineError::new(ErrorCode::Folder, "Kies een volledige map (geen relatief pad)."));
+    }
+    std::fs::create_dir_all(path).map_err(|e| {
+        EngineError::new(ErrorCode::Folder, format!("De map {} kan niet worden gemaakt: {e}", path.display()))
+    })
+}

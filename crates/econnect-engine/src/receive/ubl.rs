@@ -1,0 +1,405 @@
+//! Reads a received UBL invoice from disk as a stream: the facts the documents list shows
+//! (supplier, number, date, amount) and the embedded PDF, base64-decoded a chunk at a time
+//! straight into a file. Memory stays small whatever the size: a tap below the XML reader
+//! diverts the content of every `EmbeddedDocumentBinaryObject` before the reader sees it.
+//! A DTD is refused outright (so no entity can expand: no "billion laughs"), as are deep
+//! nesting and unknown entity references.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Write};
+use std::path::Path;
+
+use base64::Engine as _;
+use econnect_store::InvoiceFacts;
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use sha2::{Digest, Sha256};
+
+/// Deepest element nesting accepted (UBL needs about 8).
+const MAX_DEPTH: usize = 64;
+/// Longest text kept for one fact.
+const MAX_FACT: usize = 512;
+/// The start tag of an embedded object is read whole up to this size.
+const MAX_TAG: usize = 4096;
+const OBJECT: &[u8] = b"EmbeddedDocumentBinaryObject";
+
+/// Why a received document was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UblError {
+    /// Not well-formed, or a DTD, entity, or nesting this reader refuses: never retried.
+    Refused(String),
+    /// Reading or writing a file failed: tried again later.
+    Io(String),
+}
+
+/// What the reader found.
+#[derive(Debug, Default)]
+pub struct ParsedUbl {
+    /// The invoice's facts.
+    pub facts: InvoiceFacts,
+    /// The first embedded PDF, when there was one: (size, SHA-256 hex).
+    pub pdf: Option<(u64, String)>,
+    /// The embedded PDF was larger than allowed and was left out.
+    pub pdf_too_large: bool,
+}
+
+/// Reads `xml`; writes the first embedded PDF (at most `max_pdf` bytes) to `pdf_out`.
+/// `durable`: the PDF is flushed to the disk (fsync) before this returns.
+pub fn read(xml: &Path, pdf_out: &Path, max_pdf: u64, durable: bool) -> Result<ParsedUbl, UblError> {
+    let file = File::open(xml).map_err(|e| UblError::Io(e.to_string()))?;
+    let mut tap = Tap::new(BufReader::with_capacity(64 * 1024, file), pdf_out, max_pdf);
+    tap.durable = durable;
+    let mut reader = Reader::from_reader(BufReader::with_capacity(16 * 1024, tap));
+    reader.config_mut().trim_text(true);
+    let mut path: Vec<String> = Vec::new();
+    let mut facts = InvoiceFacts::default();
+    let mut text = String::new();
+    let mut buf = Vec::new();
+    let mut seen_root = false;
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| tap_error(&reader).unwrap_or_else(|| UblError::Refused(e.to_string())))?;
+        match event {
+            Event::DocType(_) => {
+                return Err(UblError::Refused("XML met een DTD (mogelijke XML-bom) geweigerd".into()));
+            }
+            Event::Start(e) => {
+                seen_root = true;
+                if path.len() >= MAX_DEPTH {
+                    return Err(UblError::Refused("XML te diep genest".into()));
+                }
+                if is_endpoint(&path, e.local_name().as_ref()) {
+                    if let Ok(Some(a)) = e.try_get_attribute("schemeID") {
+                        if let Ok(v) = a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+                            facts.supplier_id = Some(format!("{}:", v.trim()));
+                        }
+                    }
+                }
+                path.push(e.local_name().as_ref().to_string());
+                text.clear();
+            }
+            Event::Empty(_) => seen_root = true,
+            Event::Text(t) => push_capped(&mut text, &t.xml10_content()),
+            Event::CData(t) => push_capped(&mut text, t.as_ref()),
+            Event::GeneralRef(r) => {
+                let c = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c,
+                    _ => match r.into_inner().as_ref() {
+                        "amp" => '&',
+                        "lt" => '<',
+                        "gt" => '>',
+                        "quot" => '"',
+                        "apos" => '\'',
+                        other => {
+                            return Err(UblError::Refused(format!("onbekende entiteit &{other};")));
+                        }
+                    },
+                };
+                push_capped(&mut text, c.encode_utf8(&mut [0; 4]));
+            }
+            Event::End(_) => {
+                take_fact(&path, &text, &mut facts);
+                path.pop();
+                text.clear();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if !seen_root {
+        return Err(UblError::Refused("geen XML-document".into()));
+    }
+    let tap = reader.into_inner().into_inner();
+    if let Some(err) = tap.error {
+        return Err(err);
+    }
+    Ok(ParsedUbl {
+        facts,
+        pdf: tap.pdf_done.then(|| (tap.pdf_size, hex::encode(tap.pdf_hash.finalize()))),
+        pdf_too_large: tap.pdf_too_large,
+    })
+}
+
+fn tap_error<R>(reader: &Reader<BufReader<Tap<R>>>) -> Option<UblError> {
+    reader.get_ref().get_ref().error.clone()
+}
+
+fn push_capped(text: &mut String, more: &str) {
+    for c in more.chars() {
+        if text.len() + c.len_utf8() > MAX_FACT {
+            return;
+        }
+        text.push(c);
+    }
+}
+
+fn is_endpoint(path: &[String], name: &str) -> bool {
+    name == "EndpointID" && path.ends_with(&["AccountingSupplierParty".into(), "Party".into()])
+}
+
+/// Keeps the facts the list shows, by their place in the tree.
+fn take_fact(path: &[String], text: &str, facts: &mut InvoiceFacts) {
+    let value = text.trim();
+    if value.is_empty() {
+        return;
+    }
+    let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    let set = |slot: &mut Option<String>| {
+        if slot.is_none() {
+            *slot = Some(value.to_string());
+        }
+    };
+    match p.as_slice() {
+        [_, "ID"] => set(&mut facts.invoice_number),
+        [_, "IssueDate"] => set(&mut facts.issue_date),
+        [_, "DocumentCurrencyCode"] => set(&mut facts.currency),
+        [_, "LegalMonetaryTotal", "PayableAmount"] => set(&mut facts.amount),
+        [_, "AccountingSupplierParty", "Party", "PartyName", "Name"]
+        | [_, "AccountingSupplierParty", "Party", "PartyLegalEntity", "RegistrationName"] => {
+            set(&mut facts.supplier)
+        }
+        [_, "AccountingSupplierParty", "Party", "EndpointID"] => {
+            let scheme = facts.supplier_id.take().unwrap_or_default();
+            if scheme.ends_with(':') || scheme.is_empty() {
+                facts.supplier_id = Some(format!("{scheme}{value}"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Where the tap is in the raw bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TapState {
+    /// Passing bytes through, watching for `<…EmbeddedDocumentBinaryObject`.
+    Outside,
+    /// Inside such a start tag (collecting it, quotes respected), until its `>`.
+    InTag { quote: Option<u8> },
+    /// Inside its content: base64 goes to the PDF, nothing to the XML reader, until `<`.
+    InContent,
+}
+
+/// A `Read` between the file and the XML reader that diverts embedded objects.
+struct Tap<R> {
+    inner: R,
+    state: TapState,
+    /// The last bytes passed on, to recognise the element name across reads.
+    window: Vec<u8>,
+    tag: Vec<u8>,
+    /// Whether the current object goes to the PDF file.
+    writing: bool,
+    pdf_path: std::path::PathBuf,
+    pdf: Option<std::io::BufWriter<File>>,
+    pdf_done: bool,
+    pdf_too_large: bool,
+    pdf_size: u64,
+    pdf_hash: Sha256,
+    max_pdf: u64,
+    pending: Vec<u8>,
+    error: Option<UblError>,
+    scratch: Vec<u8>,
+    durable: bool,
+}
+
+impl<R: Read> Tap<R> {
+    fn new(inner: R, pdf_path: &Path, max_pdf: u64) -> Self {
+        Tap {
+            inner,
+            state: TapState::Outside,
+            window: Vec::new(),
+            tag: Vec::new(),
+            writing: false,
+            pdf_path: pdf_path.to_path_buf(),
+            pdf: None,
+            pdf_done: false,
+            pdf_too_large: false,
+            pdf_size: 0,
+            pdf_hash: Sha256::new(),
+            max_pdf,
+            pending: Vec::new(),
+            error: None,
+            scratch: vec![0; 64 * 1024],
+            durable: true,
+        }
+    }
+
+    fn fail(&mut self, err: UblError) -> std::io::Error {
+        self.error = Some(err.clone());
+        std::io::Error::other(match err {
+            UblError::Refused(m) | UblError::Io(m) => m,
+        })
+    }
+
+    /// Starts an object: the first PDF (by mimeCode or file name) is written, others skipped.
+    fn open_object(&mut self) -> std::io::Result<()> {
+        let tag = String::from_utf8_lossy(&self.tag).to_ascii_lowercase();
+        let is_pdf = tag.contains("application/pdf") || tag.contains(".pdf\"") || tag.contains(".pdf'");
+        self.writing = is_pdf && !self.pdf_done && !self.pdf_too_large;
+        if self.writing {
+            let file = File::create(&self.pdf_path).map_err(|e| self.fail(UblError::Io(e.to_string())))?;
+            self.pdf = Some(std::io::BufWriter::new(file));
+            self.pdf_size = 0;
+            self.pdf_hash = Sha256::new();
+            self.pending.clear();
+        }
+        Ok(())
+    }
+
+    /// Decodes the base64 characters in `bytes` (whitespace skipped), 4 at a time.
+    fn content(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if !self.writing {
+            return Ok(());
+        }
+        self.pending.extend(bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()));
+        let whole = self.pending.len() / 4 * 4;
+        // Keep the last quantum back: it may carry `=` padding that only the end confirms.
+        let ready = whole.saturating_sub(4);
+        if ready > 0 {
+            self.decode(ready)?;
+        }
+        Ok(())
+    }
+
+    fn decode(&mut self, n: usize) -> std::io::Result<()> {
+        let chunk: Vec<u8> = self.pending.drain(..n).collect();
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(&chunk)
+            .map_err(|e| self.fail(UblError::Refused(format!("ongeldige base64 in de bijlage: {e}"))))?;
+        self.pdf_size += decoded.len() as u64;
+        if self.pdf_size > self.max_pdf {
+            self.writing = false;
+            self.pdf = None;
+            self.pdf_too_large = true;
+            let _ = std::fs::remove_file(&self.pdf_path);
+            return Ok(());
+        }
+        self.pdf_hash.update(&decoded);
+        if let Some(out) = self.pdf.as_mut() {
+            if let Err(e) = out.write_all(&decoded) {
+                return Err(self.fail(UblError::Io(e.to_string())));
+            }
+        }
+        Ok(())
+    }
+
+    fn close_object(&mut self) -> std::io::Result<()> {
+        if self.writing {
+            let n = self.pending.len();
+            if n % 4 != 0 {
+                return Err(self.fail(UblError::Refused("afgebroken base64 in de bijlage".into())));
+            }
+            self.decode(n)?;
+            if let Some(mut out) = self.pdf.take() {
+                let durable = self.durable;
+                if let Err(e) = out.flush().and_then(|()| if durable { out.get_ref().sync_data() } else { Ok(()) }) {
+                    return Err(self.fail(UblError::Io(e.to_string())));
+                }
+                self.pdf_done = true;
+            }
+        }
+        self.writing = false;
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = {
+                let max = out.len().min(self.scratch.len());
+                self.inner.read(&mut self.scratch[..max])?
+            };
+            if n == 0 {
+                if self.state != TapState::Outside {
+                    return Err(self.fail(UblError::Refused("XML houdt midden in een bijlage op".into())));
+                }
+                return Ok(0);
+            }
+            let input = std::mem::take(&mut self.scratch);
+            let mut written = 0;
+            let mut i = 0;
+            while i < n {
+                let b = input[i];
+                match self.state {
+                    TapState::Outside => {
+                        out[written] = b;
+                        written += 1;
+                        self.window.push(b);
+                        if self.window.len() > OBJECT.len() + 32 {
+                            self.window.drain(..self.window.len() - OBJECT.len() - 32);
+                        }
+                        if self.window.ends_with(OBJECT) && opens_element(&self.window) {
+                            self.state = TapState::InTag { quote: None };
+                            self.tag.clear();
+                        }
+                    }
+                    TapState::InTag { quote } => {
+                        out[written] = b;
+                        written += 1;
+                        if self.tag.len() < MAX_TAG {
+                            self.tag.push(b);
+                        }
+                        match (quote, b) {
+                            (None, b'"' | b'\'') => self.state = TapState::InTag { quote: Some(b) },
+                            (Some(q), _) if q == b => self.state = TapState::InTag { quote: None },
+                            (None, b'>') => {
+                                if self.tag.ends_with(b"/>") {
+                                    self.state = TapState::Outside;
+                                } else {
+                                    self.open_object().map_err(|e| {
+                                        self.scratch = input.clone();
+                                        e
+                                    })?;
+                                    self.state = TapState::InContent;
+                                }
+                                self.window.clear();
+                            }
+                            _ => {}
+                        }
+                    }
+                    TapState::InContent => {
+                        let end = input[i..n].iter().position(|&c| c == b'<').map(|p| i + p);
+                        let stop = end.unwrap_or(n);
+                        let result = self.content(&input[i..stop]);
+                        if let Err(e) = result {
+                            self.scratch = input;
+                            return Err(e);
+                        }
+                        i = stop;
+                        if end.is_some() {
+                            if let Err(e) = self.close_object() {
+                                self.scratch = input;
+                                return Err(e);
+                            }
+                            self.state = TapState::Outside;
+                        }
+                        continue;
+                    }
+                }
+                i += 1;
+            }
+            self.scratch = input;
+            if written > 0 {
+                return Ok(written);
+            }
+        }
+    }
+}
+
+/// The window ends with the element name right after `<` or `<prefix:`.
+fn opens_element(window: &[u8]) -> bool {
+    let before = &window[..window.len() - OBJECT.len()];
+    match before.iter().rposition(|&b| b == b'<') {
+        Some(lt) => {
+            let prefix = &before[lt + 1..];
+            prefix.is_empty()
+                || (prefix.ends_with(b":")
+                    && prefix[..prefix.len() - 1]
+                        .iter()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+        }
+        None => false,
+    }
+}

@@ -1,0 +1,313 @@
+//! Status tracking (issue 8): follows every document that has not reached a final status
+//! (Delivered, Rejected, Failed) until it does. Each document is asked about on a schedule
+//! that slows down as it ages; calls are batched — an organisation with many documents due
+//! is read from its list (one call answers up to a page of documents), the rest one status
+//! call each — and every call waits for a token of a per-minute budget, so 10,000 open
+//! documents cost a bounded number of calls per minute. A rejection or failure is always
+//! followed by the document's own history, which carries the platform's reason.
+
+pub mod schedule;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use econnect_api::{Client, PartyId, PurchaseInvoiceQuery};
+use econnect_store::{
+    Direction, LearnedStatus, OpenDocument, StatusChange, StatusStep, Store,
+    timestamp,
+};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Mutex, broadcast};
+use tokio::time::Instant;
+
+use crate::error::EngineError;
+use crate::sync::with_retries;
+use econnect_store::tracking::FINAL_STATUSES;
+use schedule::{CallBudget, interval_for_age};
+
+/// How the tracker works; the defaults suit the app.
+#[derive(Debug, Clone)]
+pub struct TrackerOptions {
+    /// Calls per minute at most (average).
+    pub calls_per_minute: u32,
+    /// Calls at once at most (the bucket's size).
+    pub burst: u32,
+    /// An organisation with at least this many documents due is read from its list.
+    pub list_threshold: usize,
+    /// Pause between rounds.
+    pub tick: Duration,
+}
+
+impl Default for TrackerOptions {
+    fn default() -> Self {
+        TrackerOptions { calls_per_minute: 120, burst: 20, list_threshold: 10, tick: Duration::from_secs(5) }
+    }
+}
+
+/// What the tracker has done so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TrackerStats {
+    /// Platform calls made (every attempt, retries included).
+    pub calls: u64,
+    /// Of which list pages.
+    pub list_calls: u64,
+    /// Statuses that changed.
+    pub changes: u64,
+}
+
+/// Follows the statuses of one profile's open documents.
+#[derive(Clone)]
+pub struct Tracker {
+    client: Client,
+    store: Store,
+    options: Arc<TrackerOptions>,
+    budget: Arc<CallBudget>,
+    next_check: Arc<Mutex<HashMap<String, Instant>>>,
+    calls: Arc<AtomicU64>,
+    list_calls: Arc<AtomicU64>,
+    changes: Arc<AtomicU64>,
+    events: broadcast::Sender<StatusChange>,
+}
+
+impl Tracker {
+    /// A tracker over a client and a profile's cache.
+    pub fn new(client: Client, store: Store, options: TrackerOptions) -> Tracker {
+        let budget = Arc::new(CallBudget::new(options.calls_per_minute, options.burst));
+        let (events, _) = broadcast::channel(4096);
+        Tracker {
+            client,
+            store,
+            options: Arc::new(options),
+            budget,
+            next_check: Arc::default(),
+            calls: Arc::default(),
+            list_calls: Arc::default(),
+            changes: Arc::default(),
+            events,
+        }
+    }
+
+    /// Every status change it writes (for notifications).
+    pub fn subscribe(&self) -> broadcast::Receiver<StatusChange> {
+        self.events.subscribe()
+    }
+
+    /// Counts so far.
+    pub fn stats(&self) -> TrackerStats {
+        TrackerStats {
+            calls: self.calls.load(Ordering::Relaxed),
+            list_calls: self.list_calls.load(Ordering::Relaxed),
+            changes: self.changes.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The budget (tests check the calls against its ceiling).
+    pub fn budget(&self) -> &CallBudget {
+        &self.budget
+    }
+
+    /// Open documents left in the cache.
+    pub async fn open_count(&self) -> Result<usize, EngineError> {
+        Ok(self.store.open_documents(u32::MAX).await?.len())
+    }
+
+    /// One round: checks every document that is due (as the budget allows, oldest due
+    /// first); returns how many documents were checked.
+    pub async fn round(&self) -> Result<usize, EngineError> {
+        let open = self.store.open_documents(200_000).await?;
+        let now = Instant::now();
+        let due: Vec<OpenDocument> = {
+            let mut next = self.next_check.lock().await;
+            let alive: HashSet<&str> = open.iter().map(|d| d.id.as_str()).collect();
+            next.retain(|id, _| alive.contains(id.as_str()));
+            open.into_iter().filter(|d| next.get(&d.id).is_none_or(|t| *t <= now)).collect()
+        };
+        let mut groups: HashMap<(String, Direction), Vec<OpenDocument>> = HashMap::new();
+        for d in due {
+            groups.entry((d.party_id.clone(), d.direction)).or_default().push(d);
+        }
+        let mut checked = 0;
+        let mut first_error = None;
+        for ((party, direction), docs) in groups {
+            let result = if docs.len() >= self.options.list_threshold {
+                self.check_by_list(&party, direction, &docs).await
+            } else {
+                self.check_each(&party, direction, &docs).await
+            };
+            match result {
+                Ok(n) => checked += n,
+                Err(e) => {
+                    tracing::info!(party, error = %e, "statuses not checked");
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match first_error {
+            Some(e) if checked == 0 => Err(e),
+            _ => Ok(checked),
+        }
+    }
+
+    /// Reads the organisation's list from its oldest due document on, until every due
+    /// document was seen; the few the list does not show are asked one by one.
+    async fn check_by_list(&self, party: &str, direction: Direction, docs: &[OpenDocument]) -> Result<usize, EngineError> {
+        let id = PartyId::new(party);
+        let oldest = docs.iter().map(|d| d.created_at.as_str()).min().map(str::to_string);
+        let mut query = PurchaseInvoiceQuery { from: oldest, ..PurchaseInvoiceQuery::default() };
+        let mut wanted: HashMap<&str, &OpenDocument> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
+        let mut seen: Vec<(&OpenDocument, String)> = Vec::new();
+        loop {
+            self.list_calls.fetch_add(1, Ordering::Relaxed);
+            let (items, next) = match direction {
+                Direction::Sent => {
+                    let page = self.call("sales list", || self.client.list_sales_invoices(&id, &query)).await?;
+                    (page.items.into_iter().map(|i| (i.id, i.status)).collect::<Vec<_>>(), page.continuation_token)
+                }
+                Direction::Received => {
+                    let page = self.call("purchase list", || self.client.list_purchase_invoices(&id, &query)).await?;
+                    (page.items.into_iter().map(|i| (i.id, i.status)).collect::<Vec<_>>(), page.continuation_token)
+                }
+            };
+            let empty = items.is_empty();
+            for (item, status) in items {
+                if let (Some(doc), Some(status)) = (wanted.remove(item.as_str()), status) {
+                    seen.push((doc, status.as_str().to_string()));
+                }
+            }
+            match next {
+                Some(token) if !wanted.is_empty() && !empty => query.continuation_token = Some(token),
+                _ => break,
+            }
+        }
+        let mut learned = Vec::new();
+        let mut needs_history: Vec<&OpenDocument> = wanted.into_values().collect();
+        for (doc, status) in seen {
+            if status == doc.status {
+                self.reschedule(doc).await;
+            } else if status == "Rejected" || status == "Failed" {
+                // The list has no reason: the document's own history has.
+                needs_history.push(doc);
+            } else {
+                learned.push(LearnedStatus { id: doc.id.clone(), status, history: None });
+            }
+        }
+        self.write(learned, docs).await?;
+        let n = docs.len() - needs_history.len();
+        let owned: Vec<OpenDocument> = needs_history.into_iter().cloned().collect();
+        Ok(n + self.check_each(party, direction, &owned).await?)
+    }
+
+    /// One status call per document (the platform's history, with its reasons).
+    async fn check_each(&self, party: &str, direction: Direction, docs: &[OpenDocument]) -> Result<usize, EngineError> {
+        let id = PartyId::new(party);
+        let mut learned = Vec::new();
+        let mut done = Vec::new();
+        let mut first_error = None;
+        for doc in docs {
+            let entries = match direction {
+                Direction::Sent => self.call("sales status", || self.client.sales_invoice_status(&id, &doc.id)).await,
+                Direction::Received => self.call("purchase status", || self.client.purchase_invoice_status(&id, &doc.id)).await,
+            };
+            let entries = match entries {
+                Ok(e) => e,
+                Err(e) => {
+                    // Asked again at its next time; the others go on.
+                    self.reschedule(doc).await;
+                    first_error.get_or_insert(e);
+                    continue;
+                }
+            };
+            let history: Vec<StatusStep> = entries
+                .into_iter()
+                .map(|e| StatusStep {
+                    status: e.name.as_str().to_string(),
+                    description: e.description,
+                    occurred_at: e.created_on.as_deref().map(timestamp::normalise),
+                    source: "platform".into(),
+                })
+                .collect();
+            if let Some(last) = history.last() {
+                learned.push(LearnedStatus { id: doc.id.clone(), status: last.status.clone(), history: Some(history) });
+            }
+            done.push(doc.clone());
+        }
+        self.write(learned, &done).await?;
+        match first_error {
+            Some(e) if done.is_empty() => Err(e.into()),
+            _ => Ok(done.len()),
+        }
+    }
+
+    /// Writes what was learned and schedules each document's next check.
+    async fn write(&self, learned: Vec<LearnedStatus>, docs: &[OpenDocument]) -> Result<(), EngineError> {
+        if !learned.is_empty() {
+            let changed = self.store.apply_statuses(&learned).await?;
+            self.changes.fetch_add(changed.len() as u64, Ordering::Relaxed);
+            for c in changed {
+                let _ = self.events.send(c);
+            }
+        }
+        let final_now: HashSet<&str> = learned
+            .iter()
+            .filter(|l| FINAL_STATUSES.contains(&l.status.as_str()))
+            .map(|l| l.id.as_str())
+            .collect();
+        for doc in docs {
+            if final_now.contains(doc.id.as_str()) {
+                self.next_check.lock().await.remove(&doc.id);
+            } else {
+                self.reschedule(doc).await;
+            }
+        }
+        Ok(())
+    }
+
+    async fn reschedule(&self, doc: &OpenDocument) {
+        let age = age_of(&doc.created_at);
+        self.next_check.lock().await.insert(doc.id.clone(), Instant::now() + interval_for_age(age));
+    }
+
+    /// One platform call with retries; every attempt waits for a token of the budget.
+    async fn call<T, F, Fut>(&self, what: &str, call: F) -> Result<T, econnect_api::Error>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, econnect_api::Error>>,
+    {
+        with_retries(what, || async {
+            self.budget.acquire().await;
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            call().await
+        })
+        .await
+    }
+
+    /// Rounds until `stop` turns true (the session's task).
+    pub async fn run(self, mut stop: tokio::sync::watch::Receiver<bool>) {
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            let round = self.round();
+            tokio::select! {
+                result = round => if let Err(e) = result {
+                    tracing::debug!(error = %e, "status round failed; next round later");
+                },
+                _ = stop.wait_for(|s| *s) => return,
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.options.tick) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+        }
+    }
+}
+
+fn age_of(created_at: &str) -> Duration {
+    time::OffsetDateTime::parse(created_at, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| (time::OffsetDateTime::now_utc() - t).unsigned_abs())
+        .unwrap_or_default()
+}

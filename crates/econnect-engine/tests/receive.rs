@@ -1,0 +1,242 @@
+//! Receiving against the sandbox: each invoice lands on disk exactly once across restarts,
+//! crashes and faults; hostile names stay inside the folder; XML bombs and oversized files
+//! are refused without using much memory; the retention guard warns once.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use econnect_api::Client;
+use econnect_engine::receive::{ReceiveEvent, ReceiveOptions, Receiver};
+use econnect_sandbox::{ReceivedInvoice, RunningSandbox, Seed};
+use econnect_store::{ReceivedState, Store};
+use serde_json::json;
+
+/// Bakkerij De Gouden Korenaar: receiving on in the demo, three invoices waiting (one with a PDF).
+const PARTY: &str = "0106:30187412";
+
+struct Setup {
+    sb: RunningSandbox,
+    client: Client,
+    store: Store,
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    async fn new() -> Setup {
+        let sb = common::sandbox(Seed::Demo).await;
+        let client = common::client(&sb);
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::open(&dir.path().join("cache.sqlite")).await.expect("store");
+        let setup = Setup { sb, client, store, dir };
+        setup.receiver(ReceiveOptions::default()).refresh_organisations().await.expect("organisations");
+        setup
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    fn receiver(&self, options: ReceiveOptions) -> Receiver {
+        Receiver::new(
+            self.client.clone(),
+            self.store.clone(),
+            ReceiveOptions { only_party: Some(PARTY.into()), folder: Some(self.out()), retry_base: Duration::ZERO, ..options },
+        )
+    }
+
+    async fn add(&self, invoice: ReceivedInvoice) -> String {
+        self.sb.add_received(ReceivedInvoice { party_id: PARTY.into(), ..invoice }).expect("add")
+    }
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(files(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn with_ext(all: &[PathBuf], ext: &str) -> usize {
+    all.iter().filter(|p| p.extension().is_some_and(|e| e == ext)).count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_invoice_is_written_once_across_restarts_crashes_and_faults() {
+    let s = Setup::new().await;
+    let first = s.receiver(ReceiveOptions::default()).pass().await.expect("pass");
+    assert_eq!((first.listed, first.saved, first.failed), (3, 3, 0));
+    let all = files(&s.out());
+    assert_eq!((with_ext(&all, "xml"), with_ext(&all, "pdf")), (3, 1), "{all:?}");
+    assert!(all.iter().all(|p| p.starts_with(s.out().join("Ontvangen").join("Bakkerij De Gouden Korenaar B.V"))), "{all:?}");
+    assert!(all.iter().any(|p| p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".pdf")
+        && std::fs::read(p).is_ok_and(|b| b.starts_with(b"%PDF")))));
+
+    // A restart (a new receiver on the same cache) finds nothing new.
+    let again = s.receiver(ReceiveOptions::default()).pass().await.expect("pass");
+    assert_eq!((again.listed, again.saved), (0, 0));
+
+    // A crash after the files were placed but before "saved" was recorded, with a temp
+    // file left behind: the next pass finishes without a second copy.
+    sqlx::query("UPDATE received_invoices SET state = 'writing'").execute(s.store.pool()).await.expect("sql");
+    sqlx::query("DELETE FROM receive_cursors").execute(s.store.pool()).await.expect("sql");
+    let resumed = s.receiver(ReceiveOptions::default()).pass().await.expect("pass");
+    assert_eq!(resumed.saved, 3);
+    assert_eq!(files(&s.out()), all, "no second copies, no temp files left");
+
+    // New invoices under faults: failures are retried until each is on disk once.
+    for n in 0..6 {
+        s.add(ReceivedInvoice { invoice_number: Some(format!("F-{n}")), with_pdf: Some(n % 2 == 0), ..Default::default() }).await;
+    }
+    common::fault(&s.sb, json!({"kind": "reset", "rate": 0.3, "pathContains": "/download"})).await;
+    common::fault(&s.sb, json!({"kind": "serverError", "rate": 0.2})).await;
+    let receiver = s.receiver(ReceiveOptions::default());
+    for _ in 0..30 {
+        let _ = receiver.pass().await;
+        let saved = s.store.received_counts().await.expect("counts").iter().find(|(st, _)| st == "saved").map_or(0, |c| c.1);
+        if saved == 9 {
+            break;
+        }
+    }
+    let all = files(&s.out());
+    assert_eq!((with_ext(&all, "xml"), with_ext(&all, "pdf")), (9, 4), "{all:?}");
+    assert_eq!(all.len(), 13, "nothing else (no temp files): {all:?}");
+
+    // The documents list shows what the UBL said.
+    let row = sqlx::query_as::<_, (Option<String>, Option<String>, Option<String>)>(
+        "SELECT counterparty_name, invoice_number, amount FROM documents WHERE invoice_number = 'F-0'",
+    )
+    .fetch_one(s.store.pool())
+    .await
+    .expect("row");
+    assert_eq!(row, (Some("Kantoorartikelen Mulder B.V.".into()), Some("F-0".into()), Some("121.00".into())));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_names_stay_inside_the_folder_and_never_overwrite() {
+    let s = Setup::new().await;
+    let hostile = [
+        ("../../x", "../../x"),
+        ("/etc/passwd", "/abs"),
+        ("C:\\Windows\\System32", "D:evil"),
+        ("CON", "NUL"),
+        ("ctrl\u{7}\u{1b}[31m", "\n\r\t"),
+        (&*"L".repeat(300), &*"9".repeat(300)),
+        ("Same", "1"),
+        ("Same", "1"),
+    ];
+    for (supplier, number) in hostile {
+        s.add(ReceivedInvoice {
+            sender_name: Some(supplier.into()),
+            invoice_number: Some(number.into()),
+            with_pdf: Some(true),
+            file_name: Some("../../evil.pdf".into()),
+            ..Default::default()
+        })
+        .await;
+    }
+    let summary = s.receiver(ReceiveOptions::default()).pass().await.expect("pass");
+    assert_eq!(summary.saved, 3 + hostile.len() as u32);
+    let root = s.out().join("Ontvangen");
+    let all = files(s.dir.path());
+    let outside: Vec<&PathBuf> = all.iter().filter(|p| !p.starts_with(&root) && !p.starts_with(s.dir.path().join("cache.sqlite"))).collect();
+    assert!(outside.iter().all(|p| p.to_string_lossy().contains("cache.sqlite")), "{outside:?}");
+    let saved = files(&root);
+    assert_eq!(with_ext(&saved, "xml"), 3 + hostile.len(), "two invoices with the same name both kept: {saved:?}");
+    for p in &saved {
+        let name = p.file_name().expect("name").to_string_lossy().into_owned();
+        assert!(name.len() <= 90 && !name.starts_with('.'), "{name}");
+        assert!(!name.chars().any(char::is_control), "{name:?}");
+        let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
+        assert!(!["CON", "NUL", "PRN", "AUX"].contains(&stem.trim()), "{name}");
+        assert!(p.components().count() == root.components().count() + 3, "{p:?}");
+    }
+}
+
+const BILLION_LAUGHS: &str = r#"<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<Invoice><ID>&lol9;</ID></Invoice>"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xml_bombs_and_oversized_files_are_refused() {
+    let s = Setup::new().await;
+    let bomb = s.add(ReceivedInvoice { raw_xml: Some(BILLION_LAUGHS.into()), ..Default::default() }).await;
+    let deep = format!("<Invoice>{}{}</Invoice>", "<a>".repeat(100_000), "</a>".repeat(100_000));
+    let nested = s.add(ReceivedInvoice { raw_xml: Some(deep), ..Default::default() }).await;
+    let huge = s.add(ReceivedInvoice { with_pdf: Some(true), pdf_bytes: Some(3 * 1024 * 1024), invoice_number: Some("HUGE".into()), ..Default::default() }).await;
+    let big_pdf = s.add(ReceivedInvoice { with_pdf: Some(true), pdf_bytes: Some(600 * 1024), invoice_number: Some("BIGPDF".into()), ..Default::default() }).await;
+    let options = ReceiveOptions { max_download: 2 * 1024 * 1024, max_pdf: 256 * 1024, ..ReceiveOptions::default() };
+    let summary = s.receiver(options).pass().await.expect("pass");
+    assert_eq!((summary.saved, summary.refused), (4, 3), "{summary:?}");
+    for (id, why) in [(&bomb, "DTD"), (&nested, "diep"), (&huge, "groter")] {
+        let r = s.store.received_invoice(id).await.expect("read").expect("record");
+        assert_eq!(r.state, ReceivedState::Refused);
+        assert!(r.last_error.as_deref().unwrap_or("").contains(why), "{:?}", r.last_error);
+        assert!(r.xml_path.is_none());
+    }
+    // A PDF over the limit is left in the XML; the invoice itself is saved.
+    let r = s.store.received_invoice(&big_pdf).await.expect("read").expect("record");
+    assert_eq!(r.state, ReceivedState::Saved);
+    assert!(r.pdf_path.is_none() && r.xml_path.is_some());
+    // Refused ones are not tried again.
+    let again = s.receiver(ReceiveOptions::default()).pass().await.expect("pass");
+    assert_eq!((again.saved, again.refused), (0, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invoice_not_on_disk_after_60_days_is_warned_about_once() {
+    let sb = common::sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = econnect_engine::Engine::open_with(
+        dir.path(),
+        econnect_engine::EngineOptions {
+            keyring: std::sync::Arc::new(econnect_engine::MemoryKeyring::default()),
+            config: Some(common::config()),
+            background_sync: false,
+            ..econnect_engine::EngineOptions::default()
+        },
+    )
+    .await
+    .expect("engine");
+    engine.sign_in(common::sign_in(&sb, common::USER, common::PASSWORD, false)).await.expect("sign in");
+    // Hoveniersbedrijf Groenrijk does not receive here: nothing downloads it.
+    sb.add_received(ReceivedInvoice { party_id: "0106:56012934".into(), invoice_number: Some("OUD-1".into()), age_days: Some(61), ..Default::default() })
+        .expect("add");
+    engine.sync_now().await.expect("sync");
+    let receiver = Receiver::new(
+        engine.client().await.expect("client"),
+        engine.store().await.expect("store"),
+        ReceiveOptions { folder: Some(dir.path().join("out")), ..ReceiveOptions::default() },
+    );
+    let mut events = receiver.subscribe();
+    receiver.pass().await.expect("pass");
+    let mut risks = Vec::new();
+    while let Ok(e) = events.try_recv() {
+        if let ReceiveEvent::RetentionRisk { label, .. } = e {
+            risks.push(label);
+        }
+    }
+    assert_eq!(risks, ["OUD-1"]);
+    receiver.pass().await.expect("pass");
+    assert!(!std::iter::from_fn(|| events.try_recv().ok()).any(|e| matches!(e, ReceiveEvent::RetentionRisk { .. })), "warned once");
+}
