@@ -5,6 +5,7 @@ import { sessionStarted } from '../../session.svelte';
 import Settings from '../../../pages/Settings.svelte';
 import { setSettingsTab } from '../../settingsTab.svelte';
 import MaintenanceBanner from '../MaintenanceBanner.svelte';
+import { setReceiving } from '../../backend';
 
 const fake = vi.hoisted(() => ({ calls: {} as Record<string, ReturnType<typeof vi.fn>> }));
 
@@ -14,7 +15,10 @@ vi.mock('../../backend', async () => {
     organisations: vi.fn(() =>
       Promise.resolve({
         ok: true,
-        value: [{ id: '0106:30187412', name: 'Bakkerij de Korenschoof', kvk: '30187412', permissions: {}, receive: 'off', documentCount: 3 }],
+        value: [
+          { id: '0106:30187412', name: 'Bakkerij de Korenschoof', kvk: '30187412', permissions: {}, receive: 'off', documentCount: 3 },
+          { id: '0106:56012934', name: 'Hoveniersbedrijf Groenrijk', kvk: '56012934', permissions: { canReceiveDocument: true }, receive: 'off', documentCount: 1 },
+        ],
       }),
     ),
   });
@@ -88,6 +92,19 @@ describe('Instellingen sections', () => {
     expect(fake.calls.setPeppolDefaults).toHaveBeenCalledWith({ invoices: true, invoiceResponse: false, orders: false });
     expect(await screen.findByTestId('peppol-defaults-saved')).toBeTruthy();
     expect((await screen.findByTestId('receiving-0106:30187412')).textContent).toContain('Bakkerij');
+  });
+
+  it('Omgeving switches receiving per organisation where you may receive, and says why it failed', async () => {
+    setSettingsTab('environment');
+    render(Settings);
+    await screen.findByTestId('receiving-0106:56012934');
+    expect(screen.queryByTestId('receiving-toggle-0106:30187412')).toBeNull();
+    vi.mocked(setReceiving).mockResolvedValueOnce({ ok: false, error: { code: 'no_receive_permission', message: '403' } });
+    await fireEvent.click(screen.getByTestId('receiving-toggle-0106:56012934'));
+    expect(setReceiving).toHaveBeenCalledWith('0106:56012934', true);
+    const error = await screen.findByTestId('receiving-error-0106:56012934');
+    expect(error.textContent).not.toContain('403');
+    expect(error.textContent?.length).toBeGreaterThan(10);
   });
 
   it('Omgeving is read-only for a user without admin rights, with the reason', async () => {

@@ -33,7 +33,7 @@ export const settings: Record<keyof typeof nl, string> = {
     'Only an administrator of the environment can change these defaults; you can only view them here.',
   'settings.environment.receiving': 'Receiving per organisation',
   'settings.environment.receivingHint':
-    "As of the last sync. Switch receiving on or off on the organisation's page.",
+    "Receiving e-invoices is a paid service from your transaction credit and is off by default. Switch it on or off here or on the organisation's page.",
   'settings.environment.noOrganisations': 'No organisations in the cache yet.',
   'settings.connection.title': 'Connection to the platform',
   'settings.connection.environment': 'Environment',

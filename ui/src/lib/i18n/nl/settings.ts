@@ -31,7 +31,7 @@ export const settings = {
     'Alleen een beheerder van de omgeving kan deze standaarden wijzigen; je ziet ze hier alleen.',
   'settings.environment.receiving': 'Ontvangen per organisatie',
   'settings.environment.receivingHint':
-    'Zoals bij de laatste synchronisatie. Ontvangen zet je aan of uit op de pagina van de organisatie.',
+    'Ontvangen van e-facturen is een betaalde dienst uit je transactietegoed en staat standaard uit. Zet het hier of op de pagina van de organisatie aan of uit.',
   'settings.environment.noOrganisations': 'Nog geen organisaties in de cache.',
   'settings.connection.title': 'Koppeling met het platform',
   'settings.connection.environment': 'Omgeving',
