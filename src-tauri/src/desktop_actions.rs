@@ -80,3 +80,20 @@ pub fn open_log_folder(app: &AppHandle) -> Result<(), DesktopError> {
         .open_path(folder.display().to_string(), None::<&str>)
         .map_err(|err| unavailable(err.to_string()))
 }
+
+/// Whether sending is paused (from the tray or Verzenden).
+pub fn sending_paused(app: &AppHandle) -> bool {
+    app.try_state::<plugins::DesktopState>()
+        .is_some_and(|desktop| desktop.feed.current().paused)
+}
+
+/// Pauses or resumes sending the way the tray menu does, so the menu and the window agree.
+pub fn set_sending_paused(app: &AppHandle, paused: bool) -> bool {
+    match app.try_state::<plugins::DesktopState>() {
+        Some(desktop) => {
+            desktop.feed.request(econnect_engine::desktop::TrayRequest::SetPaused(paused));
+            desktop.feed.current().paused
+        }
+        None => false,
+    }
+}

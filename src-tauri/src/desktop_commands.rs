@@ -60,3 +60,17 @@ pub async fn check_for_update(app: AppHandle) -> UpdateStatus {
 pub fn restart_to_update(app: AppHandle) -> Result<(), DesktopError> {
     updater::restart_to_update(&app)
 }
+
+/// Whether sending is paused ("Verzenden pauzeren" in the tray or on Verzenden).
+#[tauri::command]
+#[specta::specta]
+pub fn sending_paused(app: AppHandle) -> bool {
+    desktop_actions::sending_paused(&app)
+}
+
+/// Pauses or resumes sending; returns the state after.
+#[tauri::command]
+#[specta::specta]
+pub fn set_sending_paused(app: AppHandle, paused: bool) -> bool {
+    desktop_actions::set_sending_paused(&app, paused)
+}

@@ -127,3 +127,27 @@ pub fn forward_notices(app: AppHandle, engine: &Engine) {
         }
     });
 }
+
+/// Sending paused (true) or resumed (false), from the tray or the window.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct SendingPaused(pub bool);
+
+/// Tells the UI whenever the tray's paused state changes.
+pub fn forward_pause(app: AppHandle) {
+    let Some(desktop) = app.try_state::<crate::plugins::DesktopState>() else {
+        return;
+    };
+    let mut tray = desktop.feed.watch();
+    tauri::async_runtime::spawn(async move {
+        let mut paused = tray.borrow_and_update().paused;
+        while tray.changed().await.is_ok() {
+            let now = tray.borrow_and_update().paused;
+            if now != paused {
+                paused = now;
+                if let Err(err) = SendingPaused(paused).emit(&app) {
+                    tracing::warn!("could not tell the UI that sending is paused: {err}");
+                }
+            }
+        }
+    });
+}

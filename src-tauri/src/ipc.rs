@@ -38,6 +38,8 @@ pub fn builder() -> Builder<tauri::Wry> {
         desktop_commands::open_log_folder,
         desktop_commands::check_for_update,
         desktop_commands::restart_to_update,
+        desktop_commands::sending_paused,
+        desktop_commands::set_sending_paused,
         people_commands::users,
         people_commands::role_presets,
         people_commands::check_address,
@@ -70,7 +72,7 @@ pub fn builder() -> Builder<tauri::Wry> {
         receive_commands::choose_receive_folder,
         receive_commands::receive_now,
     ])
-    .events(collect_events![events::EngineChanged, events::OutboxChanged, events::MaintenanceChanged])
+    .events(collect_events![events::EngineChanged, events::OutboxChanged, events::MaintenanceChanged, events::SendingPaused])
 }
 
 #[cfg(test)]

@@ -53,6 +53,7 @@ pub fn run() {
             events::forward_outbox(app.handle().clone(), &outbox);
             events::forward_maintenance(app.handle().clone(), maintenance.clone(), outbox.clone());
             tray_link::start(app.handle(), engine.clone(), outbox.clone());
+            events::forward_pause(app.handle().clone());
             events::forward_notices(app.handle().clone(), &engine);
             tauri::async_runtime::spawn(outbox.follow(engine));
             Ok(())

@@ -75,6 +75,8 @@ test('two handed-over PDFs are checked, sent, and reach Verzonden', async () => 
 
 test('"Verzenden pauzeren" in the tray holds a new file until "hervatten"', async () => {
   assert.equal(await trayMenu('toggle-pause'), 0);
+  // The window hears it from the tray: Verzenden says why files will wait.
+  await byTestId(app.browser, 'sending-paused').waitForDisplayed({ timeout: 10_000 });
   const folder = mkdtempSync(join(tmpdir(), 'econnect-pause-'));
   const file = writeInvoicePdf(join(folder, 'factuur 2026-003.pdf'), 'Factuur 2026-003 totaal 363,00');
   spawn(appBinary, [file], { env: appEnv(), stdio: 'ignore' });
@@ -95,6 +97,7 @@ test('"Verzenden pauzeren" in the tray holds a new file until "hervatten"', asyn
   screenshot('intake-paused-nl.png');
 
   assert.equal(await trayMenu('toggle-pause'), 0);
+  await byTestId(app.browser, 'sending-paused').waitForDisplayed({ reverse: true, timeout: 10_000 });
   await app.browser.waitUntil(async () => (await outboxStates()).every((s) => s === 'sent'), {
     timeout: 30_000,
     timeoutMsg: 'the file was not sent after resuming',

@@ -322,6 +322,18 @@ async restartToUpdate() : Promise<Result<null, DesktopError>> {
 }
 },
 /**
+ * Whether sending is paused ("Verzenden pauzeren" in the tray or on Verzenden).
+ */
+async sendingPaused() : Promise<boolean> {
+    return await TAURI_INVOKE("sending_paused");
+},
+/**
+ * Pauses or resumes sending; returns the state after.
+ */
+async setSendingPaused(paused: boolean) : Promise<boolean> {
+    return await TAURI_INVOKE("set_sending_paused", { paused });
+},
+/**
  * The users of the environment (Gebruikers), from the cache.
  */
 async users() : Promise<Result<UserDirectory, EngineError>> {
@@ -656,11 +668,13 @@ async receiveNow() : Promise<Result<ReceiveSummary, EngineError>> {
 export const events = __makeEvents__<{
 engineChanged: EngineChanged,
 maintenanceChanged: MaintenanceChanged,
-outboxChanged: OutboxChanged
+outboxChanged: OutboxChanged,
+sendingPaused: SendingPaused
 }>({
 engineChanged: "engine-changed",
 maintenanceChanged: "maintenance-changed",
-outboxChanged: "outbox-changed"
+outboxChanged: "outbox-changed",
+sendingPaused: "sending-paused"
 })
 
 /** user-defined constants **/
@@ -2345,6 +2359,10 @@ export type Route =
  * `salesInvoice/send`: the structured invoice itself (a hybrid PDF's embedded XML).
  */
 "salesSend"
+/**
+ * Sending paused (true) or resumed (false), from the tray or the window.
+ */
+export type SendingPaused = boolean
 /**
  * The open session as the UI shows it.
  */

@@ -3,6 +3,7 @@
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import {
   commands,
+  events,
   type DesktopOverview,
   type DesktopSettings,
   type Language,
@@ -106,6 +107,25 @@ export async function onUpdateStatus(handler: (status: UpdateStatus) => void): P
 export async function onFilesOpened(handler: (paths: string[]) => void): Promise<UnlistenFn> {
   try {
     return await listen<string[]>(FILES_OPENED_EVENT, (event) => handler(event.payload));
+  } catch {
+    return () => {};
+  }
+}
+
+/** Whether sending is paused (tray or Verzenden). */
+export function sendingPaused(): Promise<DesktopOutcome<boolean>> {
+  return plain(() => commands.sendingPaused());
+}
+
+/** Pauses or resumes sending, as the tray's "Verzenden pauzeren/hervatten" does. */
+export function setSendingPaused(paused: boolean): Promise<DesktopOutcome<boolean>> {
+  return plain(() => commands.setSendingPaused(paused));
+}
+
+/** Calls `handler` whenever sending is paused or resumed (also from the tray). */
+export async function onSendingPaused(handler: (paused: boolean) => void): Promise<UnlistenFn> {
+  try {
+    return await events.sendingPaused.listen((event) => handler(event.payload));
   } catch {
     return () => {};
   }

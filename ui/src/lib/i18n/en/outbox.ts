@@ -3,6 +3,10 @@ import type { outbox as nlOutbox } from '../nl/outbox';
 export const outbox: Record<keyof typeof nlOutbox, string> = {
   'outbox.drop.title': 'Send invoices',
   'outbox.drop.body': 'Drop PDF, image or XML invoices on this window, or choose them.',
+  'outbox.pause.pause': 'Pause sending',
+  'outbox.pause.resume': 'Resume sending',
+  'outbox.pause.notice':
+    'Sending is paused. New files are checked and wait in the queue until you resume; nothing is lost.',
   'outbox.choose': 'Choose files…',
   'outbox.organisation': 'Organisation',
   'outbox.organisation.pick': 'Choose an organisation',

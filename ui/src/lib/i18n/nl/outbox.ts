@@ -2,6 +2,10 @@
 export const outbox = {
   'outbox.drop.title': 'Facturen verzenden',
   'outbox.drop.body': 'Sleep pdf-, afbeelding- of XML-facturen op dit venster, of kies ze.',
+  'outbox.pause.pause': 'Verzenden pauzeren',
+  'outbox.pause.resume': 'Verzenden hervatten',
+  'outbox.pause.notice':
+    'Verzenden is gepauzeerd. Nieuwe bestanden worden gecontroleerd en wachten in de wachtrij tot je hervat; er gaat niets verloren.',
   'outbox.choose': 'Bestanden kiezen…',
   'outbox.organisation': 'Organisatie',
   'outbox.organisation.pick': 'Kies een organisatie',
