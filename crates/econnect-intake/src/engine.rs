@@ -531,6 +531,10 @@ async fn pipeline(inner: Arc<Inner>, mut ready: mpsc::UnboundedReceiver<(OrgFold
         tokio::select! {
             next = ready.recv() => {
                 let Some((org, path)) = next else { break };
+                // Finished tasks keep their memory until joined; with a backlog the channel
+                // is always ready, so join them here rather than only when `select!` picks
+                // that branch (memory then stays flat however many files wait).
+                while running.try_join_next().is_some() {}
                 if !inner.take_path(&path) {
                     continue;
                 }
