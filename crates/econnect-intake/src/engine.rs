@@ -521,7 +521,7 @@ pub fn duplicate_refusal(of: &DuplicateOf) -> Refusal {
 }
 
 /// Takes complete files from the watcher: preflight, ledger + outbox, or `Mislukt/`.
-async fn pipeline(inner: Arc<Inner>, mut ready: mpsc::UnboundedReceiver<(OrgFolder, PathBuf)>) {
+async fn pipeline(inner: Arc<Inner>, mut ready: mpsc::UnboundedReceiver<watcher::Ready>) {
     let mut stop = inner.stop.subscribe();
     let mut running = tokio::task::JoinSet::new();
     // Bounds the files being checked at once, so a burst of thousands waits as paths in
@@ -553,7 +553,7 @@ async fn pipeline(inner: Arc<Inner>, mut ready: mpsc::UnboundedReceiver<(OrgFold
 }
 
 /// One complete file from a watched folder.
-async fn take_file(inner: Arc<Inner>, org: OrgFolder, path: PathBuf) {
+async fn take_file(inner: Arc<Inner>, org: Arc<OrgFolder>, path: PathBuf) {
     inner.emit_path(None, &org.party, &path, Stage::Controleren);
     let pf = run_preflight(&inner, path.clone(), org.direction).await;
     if let Some(r) = &pf.refusal {
