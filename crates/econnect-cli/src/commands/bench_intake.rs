@@ -56,6 +56,9 @@ pub struct BenchIntakeArgs {
     /// Internal: run one memory child against this sandbox URL with `--files` files.
     #[arg(long, hide = true)]
     pub rss_child: Option<String>,
+    /// Internal: the memory child copies its files from this folder (made by the parent).
+    #[arg(long, hide = true)]
+    pub rss_staged: Option<PathBuf>,
 }
 
 fn demo_credentials() -> Credentials {
@@ -80,7 +83,7 @@ const PARTY: &str = "0106:30187412";
 /// Runs the benchmark and prints its figures.
 pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
     if let Some(url) = &args.rss_child {
-        return rss_child(url, args.files).await;
+        return rss_child(url, args.files, args.rss_staged.as_deref()).await;
     }
     let sandbox = econnect_sandbox::spawn(SandboxConfig {
         addr: "127.0.0.1:0".parse().map_err(|_| "addr")?,
@@ -129,15 +132,20 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
     // flight; CPU is this process's (the sandbox's share is in every side alike).
     let client = client_for(&url)?;
     let (mut raws, mut wraws, mut engines) = (Vec::new(), Vec::new(), Vec::new());
+    // Nothing is deleted between runs: ext4 then searches past the just-freed inodes on
+    // every create, which slowed whichever writer came next (seen with perf).
     for round in 0..args.rounds.max(1) {
         raws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, None)).await?);
         let written_dir = work.path().join(format!("bron-schrijven-{round}"));
-        wraws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&written_dir))).await?);
-        // Gone at once, so their dirty pages are never written back during the next runs.
-        let _ = std::fs::remove_dir_all(&written_dir);
         let name = format!("map-a{round}");
-        engines.push(cpu_timed(engine_run(&url, work.path(), &name, &files, args.concurrency)).await?);
-        let _ = std::fs::remove_dir_all(work.path().join(&name));
+        // The writing sides alternate which goes first.
+        if round % 2 == 0 {
+            wraws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&written_dir))).await?);
+            engines.push(cpu_timed(engine_run(&url, work.path(), &name, &files, args.concurrency)).await?);
+        } else {
+            engines.push(cpu_timed(engine_run(&url, work.path(), &name, &files, args.concurrency)).await?);
+            wraws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&written_dir))).await?);
+        }
         println!(
             "    round {}: bare loop {:.2} s, bare loop writing {:.2} s, engine {:.2} s",
             round + 1,
@@ -190,10 +198,16 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
         let mut peaks = Vec::new();
         for count in &counts {
             let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+            // The files are made here, not in the child: making 10,000 PDFs with lopdf in
+            // the measured process fragmented its heap and was counted as the engine's.
+            let staged = work.path().join(format!("bron-c-{count}"));
+            stage_rss_files(&staged, *count).await?;
             let (n, u) = (count.to_string(), url.clone());
+            let staged_arg = staged.to_string_lossy().into_owned();
             let out = tokio::task::spawn_blocking(move || {
                 std::process::Command::new(exe)
                     .args(["bench", "intake", "--files", &n, "--rss-child", &u])
+                    .args(["--rss-staged", &staged_arg])
                     .env("ECONNECT_LOG", "off")
                     .output()
             })
@@ -344,9 +358,6 @@ async fn raw_loop(
     );
     let bearer = Arc::new(format!("Bearer {token}"));
     if let Some(into) = write_into {
-        if into.exists() {
-            std::fs::remove_dir_all(into).map_err(|e| e.to_string())?;
-        }
         std::fs::create_dir_all(into).map_err(|e| e.to_string())?;
     }
     let from = write_into.unwrap_or(dir).to_path_buf();
@@ -582,28 +593,38 @@ async fn latency_run(url: &str, dir: &Path, args: &BenchIntakeArgs) -> Result<Ve
     Ok(lat)
 }
 
-/// One memory child: `count` files of 4 KiB through the engine; prints VmHWM (KiB) last.
-async fn rss_child(url: &str, count: usize) -> Result<ExitCode, String> {
-    let work = tempfile::tempdir().map_err(|e| e.to_string())?;
-    // The files are made before the engine starts and then copied in (write + close, as a
-    // scanner saves): making 10,000 PDFs with lopdf in this process while the engine runs
-    // fragmented the heap with the generator's garbage and was counted as the engine's.
-    let staged = work.path().join("bron-c");
-    std::fs::create_dir_all(&staged).map_err(|e| e.to_string())?;
-    let staged2 = staged.clone();
+/// Makes the memory run's `count` distinct PDFs of 4 KiB in `dir`.
+async fn stage_rss_files(dir: &Path, count: usize) -> Result<(), String> {
+    let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
         for i in 0..count {
             let name = format!("rss-{i:05}.pdf");
             std::fs::write(
-                staged2.join(&name),
-                samples::pdf(4096, &format!("{name}-{}", std::process::id())),
+                dir.join(&name),
+                samples::pdf(4096, &format!("{name}-{}-{count}", std::process::id())),
             )?;
         }
         Ok(())
     })
     .await
     .map_err(|e| e.to_string())?
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| e.to_string())
+}
+
+/// One memory child: `count` files of 4 KiB through the engine; prints VmHWM (KiB) last.
+/// The files are copied in (write + close, as a scanner saves) from `staged`, made by the
+/// parent (or, run alone, made here before the engine starts).
+async fn rss_child(url: &str, count: usize, staged: Option<&Path>) -> Result<ExitCode, String> {
+    let work = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let staged = match staged {
+        Some(dir) => dir.to_path_buf(),
+        None => {
+            let dir = work.path().join("bron-c");
+            stage_rss_files(&dir, count).await?;
+            dir
+        }
+    };
     let (intake, folder) = start_engine(url, work.path(), "map-c", 4).await?;
     let folder2 = folder.clone();
     tokio::task::spawn_blocking(move || -> std::io::Result<()> {
