@@ -42,6 +42,13 @@ pub struct EngineOptions {
     /// Run the sync loop (on sign-in and every interval). Off for one-shot hosts such as
     /// the CLI, which call [`Engine::sync_now`] themselves.
     pub background_sync: bool,
+    /// While the platform is unreachable, how often a cheap check (a TCP connect to its
+    /// address, no request) looks whether the network is back; the sync resumes at once
+    /// when it is, instead of at the next offline retry (default 3 s).
+    pub network_probe: Duration,
+    /// Pause after the first failed sync while offline; doubles up to the sync interval
+    /// (default 5 s).
+    pub offline_retry: Duration,
 }
 
 impl Default for EngineOptions {
@@ -52,6 +59,8 @@ impl Default for EngineOptions {
             sandbox_seed: Seed::Demo,
             call_timeout: econnect_api::config::DEFAULT_TIMEOUT,
             background_sync: true,
+            network_probe: Duration::from_secs(3),
+            offline_retry: Duration::from_secs(5),
         }
     }
 }
@@ -258,7 +267,9 @@ impl Engine {
         sync::run_once(&self.inner, &session).await
     }
 
-    /// Tells the engine the network may be back (e.g. the OS said so): the sync loop retries now.
+    /// Tells the engine the network may be back (e.g. the OS said so): the sync loop retries
+    /// now. Optional: while the platform is unreachable the engine also checks by itself
+    /// ([`EngineOptions::network_probe`]).
     pub fn network_changed(&self) {
         self.inner.network_hint.notify_waiters();
     }

@@ -306,6 +306,58 @@ async fn sandbox_mode_signs_in_without_an_account_and_goes_offline_when_stopped(
 }
 
 #[tokio::test]
+async fn the_engine_notices_by_itself_that_the_network_is_back() {
+    let sb = sandbox(Seed::Demo).await;
+    let addr = sb.addr();
+    let dir = tempfile::tempdir().unwrap();
+    // Interval and offline retry are an hour: only the engine's own network probe can bring
+    // it back within the test (nobody calls `network_changed`).
+    let engine = Engine::open_with(
+        dir.path(),
+        EngineOptions {
+            keyring: Arc::new(MemoryKeyring::default()),
+            config: Some(config()),
+            call_timeout: Duration::from_secs(10),
+            network_probe: Duration::from_millis(100),
+            offline_retry: Duration::from_secs(3600),
+            ..EngineOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, false))
+        .await
+        .unwrap();
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            engine.status().last_synced.is_some() && !engine.status().syncing
+        })
+        .await
+    );
+    sb.shutdown().await;
+    let err = engine.sync_now().await.unwrap_err();
+    assert_eq!(err.code, econnect_engine::ErrorCode::Unreachable, "{err:?}");
+    assert!(!engine.status().online);
+
+    let back = econnect_sandbox::spawn(econnect_sandbox::SandboxConfig {
+        addr,
+        seed: Seed::Demo,
+    })
+    .await
+    .unwrap();
+    assert!(
+        eventually(Duration::from_secs(20), || async { engine.status().online }).await,
+        "{:?}",
+        engine.status()
+    );
+    assert_eq!(
+        cached_documents(&engine).await,
+        platform_documents(&back).await
+    );
+}
+
+#[tokio::test]
 async fn the_sync_loop_comes_back_online_when_the_platform_returns() {
     let sb = sandbox(Seed::Demo).await;
     let addr = sb.addr();

@@ -568,7 +568,7 @@ pub fn duplicate_refusal(of: &DuplicateOf) -> Refusal {
 }
 
 /// Takes complete files from the watcher: preflight, ledger + outbox, or `Mislukt/`.
-async fn pipeline(inner: Arc<Inner>, mut ready: mpsc::UnboundedReceiver<(OrgFolder, PathBuf)>) {
+async fn pipeline(inner: Arc<Inner>, mut ready: mpsc::UnboundedReceiver<watcher::Ready>) {
     let mut stop = inner.stop.subscribe();
     let mut running = tokio::task::JoinSet::new();
     // Bounds the files being checked at once, so a burst of thousands waits as paths in
@@ -578,6 +578,10 @@ async fn pipeline(inner: Arc<Inner>, mut ready: mpsc::UnboundedReceiver<(OrgFold
         tokio::select! {
             next = ready.recv() => {
                 let Some((org, path)) = next else { break };
+                // Finished tasks keep their memory until joined; with a backlog the channel
+                // is always ready, so join them here rather than only when `select!` picks
+                // that branch (memory then stays flat however many files wait).
+                while running.try_join_next().is_some() {}
                 if !inner.take_path(&path) {
                     continue;
                 }
@@ -596,7 +600,7 @@ async fn pipeline(inner: Arc<Inner>, mut ready: mpsc::UnboundedReceiver<(OrgFold
 }
 
 /// One complete file from a watched folder.
-async fn take_file(inner: Arc<Inner>, org: OrgFolder, path: PathBuf) {
+async fn take_file(inner: Arc<Inner>, org: Arc<OrgFolder>, path: PathBuf) {
     inner.emit_path(None, &org.party, &path, Stage::Controleren);
     let pf = run_preflight(&inner, path.clone(), org.direction).await;
     if let Some(r) = &pf.refusal {

@@ -77,6 +77,40 @@ pub struct FolderStatus {
     pub message: Option<String>,
 }
 
+/// A complete file for the pipeline, with its organisation folder.
+pub type Ready = (Arc<OrgFolder>, PathBuf);
+
+/// Sends complete files to the pipeline. A burst of thousands of files waits in this
+/// channel, so each entry shares its organisation folder (one per folder, not a copy per
+/// file): the backlog then costs about the path alone.
+pub struct ReadyTx {
+    tx: mpsc::UnboundedSender<Ready>,
+    folders: HashMap<PathBuf, Arc<OrgFolder>>,
+}
+
+impl ReadyTx {
+    /// Wraps the pipeline's channel.
+    pub fn new(tx: mpsc::UnboundedSender<Ready>) -> Self {
+        ReadyTx {
+            tx,
+            folders: HashMap::new(),
+        }
+    }
+
+    fn send(&mut self, org: OrgFolder, path: PathBuf) {
+        let shared = match self.folders.get(&org.path) {
+            // The binding may have changed (a new marker): only an equal one is shared.
+            Some(known) if **known == org => Arc::clone(known),
+            _ => {
+                let fresh = Arc::new(org);
+                self.folders.insert(fresh.path.clone(), Arc::clone(&fresh));
+                fresh
+            }
+        };
+        let _ = self.tx.send((shared, path));
+    }
+}
+
 /// A file seen but not yet known to be complete.
 struct Pending {
     org: OrgFolder,
@@ -150,8 +184,9 @@ pub async fn run(
     inner: Arc<Inner>,
     setup: Setup,
     mut commands: mpsc::UnboundedReceiver<WatchCommand>,
-    ready: mpsc::UnboundedSender<(OrgFolder, PathBuf)>,
+    ready: mpsc::UnboundedSender<Ready>,
 ) {
+    let mut ready = ReadyTx::new(ready);
     let Setup {
         mut watched,
         ev_tx,
@@ -177,7 +212,7 @@ pub async fn run(
                     Ok(events) => {
                         let mut full = false;
                         for ev in events {
-                            full |= handle_event(&inner, &watched, &mut pending, &ready, &ev.event);
+                            full |= handle_event(&inner, &watched, &mut pending, &mut ready, &ev.event);
                         }
                         if full {
                             rescan(&inner, &watched, &mut pending);
@@ -211,7 +246,7 @@ pub async fn run(
                 last_scan = Instant::now();
             }
             _ = settle.tick(), if !pending.is_empty() => {
-                check_pending(&inner, &mut pending, &ready);
+                check_pending(&inner, &mut pending, &mut ready);
             }
             _ = tokio::time::sleep(next_scan) => {
                 rescan(&inner, &watched, &mut pending);
@@ -272,7 +307,7 @@ fn handle_event(
     inner: &Inner,
     watched: &[Watched],
     pending: &mut HashMap<PathBuf, Pending>,
-    ready: &mpsc::UnboundedSender<(OrgFolder, PathBuf)>,
+    ready: &mut ReadyTx,
     event: &notify::Event,
 ) -> bool {
     if event.need_rescan() {
@@ -294,7 +329,7 @@ fn handle_event(
                 if folders::entry_kind(&org.path, path) == EntryKind::File && !inner.is_taken(path)
                 {
                     pending.remove(path);
-                    let _ = ready.send((org, path.clone()));
+                    ready.send(org, path.clone());
                 }
             }
             false
@@ -418,7 +453,7 @@ fn rescan(inner: &Inner, watched: &[Watched], pending: &mut HashMap<PathBuf, Pen
 fn check_pending(
     inner: &Inner,
     pending: &mut HashMap<PathBuf, Pending>,
-    ready: &mpsc::UnboundedSender<(OrgFolder, PathBuf)>,
+    ready: &mut ReadyTx,
 ) {
     let mut done = Vec::new();
     for (path, p) in pending.iter_mut() {
@@ -445,7 +480,7 @@ fn check_pending(
     for (path, take) in done {
         if let Some(p) = pending.remove(&path) {
             if take {
-                let _ = ready.send((p.org, path));
+                ready.send(p.org, path);
             }
         }
     }
@@ -471,6 +506,28 @@ fn not_locked(_path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waiting_files_share_their_organisation_folder() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut ready = ReadyTx::new(tx);
+        let org = |party: &str| OrgFolder {
+            path: PathBuf::from("/map/Bakkerij"),
+            party: econnect_api::PartyId::new(party),
+            direction: Direction::Purchase,
+        };
+        ready.send(org("0106:30187412"), PathBuf::from("/map/Bakkerij/a.pdf"));
+        ready.send(org("0106:30187412"), PathBuf::from("/map/Bakkerij/b.pdf"));
+        // A new marker binds the folder to another organisation: not shared with the old.
+        ready.send(org("0106:24356718"), PathBuf::from("/map/Bakkerij/c.pdf"));
+        let (a, _) = rx.try_recv().unwrap();
+        let (b, _) = rx.try_recv().unwrap();
+        let (c, path) = rx.try_recv().unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(!Arc::ptr_eq(&a, &c));
+        assert_eq!(c.party, econnect_api::PartyId::new("0106:24356718"));
+        assert_eq!(path, PathBuf::from("/map/Bakkerij/c.pdf"));
+    }
 
     #[test]
     fn the_watch_limit_has_a_clear_dutch_message() {

@@ -131,10 +131,7 @@ impl Store {
             tokio::fs::create_dir_all(parent).await?;
         }
         let options = connect_options(path)?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
-            .connect_with(options)
-            .await?;
+        let pool = pool_options().connect_with(options).await?;
         MIGRATOR.run(&pool).await?;
         Ok(Store::from_pool(pool, path))
     }
@@ -145,10 +142,7 @@ impl Store {
         if let Some(parent) = path.parent() {
             tokio::fs::create_dir_all(parent).await?;
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
-            .connect_with(connect_options(path)?)
-            .await?;
+        let pool = pool_options().connect_with(connect_options(path)?).await?;
         let mut older = Migrator::DEFAULT;
         older.migrations = MIGRATOR.migrations.iter().take(versions).cloned().collect();
         older.run(&pool).await?;
@@ -199,6 +193,15 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The pool: a few connections, handed out without a test query first. A connection to a
+/// local SQLite file cannot go stale, and the test (a round trip to the connection's worker
+/// thread) doubled the cost of every short query, such as a page of the document list.
+fn pool_options() -> SqlitePoolOptions {
+    SqlitePoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .test_before_acquire(false)
 }
 
 fn connect_options(path: &Path) -> Result<SqliteConnectOptions, StoreError> {

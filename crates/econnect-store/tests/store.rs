@@ -697,3 +697,29 @@ async fn broad_searches_page_in_order_and_totals_follow_writes() {
     );
     assert_eq!(store.documents(&query).await.unwrap().total, 1201);
 }
+
+#[tokio::test]
+async fn outbox_counts_read_only_their_index() {
+    // The counts run every few seconds; through the table they pulled the whole outbox
+    // into each pooled connection's page cache (memory growing with every file taken).
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("c.sqlite")).await.unwrap();
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+        "EXPLAIN QUERY PLAN SELECT state, COUNT(*) FROM intake_outbox WHERE party_id = ? GROUP BY state",
+    )
+    .bind("0106:30187412")
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let steps: Vec<&str> = plan.iter().map(|p| p.3.as_str()).collect();
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.contains("COVERING INDEX intake_outbox_party_state")),
+        "{steps:?}"
+    );
+    let counts = econnect_store::outbox::counts(&store, "0106:30187412")
+        .await
+        .unwrap();
+    assert_eq!(counts.sent + counts.waiting, 0);
+}

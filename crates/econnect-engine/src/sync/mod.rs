@@ -24,8 +24,8 @@ pub(crate) use calls::with_retries;
 
 /// Document lists synced at the same time.
 const LIST_CONCURRENCY: usize = 4;
-/// First pause before probing again while offline; doubles up to the sync interval.
-const OFFLINE_FIRST_RETRY: Duration = Duration::from_secs(5);
+/// Longest wait for one network probe's TCP connect.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Runs one sync (after any running one), unless the session ends first.
 pub(crate) async fn run_once(
@@ -199,20 +199,28 @@ fn set_step(inner: &Inner, step: &str) {
     });
 }
 
-/// The loop of one session: sync now, then every interval; while offline, probe again
-/// after 5 s, 10 s, … up to the interval; a network hint or the end of the session
-/// interrupts the pause.
+/// The loop of one session: sync now, then every interval; while offline, sync again
+/// after 5 s, 10 s, … up to the interval. A network hint, the network coming back (see
+/// [`network_back`]) or the end of the session interrupts the pause.
 pub(crate) async fn run_loop(inner: Arc<Inner>, session: Arc<Session>) {
     let mut stop = session.stop.subscribe();
     let interval = inner.config.sync_interval;
-    let mut offline_pause = OFFLINE_FIRST_RETRY;
+    let first_retry = inner.options.offline_retry;
+    let mut offline_pause = first_retry;
+    let mut woken = Woken::Other;
     loop {
         if *stop.borrow() {
             return;
         }
-        let pause = match run_once(&inner, &session).await {
+        let result = run_once(&inner, &session).await;
+        // A probe said the network was back, yet the platform still cannot be reached (it
+        // takes connects but the calls fail): the next probe must first see it down again,
+        // or the platform would get a sync every few seconds.
+        let need_down = woken == Woken::Probe
+            && matches!(&result, Err(e) if e.code == ErrorCode::Unreachable);
+        let pause = match result {
             Ok(_) => {
-                offline_pause = OFFLINE_FIRST_RETRY;
+                offline_pause = first_retry;
                 interval
             }
             Err(e) if e.code == ErrorCode::NotSignedIn => return,
@@ -223,27 +231,88 @@ pub(crate) async fn run_loop(inner: Arc<Inner>, session: Arc<Session>) {
             }
             Err(_) => interval,
         };
-        if pause_or_stop(&inner, &session, &mut stop, pause).await {
+        woken = pause_or_stop(&inner, &session, &mut stop, pause, need_down).await;
+        if woken == Woken::Stopped {
             return;
         }
     }
 }
 
-/// Waits `pause` or until woken; true when the session ended.
+/// What ended a pause of the sync loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Woken {
+    /// The session ended.
+    Stopped,
+    /// The network probe found the platform reachable again.
+    Probe,
+    /// The pause ran out, a hint, or "sync now".
+    Other,
+}
+
+/// Waits `pause` or until woken.
 async fn pause_or_stop(
     inner: &Inner,
     session: &Session,
     stop: &mut tokio::sync::watch::Receiver<bool>,
     pause: Duration,
-) -> bool {
+    need_down: bool,
+) -> Woken {
     let hint = inner.network_hint.notified();
     let wake = session.wake.notified();
-    tokio::pin!(hint, wake);
+    let back = network_back(inner, &session.client, need_down);
+    tokio::pin!(hint, wake, back);
     tokio::select! {
-        _ = tokio::time::sleep(pause) => false,
-        _ = &mut hint => false,
-        _ = &mut wake => false,
-        _ = stop.wait_for(|stopped| *stopped) => true,
+        _ = tokio::time::sleep(pause) => Woken::Other,
+        _ = &mut hint => Woken::Other,
+        _ = &mut wake => Woken::Other,
+        _ = &mut back => {
+            tracing::info!("the platform can be reached again; syncing now");
+            Woken::Probe
+        }
+        _ = stop.wait_for(|stopped| *stopped) => Woken::Stopped,
+    }
+}
+
+/// Whether the status says the platform cannot be reached (not: in maintenance, or rate
+/// limited; then it answers connects and must not get a sync every few seconds).
+fn unreachable(status: &crate::status::EngineStatus) -> bool {
+    !status.online
+        && status
+            .last_error
+            .as_ref()
+            .is_some_and(|e| e.code == ErrorCode::Unreachable)
+}
+
+/// Resolves when the network comes back: while the status says "unreachable" (whichever
+/// call found that out), a TCP connect to the platform's API address every
+/// [`crate::EngineOptions::network_probe`] until one succeeds (with `need_down`, only
+/// after one failed). No request is sent, so it costs the platform nothing; the sync that
+/// follows finds out whether it really answers.
+async fn network_back(inner: &Inner, client: &econnect_api::Client, need_down: bool) {
+    let every = inner.options.network_probe.max(Duration::from_millis(50));
+    let base = &client.config().api_base;
+    let (Some(host), Some(port)) = (base.host_str(), base.port_or_known_default()) else {
+        return std::future::pending().await;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+    let mut status = inner.status.subscribe();
+    let mut was_down = !need_down;
+    loop {
+        if !unreachable(&status.borrow_and_update()) {
+            if status.wait_for(unreachable).await.is_err() {
+                return std::future::pending().await;
+            }
+        }
+        tokio::time::sleep(every).await;
+        let connect = tokio::net::TcpStream::connect((host.as_str(), port));
+        let up = matches!(
+            tokio::time::timeout(PROBE_TIMEOUT, connect).await,
+            Ok(Ok(_))
+        );
+        if up && was_down {
+            return;
+        }
+        was_down |= !up;
     }
 }
 

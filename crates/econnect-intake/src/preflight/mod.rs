@@ -265,13 +265,17 @@ fn size_refusal(size: u64) -> Option<Refusal> {
 /// non-blocking, then checked to be a regular file before reading).
 pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     let file = open_nonblocking(path)?;
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "not a regular file",
         ));
     }
-    let mut bytes = Vec::new();
+    // Sized up front (plus one byte, to see the end without another grow): growing from
+    // empty copied each file about twice over.
+    let expected = meta.len().min(MAX_BYTES + 1) + 1;
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     file.take(MAX_BYTES + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
