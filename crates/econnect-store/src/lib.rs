@@ -37,7 +37,7 @@ pub use parties::{
     Organisation, OrganisationDetail, OrganisationQuery, PartyRecord, Permissions, ReceiveState,
 };
 pub use people::CachedUser;
-pub use received::{InvoiceFacts, ListedInvoice, ReceivedInvoice, ReceivedState, RetentionRisk};
+pub use received::{InvoiceFacts, ListedInvoice, ReceivedInvoice, ReceivedState, RetentionRisk, SavedInvoice};
 pub use tracking::{LearnedStatus, OpenDocument, StatusChange};
 pub use search::{DocumentPage, DocumentQuery, DocumentSort, SortField};
 pub use users::{UserAccess, UserRecord};

@@ -137,6 +137,19 @@ pub struct InvoiceFacts {
     pub currency: Option<String>,
 }
 
+/// An invoice whose files are in place, to be recorded as saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedInvoice {
+    /// The document id.
+    pub document_id: String,
+    /// What its UBL said.
+    pub facts: InvoiceFacts,
+    /// The UBL file: path and SHA-256.
+    pub xml: (String, String),
+    /// The PDF, when there is one: path and SHA-256.
+    pub pdf: Option<(String, String)>,
+}
+
 /// A received document old enough for the retention guard that is not on disk.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct RetentionRisk {
@@ -253,6 +266,24 @@ impl Store {
             .await?)
     }
 
+    /// The paths recorded under `folder` (its direct files), with the record holding each:
+    /// the receiver loads them once per folder so that choosing a free name needs no
+    /// query per invoice (two invoices never share a file).
+    pub async fn received_paths_in(&self, folder: &str) -> Result<Vec<(String, String)>, StoreError> {
+        // A range on the path index: every path that starts with `folder` + separator.
+        let low = format!("{folder}{}", std::path::MAIN_SEPARATOR);
+        let high = format!("{folder}{}", char::from(std::path::MAIN_SEPARATOR as u8 + 1));
+        Ok(sqlx::query_as(
+            "SELECT xml_path, document_id FROM received_invoices WHERE xml_path >= ?1 AND xml_path < ?2
+             UNION ALL
+             SELECT pdf_path, document_id FROM received_invoices WHERE pdf_path >= ?1 AND pdf_path < ?2",
+        )
+        .bind(&low)
+        .bind(&high)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// Whether another record already claims this path (so two invoices never share a file).
     pub async fn path_claimed(&self, path: &str, except_id: &str) -> Result<bool, StoreError> {
         let n: i64 = sqlx::query_scalar(
@@ -266,98 +297,106 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// Records the chosen target paths and content hashes before the files are put there.
-    pub async fn plan_received_files(
-        &self,
-        id: &str,
-        xml: (&str, &str),
-        pdf: Option<(&str, &str)>,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE received_invoices SET state = 'writing', xml_path = ?, xml_sha256 = ?,
-               pdf_path = ?, pdf_sha256 = ?, updated_at = ? WHERE document_id = ?",
-        )
-        .bind(xml.0)
-        .bind(xml.1)
-        .bind(pdf.map(|p| p.0))
-        .bind(pdf.map(|p| p.1))
-        .bind(timestamp::now())
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
-    /// Marks an invoice saved and shows what its UBL said in the documents list (inserting
-    /// the document when the sync has not seen it yet). One transaction, one feed entry.
+    /// Marks an invoice saved with the files it was put in (path, SHA-256) and shows what
+    /// its UBL said in the documents list; see [`Store::mark_received_saved_many`].
     pub async fn mark_received_saved(
         &self,
         id: &str,
         facts: &InvoiceFacts,
+        xml: (&str, &str),
+        pdf: Option<(&str, &str)>,
     ) -> Result<(), StoreError> {
+        let item = SavedInvoice {
+            document_id: id.to_string(),
+            facts: facts.clone(),
+            xml: (xml.0.to_string(), xml.1.to_string()),
+            pdf: pdf.map(|(p, h)| (p.to_string(), h.to_string())),
+        };
+        self.mark_received_saved_many(std::slice::from_ref(&item)).await
+    }
+
+    /// Marks invoices saved with their files and shows what their UBL said in the documents
+    /// list (inserting a document the sync has not seen yet): one transaction for all of
+    /// them (the receiver commits what finished together), one feed entry per organisation.
+    pub async fn mark_received_saved_many(&self, items: &[SavedInvoice]) -> Result<(), StoreError> {
+        if items.is_empty() {
+            return Ok(());
+        }
         let mut tx = self.begin().await?;
         let now = timestamp::now();
-        let row: Option<(String, String, Option<String>, String)> = sqlx::query_as(
-            "UPDATE received_invoices SET state = 'saved', supplier = ?, invoice_number = ?,
-               issue_date = ?, amount = ?, currency = ?, last_error = NULL, saved_at = ?,
-               updated_at = ? WHERE document_id = ? RETURNING party_id, received_on, xml_path, channel",
-        )
-        .bind(&facts.supplier)
-        .bind(&facts.invoice_number)
-        .bind(&facts.issue_date)
-        .bind(&facts.amount)
-        .bind(&facts.currency)
-        .bind(&now)
-        .bind(&now)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((party, received_on, xml_path, channel)) = row else {
-            return Err(StoreError::NotFound(format!("received invoice {id}")));
-        };
-        let file_name = xml_path.as_deref().and_then(|p| {
-            std::path::Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned())
-        });
-        let party_known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM parties WHERE id = ?")
-            .bind(&party)
-            .fetch_one(&mut *tx)
-            .await?;
-        if party_known > 0 {
-            // The UBL's facts fill what the list left out (the list is inferred and may
-            // lack them); the sync keeps them, see `write_document_page`. Where the list
-            // has a value it stays, so the next sync sees no change.
-            sqlx::query(
-                "INSERT INTO documents (id, party_id, direction, channel, status, counterparty_id,
-                   counterparty_name, invoice_number, issue_date, amount, amount_cents, currency,
-                   file_name, created_at, first_seen_at, updated_at)
-                 VALUES (?, ?, 'received', ?, 'Delivered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT(id) DO UPDATE SET
-                   counterparty_id = COALESCE(documents.counterparty_id, excluded.counterparty_id),
-                   counterparty_name = COALESCE(documents.counterparty_name, excluded.counterparty_name),
-                   invoice_number = COALESCE(documents.invoice_number, excluded.invoice_number),
-                   issue_date = COALESCE(documents.issue_date, excluded.issue_date),
-                   amount = COALESCE(documents.amount, excluded.amount),
-                   amount_cents = COALESCE(documents.amount_cents, excluded.amount_cents),
-                   currency = COALESCE(documents.currency, excluded.currency),
-                   file_name = excluded.file_name, updated_at = excluded.updated_at",
+        let mut changed: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+        for item in items {
+            let (id, facts) = (item.document_id.as_str(), &item.facts);
+            let row: Option<(String, String, Option<String>, String)> = sqlx::query_as(
+                "UPDATE received_invoices SET state = 'saved', xml_path = ?, xml_sha256 = ?,
+                   pdf_path = ?, pdf_sha256 = ?, supplier = ?, invoice_number = ?,
+                   issue_date = ?, amount = ?, currency = ?, last_error = NULL, saved_at = ?,
+                   updated_at = ? WHERE document_id = ? RETURNING party_id, received_on, xml_path, channel",
             )
-            .bind(id)
-            .bind(&party)
-            .bind(&channel)
-            .bind(&facts.supplier_id)
+            .bind(&item.xml.0)
+            .bind(&item.xml.1)
+            .bind(item.pdf.as_ref().map(|p| &p.0))
+            .bind(item.pdf.as_ref().map(|p| &p.1))
             .bind(&facts.supplier)
             .bind(&facts.invoice_number)
             .bind(&facts.issue_date)
             .bind(&facts.amount)
-            .bind(facts.amount.as_deref().and_then(amount_cents))
             .bind(&facts.currency)
-            .bind(&file_name)
-            .bind(&received_on)
             .bind(&now)
             .bind(&now)
-            .execute(&mut *tx)
+            .bind(id)
+            .fetch_optional(&mut *tx)
             .await?;
-            changes::append(&mut tx, ChangeKind::Documents, Some(&party), &[id]).await?;
+            let Some((party, received_on, xml_path, channel)) = row else {
+                return Err(StoreError::NotFound(format!("received invoice {id}")));
+            };
+            let file_name = xml_path.as_deref().and_then(|p| {
+                std::path::Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned())
+            });
+            let party_known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM parties WHERE id = ?")
+                .bind(&party)
+                .fetch_one(&mut *tx)
+                .await?;
+            if party_known > 0 {
+                // The UBL's facts fill what the list left out (the list is inferred and may
+                // lack them); the sync keeps them, see `write_document_page`. Where the list
+                // has a value it stays, so the next sync sees no change.
+                sqlx::query(
+                    "INSERT INTO documents (id, party_id, direction, channel, status, counterparty_id,
+                       counterparty_name, invoice_number, issue_date, amount, amount_cents, currency,
+                       file_name, created_at, first_seen_at, updated_at)
+                     VALUES (?, ?, 'received', ?, 'Delivered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     ON CONFLICT(id) DO UPDATE SET
+                       counterparty_id = COALESCE(documents.counterparty_id, excluded.counterparty_id),
+                       counterparty_name = COALESCE(documents.counterparty_name, excluded.counterparty_name),
+                       invoice_number = COALESCE(documents.invoice_number, excluded.invoice_number),
+                       issue_date = COALESCE(documents.issue_date, excluded.issue_date),
+                       amount = COALESCE(documents.amount, excluded.amount),
+                       amount_cents = COALESCE(documents.amount_cents, excluded.amount_cents),
+                       currency = COALESCE(documents.currency, excluded.currency),
+                       file_name = excluded.file_name, updated_at = excluded.updated_at",
+                )
+                .bind(id)
+                .bind(&party)
+                .bind(&channel)
+                .bind(&facts.supplier_id)
+                .bind(&facts.supplier)
+                .bind(&facts.invoice_number)
+                .bind(&facts.issue_date)
+                .bind(&facts.amount)
+                .bind(facts.amount.as_deref().and_then(amount_cents))
+                .bind(&facts.currency)
+                .bind(&file_name)
+                .bind(&received_on)
+                .bind(&now)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+                changed.entry(party.clone()).or_default().push(id);
+            }
+        }
+        for (party, ids) in &changed {
+            changes::append(&mut tx, ChangeKind::Documents, Some(party), ids).await?;
         }
         self.commit(tx).await
     }

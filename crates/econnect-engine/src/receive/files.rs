@@ -24,6 +24,17 @@ pub fn temp_beside(dir: &Path, key: &str, ext: &str) -> PathBuf {
     dir.join(format!(".econnect-{short}.{ext}.part"))
 }
 
+/// Writes `bytes` to the temp file `path` (flushed to the disk when `durable`).
+pub fn write_temp(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    if durable {
+        file.sync_data()?;
+    }
+    Ok(())
+}
+
 /// SHA-256 (hex) of a file, read in chunks.
 pub fn sha256_of(path: &Path) -> std::io::Result<String> {
     let mut file = std::fs::File::open(path)?;

@@ -14,12 +14,13 @@ pub mod ubl;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use econnect_api::{Client, PartyId, PurchaseInvoiceQuery};
 use econnect_store::{
-    ListedInvoice, Organisation, OrganisationQuery, ReceivedInvoice, Store, timestamp,
+    ListedInvoice, Organisation, OrganisationQuery, ReceivedInvoice, SavedInvoice, Store, timestamp,
 };
 use futures_util::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
@@ -113,9 +114,44 @@ pub struct Receiver {
     events: broadcast::Sender<ReceiveEvent>,
     /// One pass at a time per database (the loop and "receive now" share it).
     pass_lock: Arc<tokio::sync::Mutex<()>>,
-    /// Names are chosen and claimed one invoice at a time: two downloads with the same
-    /// supplier and number must not both take the same free name.
-    naming: Arc<tokio::sync::Mutex<std::collections::HashSet<PathBuf>>>,
+    /// The names claimed in the folders of the current batch (path → document id), loaded
+    /// from the cache once per folder before the downloads start, so that choosing a free
+    /// name is a lookup in memory: two downloads with the same supplier and number must
+    /// not both take the same free name, nor one a name another record holds.
+    claims: Arc<std::sync::Mutex<HashMap<PathBuf, String>>>,
+    /// The receive root of each organisation in the current batch.
+    roots: Arc<std::sync::Mutex<HashMap<String, PathBuf>>>,
+    /// Time spent per phase, summed over the downloads (for the benchmark).
+    phases: Arc<PhaseClock>,
+}
+
+/// Time spent per phase of receiving, summed over all downloads (they overlap).
+#[derive(Debug, Default)]
+struct PhaseClock {
+    download: AtomicU64,
+    read: AtomicU64,
+    place: AtomicU64,
+    record: AtomicU64,
+    batch: AtomicU64,
+}
+
+/// The summed time per phase (downloads overlap, so the sum exceeds the wall time).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PhaseTimes {
+    /// Streaming the UBL into its temp file (and syncing it).
+    pub download: Duration,
+    /// Reading the UBL's facts and extracting the PDF.
+    pub read: Duration,
+    /// Choosing free names and linking the files in place.
+    pub place: Duration,
+    /// Recording the invoice as saved in the cache.
+    pub record: Duration,
+    /// Per batch: listing what is due, loading roots and claimed names.
+    pub batch: Duration,
+}
+
+fn add_time(slot: &AtomicU64, since: Instant) {
+    slot.fetch_add(u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
 }
 
 /// The pass lock of a database, shared by every receiver on it in this process.
@@ -127,8 +163,15 @@ fn pass_lock(store: &Store) -> Arc<tokio::sync::Mutex<()>> {
     Arc::clone(map.entry(store.path().to_path_buf()).or_default())
 }
 
+/// Downloads up to this size are kept in memory until written with one blocking call.
+const IN_MEMORY_DOWNLOAD: u64 = 1024 * 1024;
+
+/// A placed invoice on its way to the recorder, with its organisation and label.
+type ToRecord = (SavedInvoice, (String, String));
+
 enum Outcome {
-    Saved,
+    /// Files in place; counted as saved once the recorder committed it.
+    Placed,
     Failed,
     Refused,
 }
@@ -138,7 +181,23 @@ impl Receiver {
     pub fn new(client: Client, store: Store, options: ReceiveOptions) -> Receiver {
         let (events, _) = broadcast::channel(1024);
         let pass_lock = pass_lock(&store);
-        Receiver { client, store, options: Arc::new(options), events, pass_lock, naming: Arc::default() }
+        Receiver {
+            client,
+            store,
+            options: Arc::new(options),
+            events,
+            pass_lock,
+            claims: Arc::default(),
+            roots: Arc::default(),
+            phases: Arc::default(),
+        }
+    }
+
+    /// Time spent per phase so far (summed over concurrent downloads).
+    pub fn phase_times(&self) -> PhaseTimes {
+        let d = |a: &AtomicU64| Duration::from_nanos(a.load(Ordering::Relaxed));
+        let p = &self.phases;
+        PhaseTimes { download: d(&p.download), read: d(&p.read), place: d(&p.place), record: d(&p.record), batch: d(&p.batch) }
     }
 
     /// What it saves and warns about.
@@ -243,18 +302,27 @@ impl Receiver {
             if due.is_empty() {
                 break;
             }
-            let results: Vec<Result<Outcome, EngineError>> = stream::iter(due)
-                .map(|(record, name)| async move { self.download_one(&record, &name).await })
-                .buffer_unordered(self.options.concurrency.max(1))
-                .collect()
-                .await;
-            let mut progressed = false;
+            let prepared = Instant::now();
+            self.prepare_batch(&due).await?;
+            add_time(&self.phases.batch, prepared);
+            let (queue, inbox) = tokio::sync::mpsc::unbounded_channel();
+            let downloads = async move {
+                stream::iter(due)
+                    .map(|(record, name)| {
+                        let queue = queue.clone();
+                        async move { self.download_one(&record, &name, &queue).await }
+                    })
+                    .buffer_unordered(self.options.concurrency.max(1))
+                    .collect::<Vec<Result<Outcome, EngineError>>>()
+                    .await
+            };
+            let (recorded, results) = tokio::join!(self.record_saved(inbox), downloads);
+            let recorded = recorded?;
+            saved.fetch_add(recorded, Ordering::Relaxed);
+            let mut progressed = recorded > 0;
             for r in results {
                 match r? {
-                    Outcome::Saved => {
-                        progressed = true;
-                        saved.fetch_add(1, Ordering::Relaxed)
-                    }
+                    Outcome::Placed => 0,
                     Outcome::Failed => failed.fetch_add(1, Ordering::Relaxed),
                     Outcome::Refused => {
                         progressed = true;
@@ -270,12 +338,56 @@ impl Receiver {
         Ok((saved.into_inner(), failed.into_inner(), refused.into_inner()))
     }
 
-    /// Downloads one invoice and puts its files in place; records how it went.
-    async fn download_one(&self, record: &ReceivedInvoice, organisation: &str) -> Result<Outcome, EngineError> {
+    /// Records saved invoices as they come in: whatever finished while the last commit ran
+    /// goes in the next one (group commit), and a download hands its invoice over without
+    /// waiting, so downloads never wait on a transaction. Only after the commit is the
+    /// invoice counted and announced. Returns how many were recorded.
+    async fn record_saved(&self, mut inbox: tokio::sync::mpsc::UnboundedReceiver<ToRecord>) -> Result<u32, EngineError> {
+        let mut recorded = 0u32;
+        let mut failed = None;
+        while let Some(first) = inbox.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < 256 {
+                match inbox.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
+                }
+            }
+            if failed.is_some() {
+                // The cache refused a commit: the rest stays unrecorded (the next pass
+                // recognises their files by their bytes).
+                continue;
+            }
+            let (items, labels): (Vec<SavedInvoice>, Vec<(String, String)>) = batch.into_iter().unzip();
+            let clock = Instant::now();
+            match self.store.mark_received_saved_many(&items).await {
+                Ok(()) => {
+                    recorded += u32::try_from(items.len()).unwrap_or(u32::MAX);
+                    for (organisation, label) in labels {
+                        let _ = self.events.send(ReceiveEvent::Saved { organisation, label });
+                    }
+                }
+                Err(e) => failed = Some(EngineError::from(e)),
+            }
+            add_time(&self.phases.record, clock);
+        }
+        failed.map_or(Ok(recorded), Err)
+    }
+
+    /// Downloads one invoice and puts its files in place; hands it to the recorder, or
+    /// records how it failed.
+    async fn download_one(
+        &self,
+        record: &ReceivedInvoice,
+        organisation: &str,
+        queue: &tokio::sync::mpsc::UnboundedSender<ToRecord>,
+    ) -> Result<Outcome, EngineError> {
         match self.save(record, organisation).await {
-            Ok(label) => {
-                let _ = self.events.send(ReceiveEvent::Saved { organisation: organisation.to_string(), label });
-                Ok(Outcome::Saved)
+            Ok((label, saved)) => {
+                queue
+                    .send((saved, (organisation.to_string(), label)))
+                    .map_err(|_| EngineError::new(ErrorCode::Storage, "De ontvangen facturen konden niet worden vastgelegd."))?;
+                Ok(Outcome::Placed)
             }
             Err(Failure::Refused(reason)) => {
                 tracing::warn!(id = record.document_id, reason, "received invoice refused");
@@ -294,7 +406,33 @@ impl Receiver {
         }
     }
 
+    /// Loads the roots of the batch's organisations and the names claimed in its folders.
+    async fn prepare_batch(&self, due: &[(ReceivedInvoice, String)]) -> Result<(), EngineError> {
+        let mut roots = HashMap::new();
+        let mut folders = std::collections::BTreeSet::new();
+        for (record, organisation) in due {
+            if !roots.contains_key(&record.party_id) {
+                roots.insert(record.party_id.clone(), self.root(&record.party_id).await?);
+            }
+            if let Some(root) = roots.get(&record.party_id) {
+                folders.insert(names::month_folder(root, organisation, month_of(record)));
+            }
+        }
+        let mut claims = HashMap::new();
+        for folder in folders {
+            for (path, id) in self.store.received_paths_in(&folder.to_string_lossy()).await? {
+                claims.insert(PathBuf::from(path), id);
+            }
+        }
+        *self.claims.lock().unwrap_or_else(|e| e.into_inner()) = claims;
+        *self.roots.lock().unwrap_or_else(|e| e.into_inner()) = roots;
+        Ok(())
+    }
+
     async fn root(&self, party_id: &str) -> Result<PathBuf, EngineError> {
+        if let Some(root) = self.roots.lock().unwrap_or_else(|e| e.into_inner()).get(party_id) {
+            return Ok(root.clone());
+        }
         if let Some(folder) = &self.options.folder {
             return Ok(folder.clone());
         }
@@ -304,22 +442,30 @@ impl Receiver {
         })
     }
 
-    async fn save(&self, record: &ReceivedInvoice, organisation: &str) -> Result<String, Failure> {
+    /// Downloads, reads and places one invoice; returns its label and what to record.
+    async fn save(&self, record: &ReceivedInvoice, organisation: &str) -> Result<(String, SavedInvoice), Failure> {
         let root = self.root(&record.party_id).await.map_err(Failure::Engine)?;
-        let month = record.received_on.get(..7).unwrap_or("onbekend").to_string();
-        let dir = names::month_folder(&root, organisation, &month);
+        let dir = names::month_folder(&root, organisation, month_of(record));
         if !names::is_inside(&root, &dir) {
             return Err(Failure::Refused("map buiten de ontvangstmap".into()));
         }
         tokio::fs::create_dir_all(&dir).await.map_err(|e| Failure::Retry(format!("{}: {e}", dir.display())))?;
         let xml_temp = files::temp_beside(&dir, &record.document_id, "xml");
         let pdf_temp = files::temp_beside(&dir, &record.document_id, "pdf");
-        let (xml_sha, size) = self.download(record, &xml_temp).await?;
+        let clock = Instant::now();
+        let (xml_sha, size, bytes) = self.download(record, &xml_temp).await?;
+        add_time(&self.phases.download, clock);
+        let clock = Instant::now();
         let parsed = {
             let (xml, pdf, max, durable) = (xml_temp.clone(), pdf_temp.clone(), self.options.max_pdf, self.options.durable);
-            tokio::task::spawn_blocking(move || ubl::read(&xml, &pdf, max, durable))
-                .await
-                .map_err(|e| Failure::Retry(e.to_string()))?
+            tokio::task::spawn_blocking(move || match bytes {
+                Some(bytes) => files::write_temp(&xml, &bytes, durable)
+                    .map_err(|e| ubl::UblError::Io(e.to_string()))
+                    .and_then(|()| ubl::read_from(bytes.as_slice(), &pdf, max, durable)),
+                None => ubl::read(&xml, &pdf, max, durable),
+            })
+            .await
+            .map_err(|e| Failure::Retry(e.to_string()))?
         };
         let parsed = match parsed {
             Ok(p) => p,
@@ -332,23 +478,33 @@ impl Receiver {
                 });
             }
         };
+        add_time(&self.phases.read, clock);
         tracing::debug!(id = record.document_id, size, "received invoice downloaded");
         let stem = names::invoice_stem(
             parsed.facts.supplier.as_deref(),
             parsed.facts.invoice_number.as_deref(),
             &record.document_id,
         );
-        self.place_both(record, &dir, &stem, (&xml_temp, &xml_sha), parsed.pdf.as_ref().map(|(_, sha)| (pdf_temp.as_path(), sha.as_str())))
-            .await?;
-        self.store.mark_received_saved(&record.document_id, &parsed.facts).await.map_err(|e| Failure::Engine(e.into()))?;
+        let clock = Instant::now();
+        let pdf = parsed.pdf.as_ref().map(|(_, sha)| (pdf_temp.as_path(), sha.as_str()));
+        let (xml_target, pdf_target) = self.place_both(record, &dir, &stem, (&xml_temp, &xml_sha), pdf)?;
+        add_time(&self.phases.place, clock);
+        let saved = SavedInvoice {
+            document_id: record.document_id.clone(),
+            xml: (xml_target.to_string_lossy().into_owned(), xml_sha.clone()),
+            pdf: pdf.map(|(_, sha)| (pdf_target.to_string_lossy().into_owned(), sha.to_string())),
+            facts: parsed.facts,
+        };
         if parsed.pdf_too_large {
             tracing::warn!(id = record.document_id, "embedded PDF too large: only the XML was saved");
         }
-        Ok(stem)
+        Ok((stem, saved))
     }
 
-    /// Streams the download into `temp` (hashing, capped); returns (SHA-256, size).
-    async fn download(&self, record: &ReceivedInvoice, temp: &Path) -> Result<(String, u64), Failure> {
+    /// Streams the download (hashing, capped); returns (SHA-256, size, the bytes). A small
+    /// download stays in memory (the caller writes it to `temp` with one blocking call
+    /// that also reads it); a larger one is written to `temp` as it comes (bytes: None).
+    async fn download(&self, record: &ReceivedInvoice, temp: &Path) -> Result<(String, u64, Option<Vec<u8>>), Failure> {
         use sha2::Digest;
         use tokio::io::AsyncWriteExt;
         let party = PartyId::new(&record.party_id);
@@ -364,7 +520,9 @@ impl Receiver {
         if download.length.is_some_and(|n| n > self.options.max_download) {
             return Err(Failure::Refused(too_large(self.options.max_download)));
         }
-        let mut file = tokio::fs::File::create(temp).await.map_err(|e| Failure::Retry(e.to_string()))?;
+        let retry = |e: std::io::Error| Failure::Retry(e.to_string());
+        let mut memory = Some(Vec::new());
+        let mut file: Option<tokio::fs::File> = None;
         let mut hash = sha2::Sha256::new();
         let mut size = 0u64;
         while let Some(chunk) = download.chunk().await.map_err(|e| Failure::Retry(e.to_string()))? {
@@ -375,26 +533,45 @@ impl Receiver {
                 return Err(Failure::Refused(too_large(self.options.max_download)));
             }
             hash.update(&chunk);
-            file.write_all(&chunk).await.map_err(|e| Failure::Retry(e.to_string()))?;
+            if size > IN_MEMORY_DOWNLOAD && file.is_none() {
+                let mut f = tokio::fs::File::create(temp).await.map_err(retry)?;
+                f.write_all(&memory.take().unwrap_or_default()).await.map_err(retry)?;
+                file = Some(f);
+            }
+            match (&mut file, &mut memory) {
+                (Some(f), _) => f.write_all(&chunk).await.map_err(retry)?,
+                (None, Some(m)) => m.extend_from_slice(&chunk),
+                (None, None) => {}
+            }
         }
-        if self.options.durable {
-            file.sync_data().await.map_err(|e| Failure::Retry(e.to_string()))?;
+        if let Some(mut f) = file {
+            // tokio hands the last write to a thread and returns: without this flush the
+            // reader of the temp file may come before the bytes are all there.
+            f.flush().await.map_err(retry)?;
+            if self.options.durable {
+                f.sync_data().await.map_err(retry)?;
+            }
+            memory = None;
         }
-        Ok((hex::encode(hash.finalize()), size))
+        Ok((hex::encode(hash.finalize()), size, memory))
     }
 
-    /// Chooses free names (the planned ones first, after a crash), records them, then
-    /// links both files in place. A name taken by another file gets the next number.
-    async fn place_both(
+    /// Chooses free names (the planned ones first, after a crash), claims them in memory,
+    /// then links both files in place; returns the targets, recorded by the caller in the
+    /// same transaction that marks the invoice saved. A name held by another record or
+    /// file gets the next number. A crash before that record leaves files whose bytes the
+    /// next attempt recognises (same name, same hash), so nothing is written twice.
+    fn place_both(
         &self,
         record: &ReceivedInvoice,
         dir: &Path,
         stem: &str,
         xml: (&Path, &str),
         pdf: Option<(&Path, &str)>,
-    ) -> Result<(), Failure> {
+    ) -> Result<(PathBuf, PathBuf), Failure> {
         let planned = record.xml_path.as_ref().map(PathBuf::from).filter(|p| p.parent() == Some(dir));
         let io = |e: std::io::Error| Failure::Retry(e.to_string());
+        let id = &record.document_id;
         for n in 1..=1000u32 {
             let (xml_target, pdf_target) = match (&planned, n) {
                 (Some(p), 1) => (p.clone(), p.with_extension("pdf")),
@@ -404,18 +581,14 @@ impl Receiver {
                 }
             };
             {
-                // Claimed in this process (two downloads with the same name and the same
-                // bytes must not share one file), or by another record in the cache.
-                let mut claimed = self.naming.lock().await;
-                if claimed.contains(&xml_target) || claimed.contains(&pdf_target) {
+                // Claimed by another record (in the cache, or by a download of this batch).
+                let mut claims = self.claims.lock().unwrap_or_else(|e| e.into_inner());
+                let other = |p: &PathBuf| claims.get(p).is_some_and(|holder| holder != id);
+                if other(&xml_target) || other(&pdf_target) {
                     continue;
                 }
-                let taken = self.store.path_claimed(&xml_target.to_string_lossy(), &record.document_id).await.map_err(|e| Failure::Engine(e.into()))?;
-                if taken {
-                    continue;
-                }
-                claimed.insert(xml_target.clone());
-                claimed.insert(pdf_target.clone());
+                claims.insert(xml_target.clone(), id.clone());
+                claims.insert(pdf_target.clone(), id.clone());
             }
             // Linking never replaces a file: a name held by other bytes is skipped, the
             // same bytes (an attempt that got this far before a crash) count as done.
@@ -427,13 +600,7 @@ impl Receiver {
                     continue;
                 }
             }
-            let xml_s = xml_target.to_string_lossy().into_owned();
-            let pdf_s = pdf_target.to_string_lossy().into_owned();
-            self.store
-                .plan_received_files(&record.document_id, (&xml_s, xml.1), pdf.map(|(_, sha)| (pdf_s.as_str(), sha)))
-                .await
-                .map_err(|e| Failure::Engine(e.into()))?;
-            return Ok(());
+            return Ok((xml_target, pdf_target));
         }
         Err(Failure::Retry("geen vrije bestandsnaam gevonden".into()))
     }
@@ -479,6 +646,11 @@ enum Failure {
 
 fn too_large(max: u64) -> String {
     format!("ontvangen document groter dan {} MB", max / (1024 * 1024))
+}
+
+/// The `YYYY-MM` folder of an invoice (by its arrival).
+fn month_of(record: &ReceivedInvoice) -> &str {
+    record.received_on.get(..7).unwrap_or("onbekend")
 }
 
 fn unix_ms() -> i64 {

@@ -47,7 +47,12 @@ pub struct ParsedUbl {
 /// `durable`: the PDF is flushed to the disk (fsync) before this returns.
 pub fn read(xml: &Path, pdf_out: &Path, max_pdf: u64, durable: bool) -> Result<ParsedUbl, UblError> {
     let file = File::open(xml).map_err(|e| UblError::Io(e.to_string()))?;
-    let mut tap = Tap::new(BufReader::with_capacity(64 * 1024, file), pdf_out, max_pdf);
+    read_from(BufReader::with_capacity(64 * 1024, file), pdf_out, max_pdf, durable)
+}
+
+/// [`read`] over a UBL already in hand (a small download kept in memory).
+pub fn read_from<R: Read>(xml: R, pdf_out: &Path, max_pdf: u64, durable: bool) -> Result<ParsedUbl, UblError> {
+    let mut tap = Tap::new(xml, pdf_out, max_pdf);
     tap.durable = durable;
     let mut reader = Reader::from_reader(BufReader::with_capacity(16 * 1024, tap));
     reader.config_mut().trim_text(true);
