@@ -52,9 +52,12 @@ if [ -n "$missing" ]; then echo "libraries the .deb does not bring: $missing" >&
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dbus x11-utils >/dev/null
 
 say "Starting the installed app on Xvfb"
-display=":$((90 + RANDOM % 100))"
-Xvfb "$display" -screen 0 1280x860x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
-for _ in $(seq 100); do [ -S "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
+# Xvfb picks a free display itself and writes its number once it accepts clients.
+Xvfb -displayfd 3 -screen 0 1280x860x24 -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 & xvfb=$!
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+[ -s "$work/display" ] || { cat "$work/xvfb.log" >&2; echo "Xvfb did not start" >&2; exit 1; }
+display=":$(head -n 1 "$work/display")"
+DISPLAY="$display" xwininfo -root >/dev/null || { echo "Xvfb on $display does not answer" >&2; exit 1; }
 $sudo mkdir -p "$root/tmp/.X11-unix"
 $sudo mount --bind /tmp/.X11-unix "$root/tmp/.X11-unix"; mounted+=("$root/tmp/.X11-unix")
 

@@ -24,15 +24,13 @@ pub fn temp_beside(dir: &Path, key: &str, ext: &str) -> PathBuf {
     dir.join(format!(".econnect-{short}.{ext}.part"))
 }
 
-/// Writes `bytes` to the temp file `path` (flushed to the disk when `durable`).
-pub fn write_temp(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
+/// Writes `bytes` to the temp file `path` and returns it open, not yet flushed to the disk:
+/// the caller flushes it (fsync) while it does other work.
+pub fn write_temp(path: &Path, bytes: &[u8]) -> std::io::Result<std::fs::File> {
     use std::io::Write;
     let mut file = std::fs::File::create(path)?;
     file.write_all(bytes)?;
-    if durable {
-        file.sync_data()?;
-    }
-    Ok(())
+    Ok(file)
 }
 
 /// SHA-256 (hex) of a file, read in chunks.

@@ -459,9 +459,21 @@ impl Receiver {
         let parsed = {
             let (xml, pdf, max, durable) = (xml_temp.clone(), pdf_temp.clone(), self.options.max_pdf, self.options.durable);
             tokio::task::spawn_blocking(move || match bytes {
-                Some(bytes) => files::write_temp(&xml, &bytes, durable)
-                    .map_err(|e| ubl::UblError::Io(e.to_string()))
-                    .and_then(|()| ubl::read_from(bytes.as_slice(), &pdf, max, durable)),
+                Some(bytes) => {
+                    let io = |e: std::io::Error| ubl::UblError::Io(e.to_string());
+                    let file = files::write_temp(&xml, &bytes).map_err(io)?;
+                    // The XML goes to the disk while the PDF is read out of it and written:
+                    // both fsyncs overlap instead of following each other.
+                    let flushing = durable.then(|| std::thread::spawn(move || file.sync_data()));
+                    let parsed = ubl::read_from(bytes.as_slice(), &pdf, max, durable);
+                    if let Some(flushing) = flushing {
+                        flushing
+                            .join()
+                            .map_err(|_| ubl::UblError::Io("fsync van de XML mislukt".into()))?
+                            .map_err(io)?;
+                    }
+                    parsed
+                }
                 None => ubl::read(&xml, &pdf, max, durable),
             })
             .await
