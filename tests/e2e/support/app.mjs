@@ -1,6 +1,6 @@
 // Starts the built app under tauri-driver and opens a WebDriver session on it.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -78,8 +78,31 @@ export async function launchApp(extraEnv = {}) {
   const stop = async () => {
     await browser.deleteSession().catch(() => {});
     driver.kill();
+    // Closing the window leaves the app in the tray, by design. Whatever of this launch is
+    // left would keep the test runner's output pipe open (and the runner waiting): end it.
+    for (const pid of processesOf(dataFolder)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
   };
   return { browser, dataFolder, stop };
+}
+
+/** The processes started for `dataFolder` (their environment names it): app and WebKit. */
+export function processesOf(dataFolder) {
+  const found = [];
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      if (environ.includes(`ECONNECT_HOME=${dataFolder}`)) found.push(Number(entry));
+    } catch {
+      // Ended meanwhile, or not ours to read.
+    }
+  }
+  return found;
 }
 
 /** Selects an element by its data-testid. */
