@@ -175,25 +175,27 @@ impl Store {
         items: &[ListedInvoice],
         received_to: Option<&str>,
     ) -> Result<u32, StoreError> {
+        // One statement for the page (the rows as a JSON array): a statement per row was a
+        // trip to the database thread each, and cost more than the download of the page.
+        let rows: Vec<serde_json::Value> = items
+            .iter()
+            .map(|i| serde_json::json!([i.document_id, timestamp::normalise(&i.received_on), i.channel]))
+            .collect();
+        let rows = serde_json::to_string(&rows).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
         let mut tx = self.begin().await?;
         let now = timestamp::now();
-        let mut new = 0u32;
-        for item in items {
-            let done = sqlx::query(
-                "INSERT INTO received_invoices (document_id, party_id, received_on, channel, state,
-                   created_at, updated_at) VALUES (?, ?, ?, ?, 'listed', ?, ?)
-                 ON CONFLICT(document_id) DO NOTHING",
-            )
-            .bind(&item.document_id)
-            .bind(party_id)
-            .bind(timestamp::normalise(&item.received_on))
-            .bind(&item.channel)
-            .bind(&now)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
-            new += u32::try_from(done.rows_affected()).unwrap_or(0);
-        }
+        let done = sqlx::query(
+            "INSERT INTO received_invoices (document_id, party_id, received_on, channel, state,
+               created_at, updated_at)
+             SELECT value->>0, ?1, value->>1, value->>2, 'listed', ?2, ?2 FROM json_each(?3) WHERE true
+             ON CONFLICT(document_id) DO NOTHING",
+        )
+        .bind(party_id)
+        .bind(&now)
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await?;
+        let new = u32::try_from(done.rows_affected()).unwrap_or(u32::MAX);
         if let Some(to) = received_to {
             sqlx::query(
                 "INSERT INTO receive_cursors (party_id, received_to, updated_at) VALUES (?, ?, ?)
@@ -322,78 +324,83 @@ impl Store {
         if items.is_empty() {
             return Ok(());
         }
+        // Two statements for the whole batch (the items as a JSON array), not three per item:
+        // each statement is a trip to the database thread.
+        let rows: Vec<serde_json::Value> = items
+            .iter()
+            .map(|item| {
+                let f = &item.facts;
+                let file_name = std::path::Path::new(&item.xml.0).file_name().map(|n| n.to_string_lossy().into_owned());
+                serde_json::json!({
+                    "id": item.document_id,
+                    "xml": item.xml.0, "xmlSha": item.xml.1,
+                    "pdf": item.pdf.as_ref().map(|p| &p.0), "pdfSha": item.pdf.as_ref().map(|p| &p.1),
+                    "supplier": f.supplier, "supplierId": f.supplier_id, "number": f.invoice_number,
+                    "issued": f.issue_date, "amount": f.amount,
+                    "cents": f.amount.as_deref().and_then(amount_cents), "currency": f.currency,
+                    "file": file_name,
+                })
+            })
+            .collect();
+        let rows = serde_json::to_string(&rows).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
         let mut tx = self.begin().await?;
         let now = timestamp::now();
-        let mut changed: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
-        for item in items {
-            let (id, facts) = (item.document_id.as_str(), &item.facts);
-            let row: Option<(String, String, Option<String>, String)> = sqlx::query_as(
-                "UPDATE received_invoices SET state = 'saved', xml_path = ?, xml_sha256 = ?,
-                   pdf_path = ?, pdf_sha256 = ?, supplier = ?, invoice_number = ?,
-                   issue_date = ?, amount = ?, currency = ?, last_error = NULL, saved_at = ?,
-                   updated_at = ? WHERE document_id = ? RETURNING party_id, received_on, xml_path, channel",
+        let updated = sqlx::query(
+            "UPDATE received_invoices SET state = 'saved', xml_path = j.xml, xml_sha256 = j.xml_sha,
+               pdf_path = j.pdf, pdf_sha256 = j.pdf_sha, supplier = j.supplier,
+               invoice_number = j.number, issue_date = j.issued, amount = j.amount,
+               currency = j.currency, last_error = NULL, saved_at = ?1, updated_at = ?1
+             FROM (SELECT value->>'id' AS id, value->>'xml' AS xml, value->>'xmlSha' AS xml_sha,
+                     value->>'pdf' AS pdf, value->>'pdfSha' AS pdf_sha, value->>'supplier' AS supplier,
+                     value->>'number' AS number, value->>'issued' AS issued,
+                     value->>'amount' AS amount, value->>'currency' AS currency FROM json_each(?2)) AS j
+             WHERE received_invoices.document_id = j.id",
+        )
+        .bind(&now)
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() < items.len() as u64 {
+            let missing: Option<String> = sqlx::query_scalar(
+                "SELECT value->>'id' FROM json_each(?) WHERE value->>'id' NOT IN (SELECT document_id FROM received_invoices)",
             )
-            .bind(&item.xml.0)
-            .bind(&item.xml.1)
-            .bind(item.pdf.as_ref().map(|p| &p.0))
-            .bind(item.pdf.as_ref().map(|p| &p.1))
-            .bind(&facts.supplier)
-            .bind(&facts.invoice_number)
-            .bind(&facts.issue_date)
-            .bind(&facts.amount)
-            .bind(&facts.currency)
-            .bind(&now)
-            .bind(&now)
-            .bind(id)
+            .bind(&rows)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some((party, received_on, xml_path, channel)) = row else {
-                return Err(StoreError::NotFound(format!("received invoice {id}")));
-            };
-            let file_name = xml_path.as_deref().and_then(|p| {
-                std::path::Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned())
-            });
-            let party_known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM parties WHERE id = ?")
-                .bind(&party)
-                .fetch_one(&mut *tx)
-                .await?;
-            if party_known > 0 {
-                // The UBL's facts fill what the list left out (the list is inferred and may
-                // lack them); the sync keeps them, see `write_document_page`. Where the list
-                // has a value it stays, so the next sync sees no change.
-                sqlx::query(
-                    "INSERT INTO documents (id, party_id, direction, channel, status, counterparty_id,
-                       counterparty_name, invoice_number, issue_date, amount, amount_cents, currency,
-                       file_name, created_at, first_seen_at, updated_at)
-                     VALUES (?, ?, 'received', ?, 'Delivered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                     ON CONFLICT(id) DO UPDATE SET
-                       counterparty_id = COALESCE(documents.counterparty_id, excluded.counterparty_id),
-                       counterparty_name = COALESCE(documents.counterparty_name, excluded.counterparty_name),
-                       invoice_number = COALESCE(documents.invoice_number, excluded.invoice_number),
-                       issue_date = COALESCE(documents.issue_date, excluded.issue_date),
-                       amount = COALESCE(documents.amount, excluded.amount),
-                       amount_cents = COALESCE(documents.amount_cents, excluded.amount_cents),
-                       currency = COALESCE(documents.currency, excluded.currency),
-                       file_name = excluded.file_name, updated_at = excluded.updated_at",
-                )
-                .bind(id)
-                .bind(&party)
-                .bind(&channel)
-                .bind(&facts.supplier_id)
-                .bind(&facts.supplier)
-                .bind(&facts.invoice_number)
-                .bind(&facts.issue_date)
-                .bind(&facts.amount)
-                .bind(facts.amount.as_deref().and_then(amount_cents))
-                .bind(&facts.currency)
-                .bind(&file_name)
-                .bind(&received_on)
-                .bind(&now)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
-                changed.entry(party.clone()).or_default().push(id);
-            }
+            return Err(StoreError::NotFound(format!("received invoice {}", missing.unwrap_or_default())));
+        }
+        // The UBL's facts fill what the list left out (the list is inferred and may lack
+        // them); the sync keeps them, see `write_document_page`. Where the list has a value
+        // it stays, so the next sync sees no change. Only for organisations in the cache.
+        let inserted: Vec<(String, String)> = sqlx::query_as(
+            "INSERT INTO documents (id, party_id, direction, channel, status, counterparty_id,
+               counterparty_name, invoice_number, issue_date, amount, amount_cents, currency,
+               file_name, created_at, first_seen_at, updated_at)
+             SELECT r.document_id, r.party_id, 'received', r.channel, 'Delivered',
+               j.value->>'supplierId', j.value->>'supplier', j.value->>'number', j.value->>'issued',
+               j.value->>'amount', j.value->>'cents', j.value->>'currency', j.value->>'file',
+               r.received_on, ?1, ?1
+             FROM json_each(?2) AS j
+             JOIN received_invoices r ON r.document_id = j.value->>'id'
+             WHERE r.party_id IN (SELECT id FROM parties)
+             ON CONFLICT(id) DO UPDATE SET
+               counterparty_id = COALESCE(documents.counterparty_id, excluded.counterparty_id),
+               counterparty_name = COALESCE(documents.counterparty_name, excluded.counterparty_name),
+               invoice_number = COALESCE(documents.invoice_number, excluded.invoice_number),
+               issue_date = COALESCE(documents.issue_date, excluded.issue_date),
+               amount = COALESCE(documents.amount, excluded.amount),
+               amount_cents = COALESCE(documents.amount_cents, excluded.amount_cents),
+               currency = COALESCE(documents.currency, excluded.currency),
+               file_name = excluded.file_name, updated_at = excluded.updated_at
+             RETURNING party_id, id",
+        )
+        .bind(&now)
+        .bind(&rows)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut changed: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+        for (party, id) in &inserted {
+            changed.entry(party.clone()).or_default().push(id);
         }
         for (party, ids) in &changed {
             changes::append(&mut tx, ChangeKind::Documents, Some(party), ids).await?;

@@ -53,6 +53,10 @@ pub struct BenchReceiveArgs {
     /// Rounds (alternating which side goes first); the median is reported.
     #[arg(long, default_value_t = 3)]
     pub rounds: usize,
+    /// Delay every download answer by this many ms (the sandbox's `slow` fault), for both
+    /// sides: a stand-in for the network and the platform, which loopback does not have.
+    #[arg(long, default_value_t = 0)]
+    pub platform_delay_ms: u64,
 }
 
 /// The demo organisation that receives (Bakkerij De Gouden Korenaar).
@@ -179,6 +183,16 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
             ..ReceivedInvoice::default()
         })?;
     }
+    if args.platform_delay_ms > 0 {
+        let rule = serde_json::json!({"kind": "slow", "rate": 1.0, "delayMs": args.platform_delay_ms, "pathContains": "/download"});
+        reqwest::Client::new()
+            .post(format!("{}/_sandbox/faults", sb.url()))
+            .json(&rule)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("elke download {} ms vertraagd (sandbox-fout `slow`), beide kanten", args.platform_delay_ms);
+    }
     let client = client(&sb)?;
     let total = args.invoices + 3;
     println!("sandbox: {total} ontvangen facturen (elke {}e met pdf), {} tegelijk", args.pdf_every, args.concurrency);
@@ -189,11 +203,17 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
     // is flushed to the disk (fsync) before it counts, as the app does.
     let mut times: [Vec<Duration>; 4] = Default::default();
     let mut phases = Vec::new();
+    // Every round writes into its own folder, removed only at the end: removing thousands
+    // of files makes creating the next ones slow for minutes on some file systems (ext4
+    // skips recently freed inodes), which would charge one side for the other's cleanup.
+    let mut folders = Vec::new();
     for round in 0..args.rounds.max(1) {
         for step in 0..2 {
             if (step == 0) == (round % 2 == 0) {
                 for (slot, durable) in [(0, true), (1, false)] {
-                    let (took, saved, phase) = receiver_round(&client, args.concurrency, durable).await?;
+                    let folder = tempfile::tempdir().map_err(|e| e.to_string())?;
+                    let (took, saved, phase) = receiver_round(&client, folder.path(), args.concurrency, durable).await?;
+                    folders.push(folder);
                     if saved != total {
                         return Err(format!("ontvanger: {saved} van {total} opgeslagen"));
                     }
@@ -204,7 +224,9 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
                 }
             } else {
                 for (slot, durable) in [(2, true), (3, false)] {
-                    let (took, n) = bare_round(&client, args.concurrency, durable).await?;
+                    let folder = tempfile::tempdir().map_err(|e| e.to_string())?;
+                    let (took, n) = bare_round(&client, folder.path(), args.concurrency, durable).await?;
+                    folders.push(folder);
                     if n != total {
                         return Err(format!("kale lus: {n} van {total} gedownload"));
                     }
@@ -245,13 +267,12 @@ fn median(times: &mut [Duration]) -> Duration {
     times[times.len() / 2]
 }
 
-async fn receiver_round(client: &Client, concurrency: usize, durable: bool) -> Result<(Duration, usize, PhaseTimes), String> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let store = Store::open(&dir.path().join("cache.sqlite")).await.map_err(|e| e.to_string())?;
+async fn receiver_round(client: &Client, dir: &Path, concurrency: usize, durable: bool) -> Result<(Duration, usize, PhaseTimes), String> {
+    let store = Store::open(&dir.join("cache.sqlite")).await.map_err(|e| e.to_string())?;
     let receiver = Receiver::new(
         client.clone(),
         store.clone(),
-        ReceiveOptions { concurrency, durable, folder: Some(dir.path().join("out")), only_party: Some(RECEIVING_PARTY.into()), ..ReceiveOptions::default() },
+        ReceiveOptions { concurrency, durable, folder: Some(dir.join("out")), only_party: Some(RECEIVING_PARTY.into()), ..ReceiveOptions::default() },
     );
     receiver.refresh_organisations().await.map_err(|e| e.message)?;
     let start = Instant::now();
@@ -261,8 +282,7 @@ async fn receiver_round(client: &Client, concurrency: usize, durable: bool) -> R
     Ok((took, summary.saved as usize, receiver.phase_times()))
 }
 
-async fn bare_round(client: &Client, concurrency: usize, durable: bool) -> Result<(Duration, usize), String> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+async fn bare_round(client: &Client, out: &Path, concurrency: usize, durable: bool) -> Result<(Duration, usize), String> {
     let party = PartyId::new(RECEIVING_PARTY);
     let start = Instant::now();
     let mut ids = Vec::new();
@@ -275,7 +295,6 @@ async fn bare_round(client: &Client, concurrency: usize, durable: bool) -> Resul
             None => break,
         }
     }
-    let out: &Path = dir.path();
     let done: Vec<Result<(), String>> = stream::iter(ids.iter().enumerate())
         .map(|(n, id)| {
             let party = party.clone();

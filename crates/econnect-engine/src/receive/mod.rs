@@ -123,6 +123,8 @@ pub struct Receiver {
     roots: Arc<std::sync::Mutex<HashMap<String, PathBuf>>>,
     /// Time spent per phase, summed over the downloads (for the benchmark).
     phases: Arc<PhaseClock>,
+    /// Month folders made in the current batch (each once, not per invoice).
+    made_dirs: Arc<std::sync::Mutex<std::collections::HashSet<PathBuf>>>,
 }
 
 /// Time spent per phase of receiving, summed over all downloads (they overlap).
@@ -166,6 +168,21 @@ fn pass_lock(store: &Store) -> Arc<tokio::sync::Mutex<()>> {
 /// Downloads up to this size are kept in memory until written with one blocking call.
 const IN_MEMORY_DOWNLOAD: u64 = 1024 * 1024;
 
+/// Invoices being read, written and flushed at once (beyond the downloads in flight).
+const DISK_SLOTS: usize = 8;
+
+/// A downloaded invoice: in memory when small, else in its temp file.
+struct Fetched {
+    dir: PathBuf,
+    xml_temp: PathBuf,
+    xml_sha: String,
+    size: u64,
+    bytes: Option<Vec<u8>>,
+}
+
+/// How long the recorder gathers finished invoices before it commits them together.
+const GROUP_COMMIT_WAIT: Duration = Duration::from_millis(20);
+
 /// A placed invoice on its way to the recorder, with its organisation and label.
 type ToRecord = (SavedInvoice, (String, String));
 
@@ -190,6 +207,7 @@ impl Receiver {
             claims: Arc::default(),
             roots: Arc::default(),
             phases: Arc::default(),
+            made_dirs: Arc::default(),
         }
     }
 
@@ -306,13 +324,21 @@ impl Receiver {
             self.prepare_batch(&due).await?;
             add_time(&self.phases.batch, prepared);
             let (queue, inbox) = tokio::sync::mpsc::unbounded_channel();
+            // Two stages: the platform sees at most `concurrency` downloads; a finished
+            // download frees its slot at once while its files are read, written and
+            // flushed (the disk's own, larger, number of slots).
             let downloads = async move {
                 stream::iter(due)
-                    .map(|(record, name)| {
-                        let queue = queue.clone();
-                        async move { self.download_one(&record, &name, &queue).await }
+                    .map(|(record, name)| async move {
+                        let fetched = self.fetch(&record, &name).await;
+                        (record, name, fetched)
                     })
                     .buffer_unordered(self.options.concurrency.max(1))
+                    .map(|(record, name, fetched)| {
+                        let queue = queue.clone();
+                        async move { self.download_one(&record, &name, fetched, &queue).await }
+                    })
+                    .buffer_unordered(DISK_SLOTS)
                     .collect::<Vec<Result<Outcome, EngineError>>>()
                     .await
             };
@@ -346,11 +372,15 @@ impl Receiver {
         let mut recorded = 0u32;
         let mut failed = None;
         while let Some(first) = inbox.recv().await {
+            // What arrives within a moment goes in the same commit: a transaction costs
+            // several trips to the database thread whatever its size, and a notice a few
+            // milliseconds later is not noticed.
             let mut batch = vec![first];
+            let until = tokio::time::Instant::now() + GROUP_COMMIT_WAIT;
             while batch.len() < 256 {
-                match inbox.try_recv() {
-                    Ok(next) => batch.push(next),
-                    Err(_) => break,
+                match tokio::time::timeout_at(until, inbox.recv()).await {
+                    Ok(Some(next)) => batch.push(next),
+                    Ok(None) | Err(_) => break,
                 }
             }
             if failed.is_some() {
@@ -374,15 +404,20 @@ impl Receiver {
         failed.map_or(Ok(recorded), Err)
     }
 
-    /// Downloads one invoice and puts its files in place; hands it to the recorder, or
-    /// records how it failed.
+    /// Puts a downloaded invoice's files in place; hands it to the recorder, or records
+    /// how it failed.
     async fn download_one(
         &self,
         record: &ReceivedInvoice,
         organisation: &str,
+        fetched: Result<Fetched, Failure>,
         queue: &tokio::sync::mpsc::UnboundedSender<ToRecord>,
     ) -> Result<Outcome, EngineError> {
-        match self.save(record, organisation).await {
+        let saved = match fetched {
+            Ok(fetched) => self.save(record, fetched).await,
+            Err(failure) => Err(failure),
+        };
+        match saved {
             Ok((label, saved)) => {
                 queue
                     .send((saved, (organisation.to_string(), label)))
@@ -425,6 +460,8 @@ impl Receiver {
             }
         }
         *self.claims.lock().unwrap_or_else(|e| e.into_inner()) = claims;
+        // Made again once per batch: a folder removed meanwhile comes back.
+        self.made_dirs.lock().unwrap_or_else(|e| e.into_inner()).clear();
         *self.roots.lock().unwrap_or_else(|e| e.into_inner()) = roots;
         Ok(())
     }
@@ -442,19 +479,29 @@ impl Receiver {
         })
     }
 
-    /// Downloads, reads and places one invoice; returns its label and what to record.
-    async fn save(&self, record: &ReceivedInvoice, organisation: &str) -> Result<(String, SavedInvoice), Failure> {
+    /// Downloads one invoice into memory or its temp file (the platform's part).
+    async fn fetch(&self, record: &ReceivedInvoice, organisation: &str) -> Result<Fetched, Failure> {
         let root = self.root(&record.party_id).await.map_err(Failure::Engine)?;
         let dir = names::month_folder(&root, organisation, month_of(record));
         if !names::is_inside(&root, &dir) {
             return Err(Failure::Refused("map buiten de ontvangstmap".into()));
         }
-        tokio::fs::create_dir_all(&dir).await.map_err(|e| Failure::Retry(format!("{}: {e}", dir.display())))?;
+        if !self.made_dirs.lock().unwrap_or_else(|e| e.into_inner()).contains(&dir) {
+            tokio::fs::create_dir_all(&dir).await.map_err(|e| Failure::Retry(format!("{}: {e}", dir.display())))?;
+            self.made_dirs.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.clone());
+        }
         let xml_temp = files::temp_beside(&dir, &record.document_id, "xml");
-        let pdf_temp = files::temp_beside(&dir, &record.document_id, "pdf");
         let clock = Instant::now();
         let (xml_sha, size, bytes) = self.download(record, &xml_temp).await?;
         add_time(&self.phases.download, clock);
+        Ok(Fetched { dir, xml_temp, xml_sha, size, bytes })
+    }
+
+    /// Reads a fetched invoice and places its files (the disk's part); returns its label
+    /// and what to record.
+    async fn save(&self, record: &ReceivedInvoice, fetched: Fetched) -> Result<(String, SavedInvoice), Failure> {
+        let Fetched { dir, xml_temp, xml_sha, size, bytes } = fetched;
+        let pdf_temp = files::temp_beside(&dir, &record.document_id, "pdf");
         let clock = Instant::now();
         let parsed = {
             let (xml, pdf, max, durable) = (xml_temp.clone(), pdf_temp.clone(), self.options.max_pdf, self.options.durable);
@@ -462,17 +509,13 @@ impl Receiver {
                 Some(bytes) => {
                     let io = |e: std::io::Error| ubl::UblError::Io(e.to_string());
                     let file = files::write_temp(&xml, &bytes).map_err(io)?;
-                    // The XML goes to the disk while the PDF is read out of it and written:
-                    // both fsyncs overlap instead of following each other.
-                    let flushing = durable.then(|| std::thread::spawn(move || file.sync_data()));
-                    let parsed = ubl::read_from(bytes.as_slice(), &pdf, max, durable);
-                    if let Some(flushing) = flushing {
-                        flushing
-                            .join()
-                            .map_err(|_| ubl::UblError::Io("fsync van de XML mislukt".into()))?
-                            .map_err(io)?;
+                    let parsed = ubl::read_from(bytes.as_slice(), &pdf, max, durable)?;
+                    // Flushed after the PDF: other downloads use the core meanwhile, and a
+                    // thread per invoice to overlap the two cost more than it saved.
+                    if durable {
+                        file.sync_data().map_err(io)?;
                     }
-                    parsed
+                    Ok(parsed)
                 }
                 None => ubl::read(&xml, &pdf, max, durable),
             })
@@ -687,3 +730,4 @@ pub fn check_folder(path: &Path) -> Result<(), EngineError> {
         EngineError::new(ErrorCode::Folder, format!("De map {} kan niet worden gemaakt: {e}", path.display()))
     })
 }
+

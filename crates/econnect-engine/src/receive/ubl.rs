@@ -190,7 +190,8 @@ enum TapState {
 struct Tap<R> {
     inner: R,
     state: TapState,
-    /// The last bytes passed on, to recognise the element name across reads.
+    /// The last bytes passed on (at most [`LOOKBACK`] + the name), to recognise the element
+    /// name across reads.
     window: Vec<u8>,
     tag: Vec<u8>,
     /// Whether the current object goes to the PDF file.
@@ -202,9 +203,11 @@ struct Tap<R> {
     pdf_size: u64,
     pdf_hash: Sha256,
     max_pdf: u64,
+    /// Base64 characters not decoded yet (less than a quantum, or held for the padding).
     pending: Vec<u8>,
+    /// Decoded bytes of the last chunk (kept to reuse its allocation).
+    decoded: Vec<u8>,
     error: Option<UblError>,
-    scratch: Vec<u8>,
     durable: bool,
 }
 
@@ -224,8 +227,8 @@ impl<R: Read> Tap<R> {
             pdf_hash: Sha256::new(),
             max_pdf,
             pending: Vec::new(),
+            decoded: Vec::new(),
             error: None,
-            scratch: vec![0; 64 * 1024],
             durable: true,
         }
     }
@@ -257,7 +260,9 @@ impl<R: Read> Tap<R> {
         if !self.writing {
             return Ok(());
         }
-        self.pending.extend(bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()));
+        for part in bytes.split(u8::is_ascii_whitespace) {
+            self.pending.extend_from_slice(part);
+        }
         let whole = self.pending.len() / 4 * 4;
         // Keep the last quantum back: it may carry `=` padding that only the end confirms.
         let ready = whole.saturating_sub(4);
@@ -268,11 +273,12 @@ impl<R: Read> Tap<R> {
     }
 
     fn decode(&mut self, n: usize) -> std::io::Result<()> {
-        let chunk: Vec<u8> = self.pending.drain(..n).collect();
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(&chunk)
-            .map_err(|e| self.fail(UblError::Refused(format!("ongeldige base64 in de bijlage: {e}"))))?;
-        self.pdf_size += decoded.len() as u64;
+        self.decoded.clear();
+        if let Err(e) = base64::engine::general_purpose::STANDARD.decode_vec(&self.pending[..n], &mut self.decoded) {
+            return Err(self.fail(UblError::Refused(format!("ongeldige base64 in de bijlage: {e}"))));
+        }
+        self.pending.drain(..n);
+        self.pdf_size += self.decoded.len() as u64;
         if self.pdf_size > self.max_pdf {
             self.writing = false;
             self.pdf = None;
@@ -280,9 +286,9 @@ impl<R: Read> Tap<R> {
             let _ = std::fs::remove_file(&self.pdf_path);
             return Ok(());
         }
-        self.pdf_hash.update(&decoded);
+        self.pdf_hash.update(&self.decoded);
         if let Some(out) = self.pdf.as_mut() {
-            if let Err(e) = out.write_all(&decoded) {
+            if let Err(e) = out.write_all(&self.decoded) {
                 return Err(self.fail(UblError::Io(e.to_string())));
             }
         }
@@ -310,87 +316,127 @@ impl<R: Read> Tap<R> {
 }
 
 impl<R: Read> Read for Tap<R> {
+    /// Reads into `out` and removes the diverted bytes in place (what is passed on is a
+    /// subsequence of what was read, so the write position never passes the read one).
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         loop {
-            let n = {
-                let max = out.len().min(self.scratch.len());
-                self.inner.read(&mut self.scratch[..max])?
-            };
+            let n = self.inner.read(out)?;
             if n == 0 {
                 if self.state != TapState::Outside {
                     return Err(self.fail(UblError::Refused("XML houdt midden in een bijlage op".into())));
                 }
                 return Ok(0);
             }
-            let input = std::mem::take(&mut self.scratch);
-            let mut written = 0;
-            let mut i = 0;
-            while i < n {
-                let b = input[i];
-                match self.state {
-                    TapState::Outside => {
-                        out[written] = b;
-                        written += 1;
-                        self.window.push(b);
-                        if self.window.len() > OBJECT.len() + 32 {
-                            self.window.drain(..self.window.len() - OBJECT.len() - 32);
-                        }
-                        if self.window.ends_with(OBJECT) && opens_element(&self.window) {
-                            self.state = TapState::InTag { quote: None };
-                            self.tag.clear();
-                        }
-                    }
-                    TapState::InTag { quote } => {
-                        out[written] = b;
-                        written += 1;
-                        if self.tag.len() < MAX_TAG {
-                            self.tag.push(b);
-                        }
-                        match (quote, b) {
-                            (None, b'"' | b'\'') => self.state = TapState::InTag { quote: Some(b) },
-                            (Some(q), _) if q == b => self.state = TapState::InTag { quote: None },
-                            (None, b'>') => {
-                                if self.tag.ends_with(b"/>") {
-                                    self.state = TapState::Outside;
-                                } else {
-                                    self.open_object().map_err(|e| {
-                                        self.scratch = input.clone();
-                                        e
-                                    })?;
-                                    self.state = TapState::InContent;
-                                }
-                                self.window.clear();
-                            }
-                            _ => {}
-                        }
-                    }
-                    TapState::InContent => {
-                        let end = input[i..n].iter().position(|&c| c == b'<').map(|p| i + p);
-                        let stop = end.unwrap_or(n);
-                        let result = self.content(&input[i..stop]);
-                        if let Err(e) = result {
-                            self.scratch = input;
-                            return Err(e);
-                        }
-                        i = stop;
-                        if end.is_some() {
-                            if let Err(e) = self.close_object() {
-                                self.scratch = input;
-                                return Err(e);
-                            }
-                            self.state = TapState::Outside;
-                        }
-                        continue;
-                    }
-                }
-                i += 1;
-            }
-            self.scratch = input;
+            let written = self.divert(out, n)?;
             if written > 0 {
                 return Ok(written);
             }
         }
     }
+}
+
+impl<R: Read> Tap<R> {
+    /// Processes the `n` bytes read into `buf`; returns how many are passed on (moved to
+    /// its front).
+    fn divert(&mut self, buf: &mut [u8], n: usize) -> std::io::Result<usize> {
+        let (mut i, mut written) = (0, 0);
+        while i < n {
+            match self.state {
+                TapState::Outside => {
+                    // Everything up to the end of the next object's name passes unchanged.
+                    let hit = find_object(&self.window, &buf[i..n]);
+                    let stop = i + hit.unwrap_or(n - i);
+                    remember(&mut self.window, &buf[i..stop]);
+                    buf.copy_within(i..stop, written);
+                    written += stop - i;
+                    i = stop;
+                    if hit.is_some() {
+                        self.state = TapState::InTag { quote: None };
+                        self.tag.clear();
+                    }
+                }
+                TapState::InTag { quote } => {
+                    let b = buf[i];
+                    buf[written] = b;
+                    written += 1;
+                    i += 1;
+                    if self.tag.len() < MAX_TAG {
+                        self.tag.push(b);
+                    }
+                    match (quote, b) {
+                        (None, b'"' | b'\'') => self.state = TapState::InTag { quote: Some(b) },
+                        (Some(q), _) if q == b => self.state = TapState::InTag { quote: None },
+                        (None, b'>') => {
+                            if self.tag.ends_with(b"/>") {
+                                self.state = TapState::Outside;
+                            } else {
+                                self.open_object()?;
+                                self.state = TapState::InContent;
+                            }
+                            self.window.clear();
+                        }
+                        _ => {}
+                    }
+                }
+                TapState::InContent => {
+                    let end = memchr::memchr(b'<', &buf[i..n]).map(|p| i + p);
+                    let stop = end.unwrap_or(n);
+                    self.content(&buf[i..stop])?;
+                    i = stop;
+                    if end.is_some() {
+                        self.close_object()?;
+                        self.state = TapState::Outside;
+                    }
+                }
+            }
+        }
+        Ok(written)
+    }
+}
+
+/// Bytes kept before an element name to see its `<` and prefix.
+const LOOKBACK: usize = 32;
+
+/// Keeps the last bytes passed on (the window) after `passed`.
+fn remember(window: &mut Vec<u8>, passed: &[u8]) {
+    let keep = LOOKBACK + OBJECT.len();
+    if passed.len() >= keep {
+        window.clear();
+        window.extend_from_slice(&passed[passed.len() - keep..]);
+    } else {
+        window.extend_from_slice(passed);
+        let extra = window.len().saturating_sub(keep);
+        window.drain(..extra);
+    }
+}
+
+/// Where in `rest` (after the bytes in `window`) the first opening object name ends.
+fn find_object(window: &[u8], rest: &[u8]) -> Option<usize> {
+    // A name that starts in the window and ends in `rest`: search the small joined part.
+    let head = &rest[..rest.len().min(OBJECT.len())];
+    let joined = [window, head].concat();
+    for start in memchr::memmem::find_iter(&joined, OBJECT) {
+        let end = start + OBJECT.len();
+        if end > window.len() && opens_element(&joined[end.saturating_sub(LOOKBACK + OBJECT.len())..end]) {
+            return Some(end - window.len());
+        }
+    }
+    for start in memchr::memmem::find_iter(rest, OBJECT) {
+        let end = start + OBJECT.len();
+        if end <= head.len() {
+            continue; // seen in the joined part
+        }
+        let found = if start >= LOOKBACK {
+            opens_element(&rest[start - LOOKBACK..end])
+        } else {
+            let before = &window[window.len().saturating_sub(LOOKBACK - start)..];
+            opens_element(&[before, &rest[..end]].concat())
+        };
+        if found {
+            return Some(end);
+        }
+    }
+    None
 }
 
 /// The window ends with the element name right after `<` or `<prefix:`.
@@ -406,5 +452,67 @@ fn opens_element(window: &[u8]) -> bool {
                         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
         }
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+
+    /// A reader that hands out at most `size` bytes per call, to split names and base64
+    /// across reads at every possible place.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(self.1).min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn invoice(pdf: &[u8]) -> String {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(pdf);
+        let wrapped: Vec<String> = b64.as_bytes().chunks(76).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+        format!(
+            r#"<?xml version="1.0"?><Invoice xmlns:cbc="c" xmlns:cac="a"><cbc:ID>F-7</cbc:ID>
+<cbc:Note>mentions EmbeddedDocumentBinaryObject in text</cbc:Note>
+<cac:AdditionalDocumentReference><cac:Attachment><cbc:EmbeddedDocumentBinaryObject mimeCode="text/csv" filename="a.csv">YWJj</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>
+<cac:AdditionalDocumentReference><cac:Attachment><cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="f.pdf">
+{}
+</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>
+<cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="EUR">12.10</cbc:PayableAmount></cac:LegalMonetaryTotal></Invoice>"#,
+            wrapped.join("\n")
+        )
+    }
+
+    #[test]
+    fn the_pdf_and_facts_come_out_the_same_however_the_bytes_arrive() {
+        let pdf: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let xml = invoice(&pdf);
+        let dir = tempfile::tempdir().expect("temp dir");
+        for size in [1, 2, 3, 5, 13, 29, 64, 1000, 1 << 20] {
+            let out = dir.path().join(format!("{size}.pdf"));
+            let parsed = read_from(Trickle(xml.as_bytes(), size), &out, 1 << 20, false).expect("parsed");
+            assert_eq!(std::fs::read(&out).expect("pdf written"), pdf, "chunk size {size}");
+            let (len, sha) = parsed.pdf.expect("pdf found");
+            assert_eq!((len, sha), (pdf.len() as u64, hex::encode(Sha256::digest(&pdf))));
+            assert_eq!(parsed.facts.invoice_number.as_deref(), Some("F-7"), "chunk size {size}");
+            assert_eq!(parsed.facts.amount.as_deref(), Some("12.10"), "chunk size {size}");
+        }
+    }
+
+    #[test]
+    fn an_attachment_cut_off_or_with_bad_base64_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let xml = invoice(b"%PDF-1.4 hello");
+        let cut = &xml[..xml.find("</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>\n<cac:Legal").expect("end tag")];
+        let err = read_from(cut.as_bytes(), &dir.path().join("a.pdf"), 1 << 20, false).expect_err("cut off");
+        assert!(matches!(err, UblError::Refused(_)), "{err:?}");
+        let bad = xml.replacen("JVBER", "JV*ER", 1);
+        let err = read_from(bad.as_bytes(), &dir.path().join("b.pdf"), 1 << 20, false).expect_err("bad base64");
+        assert!(matches!(err, UblError::Refused(ref m) if m.contains("base64")), "{err:?}");
     }
 }
