@@ -108,15 +108,18 @@ pub async fn run(inner: Arc<Inner>) {
                 Err(e) => tracing::warn!(error = %e, "claiming outbox rows failed"),
             }
         }
+        let full = inflight.len() >= inner.config.concurrency;
         let wait = match held {
             Some(left) => left,
+            // With every slot busy the loop waits for one to finish, not for a time: no
+            // need to ask the database when the next row is due.
+            None if full => Duration::from_secs(5),
             None => match outbox::next_due_ms(&inner.store).await {
                 Ok(Some(due)) => Duration::from_millis(u64::try_from(due - now_ms()).unwrap_or(0)),
                 _ => Duration::from_secs(5),
             },
         }
         .clamp(Duration::from_millis(5), Duration::from_secs(5));
-        let full = inflight.len() >= inner.config.concurrency;
         tokio::select! {
             _ = inner.wake.notified() => {}
             Some(_) = inflight.join_next(), if !inflight.is_empty() => {}

@@ -65,6 +65,15 @@ describe('an external platform that goes away', () => {
     const rows = app.browser.$$('[data-testid="document-row"]');
     await app.browser.waitUntil(async () => (await rows.length) > 0, { timeout: 30_000, timeoutMsg: 'no documents' });
     screenshot('organisation-detail-nl.png');
+
+    // A document opens with its status history (refreshed from the platform while online).
+    await rows[0].click();
+    const steps = app.browser.$$('[data-testid="status-history"] li');
+    await app.browser.waitUntil(async () => (await steps.length) > 0, { timeout: 10_000, timeoutMsg: 'no status history' });
+    assert.match(await steps[0].getText(), /\d{2}:\d{2}/, 'each step says when');
+    screenshot('document-history-nl.png');
+    await byTestId(app.browser, 'document-close').click();
+    await byTestId(app.browser, 'document-detail').waitForExist({ reverse: true, timeout: 5_000 });
   });
 
   test('with the platform gone, the same screens work from the cache and say offline', async () => {

@@ -336,7 +336,7 @@ impl Receiver {
                     .buffer_unordered(self.options.concurrency.max(1))
                     .map(|(record, name, fetched)| {
                         let queue = queue.clone();
-                        async move { self.download_one(&record, &name, fetched, &queue).await }
+                        async move { self.finish_one(&record, &name, fetched, &queue).await }
                     })
                     .buffer_unordered(DISK_SLOTS)
                     .collect::<Vec<Result<Outcome, EngineError>>>()
@@ -406,7 +406,7 @@ impl Receiver {
 
     /// Puts a downloaded invoice's files in place; hands it to the recorder, or records
     /// how it failed.
-    async fn download_one(
+    async fn finish_one(
         &self,
         record: &ReceivedInvoice,
         organisation: &str,
@@ -730,4 +730,3 @@ pub fn check_folder(path: &Path) -> Result<(), EngineError> {
         EngineError::new(ErrorCode::Folder, format!("De map {} kan niet worden gemaakt: {e}", path.display()))
     })
 }
-
