@@ -67,7 +67,11 @@ describe('an external platform that goes away', () => {
     screenshot('organisation-detail-nl.png');
 
     // A document opens with its status history (refreshed from the platform while online).
-    await rows[0].click();
+    // First the sign-in sync settles: its batches reload the list under the pointer.
+    const syncNow = byTestId(app.browser, 'sync-now');
+    await syncNow.waitForEnabled({ timeout: 30_000 });
+    await app.browser.$('[data-testid="document-row"]').click();
+    await byTestId(app.browser, 'document-detail').waitForDisplayed({ timeout: 10_000 });
     const steps = app.browser.$$('[data-testid="status-history"] li');
     await app.browser.waitUntil(async () => (await steps.length) > 0, { timeout: 10_000, timeoutMsg: 'no status history' });
     assert.match(await steps[0].getText(), /\d{2}:\d{2}/, 'each step says when');
