@@ -325,27 +325,8 @@ async fn the_engine_notices_by_itself_that_the_network_is_back() {
     )
     .await
     .unwrap();
-    engine
-        .sign_in(sign_in(&sb, USER, PASSWORD, false))
-        .await
-        .unwrap();
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            engine.status().last_synced.is_some() && !engine.status().syncing
-        })
-        .await
-    );
-    sb.shutdown().await;
-    let err = engine.sync_now().await.unwrap_err();
-    assert_eq!(err.code, econnect_engine::ErrorCode::Unreachable, "{err:?}");
-    assert!(!engine.status().online);
-
-    let back = econnect_sandbox::spawn(econnect_sandbox::SandboxConfig {
-        addr,
-        seed: Seed::Demo,
-    })
-    .await
-    .unwrap();
+    lose_the_platform_after_a_sync(&engine, sb).await;
+    let back = platform_back_at(addr).await;
     assert!(
         eventually(Duration::from_secs(20), || async { engine.status().online }).await,
         "{:?}",
@@ -365,28 +346,10 @@ async fn the_sync_loop_comes_back_online_when_the_platform_returns() {
     // The loop runs here (background sync on); the interval is long, so only the offline
     // probing and the network hint can bring it back.
     let engine = engine(dir.path()).await;
-    engine
-        .sign_in(sign_in(&sb, USER, PASSWORD, false))
-        .await
-        .unwrap();
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            engine.status().last_synced.is_some() && !engine.status().syncing
-        })
-        .await
-    );
-
-    sb.shutdown().await;
-    assert!(engine.sync_now().await.is_err());
-    assert!(!engine.status().online);
+    lose_the_platform_after_a_sync(&engine, sb).await;
 
     // The platform is back on the same address; the OS says the network changed.
-    let back = econnect_sandbox::spawn(econnect_sandbox::SandboxConfig {
-        addr,
-        seed: Seed::Demo,
-    })
-    .await
-    .unwrap();
+    let back = platform_back_at(addr).await;
     engine.network_changed();
     assert!(
         eventually(Duration::from_secs(20), || async {
@@ -406,4 +369,33 @@ async fn the_sync_loop_comes_back_online_when_the_platform_returns() {
         cached_documents(&engine).await,
         platform_documents(&back).await
     );
+}
+
+/// Signs in, waits for the first sync, then stops the platform: "sync now" finds it
+/// unreachable and the engine goes offline.
+async fn lose_the_platform_after_a_sync(engine: &Engine, sb: econnect_sandbox::RunningSandbox) {
+    engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, false))
+        .await
+        .unwrap();
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            engine.status().last_synced.is_some() && !engine.status().syncing
+        })
+        .await
+    );
+    sb.shutdown().await;
+    let err = engine.sync_now().await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Unreachable, "{err:?}");
+    assert!(!engine.status().online);
+}
+
+/// The demo platform started again on the address it had.
+async fn platform_back_at(addr: std::net::SocketAddr) -> econnect_sandbox::RunningSandbox {
+    econnect_sandbox::spawn(econnect_sandbox::SandboxConfig {
+        addr,
+        seed: Seed::Demo,
+    })
+    .await
+    .unwrap()
 }

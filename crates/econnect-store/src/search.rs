@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite};
 
 use crate::db::Store;
-use crate::documents::{Channel, DOCUMENT_SELECT, Direction, DocumentRow};
+use crate::documents::{Channel, Direction, DocumentRow};
 use crate::error::StoreError;
 use crate::timestamp;
 
@@ -296,7 +296,7 @@ impl Store {
         let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
         let mut lines = Vec::new();
         let mut rows_q = rows_query(
-            format!("EXPLAIN QUERY PLAN {DOCUMENT_SELECT}"),
+            format!("EXPLAIN QUERY PLAN {}", page_as_json(query.sort.unwrap_or_default())),
             query,
             filters.clone(),
             limit,
