@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 
 use crate::error::IntakeError;
 use crate::events::{IntakeEvent, Stage};
-use crate::folders::{self, Layout, OrgFolder, WatchedFolder};
+use crate::folders::{self, Layout, WatchedFolder};
 use crate::preflight::{self, Direction, Preflight, Route};
 use crate::refusal::{Refusal, RefusalCode};
 use crate::uploader::{self, code_text};
@@ -120,9 +120,6 @@ pub struct Inner {
     pub(crate) preflight_permits: Semaphore,
     pub(crate) watch_tx: mpsc::UnboundedSender<WatchCommand>,
     pub(crate) status: Mutex<Vec<FolderStatus>>,
-    /// One writer at a time from this engine: SQLite would otherwise make competing
-    /// writers wait in its busy handler, which sleeps in steps of milliseconds.
-    pub(crate) db_write: tokio::sync::Mutex<()>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -253,7 +250,6 @@ impl Intake {
             platform_maintenance: watch::channel(None).0,
             watch_tx,
             status: Mutex::new(Vec::new()),
-            db_write: tokio::sync::Mutex::new(()),
         });
         for path in outbox::active_paths(&inner.store).await? {
             inner.take_path(Path::new(&path));
@@ -327,31 +323,33 @@ impl Intake {
         paths: Vec<PathBuf>,
         force: bool,
     ) -> Result<Vec<Submitted>, IntakeError> {
+        let checks = run_preflights(&self.inner, paths.iter().map(|p| (p.clone(), direction)).collect()).await;
+        let items: Vec<NewIntake> = paths
+            .iter()
+            .zip(&checks)
+            .filter(|(_, pf)| pf.refusal.is_none())
+            .map(|(path, pf)| new_intake(party, direction, path, pf, None, None))
+            .collect();
+        let mut written = ledger::enqueue_many(&self.inner.store, &items, force, None)
+            .await?
+            .into_iter()
+            .zip(&items);
         let mut out = Vec::with_capacity(paths.len());
-        for path in paths {
-            let pf = run_preflight(&self.inner, path.clone(), direction).await;
-            let outcome = match &pf.refusal {
-                Some(refusal) => SubmitOutcome::Refused {
+        for (path, pf) in paths.into_iter().zip(checks) {
+            let outcome = match (&pf.refusal, written.next()) {
+                (Some(refusal), _) => SubmitOutcome::Refused {
                     refusal: refusal.clone(),
                 },
-                None => {
-                    let item = new_intake(party, direction, &path, &pf, None, None);
-                    let written = {
-                        let _gate = self.inner.db_write.lock().await;
-                        ledger::enqueue(&self.inner.store, &item, force).await?
-                    };
-                    match written {
-                        Enqueued::Written => {
-                            self.inner
-                                .emit_path(Some(&item.id), party, &path, Stage::Wachten);
-                            self.inner.wake.notify_one();
-                            SubmitOutcome::Queued { id: item.id }
-                        }
-                        Enqueued::Duplicate(of) => SubmitOutcome::Duplicate {
-                            refusal: duplicate_refusal(&of),
-                            of,
-                        },
-                    }
+                (None, Some((Enqueued::Written, item))) => {
+                    self.inner.emit_path(Some(&item.id), party, &path, Stage::Wachten);
+                    SubmitOutcome::Queued { id: item.id.clone() }
+                }
+                (None, Some((Enqueued::Duplicate(of), _))) => SubmitOutcome::Duplicate {
+                    refusal: duplicate_refusal(&of),
+                    of,
+                },
+                (None, None) => {
+                    return Err(IntakeError::InvalidInput("Onverwacht: geen uitkomst voor een bestand".into()));
                 }
             };
             out.push(Submitted {
@@ -360,6 +358,7 @@ impl Intake {
                 outcome,
             });
         }
+        self.inner.wake.notify_one();
         Ok(out)
     }
 
@@ -504,22 +503,40 @@ async fn saved_folders(store: &Store) -> Result<Vec<WatchedFolder>, IntakeError>
         .collect())
 }
 
-/// Preflight on the blocking pool, a few at a time (it reads and parses whole files).
+/// Preflight of one file; see [`run_preflights`].
 async fn run_preflight(inner: &Inner, path: PathBuf, direction: Direction) -> Preflight {
+    let mut checks = run_preflights(inner, vec![(path.clone(), direction)]).await;
+    checks.pop().unwrap_or_else(|| unreadable(&path, "no preflight result"))
+}
+
+/// Preflight of a few files in one trip to the blocking pool (it reads and parses whole
+/// files), a few trips at a time. One result per file, in order.
+async fn run_preflights(inner: &Inner, files: Vec<(PathBuf, Direction)>) -> Vec<Preflight> {
     let _permit = inner.preflight_permits.acquire().await;
-    let p2 = path.clone();
-    match tokio::task::spawn_blocking(move || preflight::preflight(&p2, direction)).await {
-        Ok(pf) => pf,
-        Err(e) => {
-            let mut pf = preflight::inspect(&[], direction);
-            pf.file_name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            pf.refusal = Some(Refusal::unreadable(&std::io::Error::other(e)));
-            pf
-        }
-    }
+    let paths: Vec<PathBuf> = files.iter().map(|f| f.0.clone()).collect();
+    let checked = tokio::task::spawn_blocking(move || {
+        files
+            .iter()
+            .map(|(path, direction)| {
+                // A bug in a check must cost only its own file, not the batch.
+                std::panic::catch_unwind(|| preflight::preflight(path, *direction))
+                    .unwrap_or_else(|_| unreadable(path, "preflight failed"))
+            })
+            .collect::<Vec<_>>()
+    })
+    .await;
+    checked.unwrap_or_else(|e| paths.iter().map(|p| unreadable(p, &e.to_string())).collect())
+}
+
+/// The preflight of a file that could not be checked.
+fn unreadable(path: &Path, why: &str) -> Preflight {
+    let mut pf = preflight::inspect(&[], Direction::Purchase);
+    pf.file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    pf.refusal = Some(Refusal::unreadable(&std::io::Error::other(why.to_owned())));
+    pf
 }
 
 fn new_intake(
@@ -567,28 +584,44 @@ pub fn duplicate_refusal(of: &DuplicateOf) -> Refusal {
     Refusal::duplicate(&date, &document)
 }
 
+/// Files checked and queued together at most: one trip to the blocking pool and one
+/// transaction for the lot (per file, those hand-offs between threads cost more than the
+/// checks). Small, so that a burst still spreads over the workers.
+const BATCH: usize = 8;
+
 /// Takes complete files from the watcher: preflight, ledger + outbox, or `Mislukt/`.
 async fn pipeline(inner: Arc<Inner>, mut ready: mpsc::UnboundedReceiver<watcher::Ready>) {
     let mut stop = inner.stop.subscribe();
     let mut running = tokio::task::JoinSet::new();
-    // Bounds the files being checked at once, so a burst of thousands waits as paths in
+    // Bounds the batches being checked at once, so a burst of thousands waits as paths in
     // the channel (a few hundred bytes each), not as tasks.
-    let slots = Arc::new(Semaphore::new(inner.config.preflight_parallel.max(1) * 2));
+    let slots = Arc::new(Semaphore::new(inner.config.preflight_parallel.max(1)));
     loop {
         tokio::select! {
             next = ready.recv() => {
-                let Some((org, path)) = next else { break };
+                let Some(first) = next else { break };
                 // Finished tasks keep their memory until joined; with a backlog the channel
                 // is always ready, so join them here rather than only when `select!` picks
                 // that branch (memory then stays flat however many files wait).
                 while running.try_join_next().is_some() {}
-                if !inner.take_path(&path) {
+                // A free worker first: files that arrive meanwhile join this batch.
+                let Ok(slot) = Arc::clone(&slots).acquire_owned().await else { break };
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut next = Some(first);
+                while let Some((org, path)) = next.take() {
+                    if inner.take_path(&path) {
+                        batch.push((org, path));
+                    }
+                    if batch.len() < BATCH {
+                        next = ready.try_recv().ok();
+                    }
+                }
+                if batch.is_empty() {
                     continue;
                 }
-                let Ok(slot) = Arc::clone(&slots).acquire_owned().await else { break };
                 let inner = Arc::clone(&inner);
                 running.spawn(async move {
-                    take_file(inner, org, path).await;
+                    take_files(inner, batch).await;
                     drop(slot);
                 });
             }
@@ -599,63 +632,58 @@ async fn pipeline(inner: Arc<Inner>, mut ready: mpsc::UnboundedReceiver<watcher:
     while running.join_next().await.is_some() {}
 }
 
-/// One complete file from a watched folder.
-async fn take_file(inner: Arc<Inner>, org: Arc<OrgFolder>, path: PathBuf) {
-    inner.emit_path(None, &org.party, &path, Stage::Controleren);
-    let pf = run_preflight(&inner, path.clone(), org.direction).await;
-    if let Some(r) = &pf.refusal {
-        if r.code == RefusalCode::Unreadable && !path.exists() {
-            inner.forget_path(&path.to_string_lossy()); // gone before we got to it
-            return;
-        }
+/// Complete files from watched folders: checked, then queued (or refused) in one write.
+async fn take_files(inner: Arc<Inner>, batch: Vec<watcher::Ready>) {
+    for (org, path) in &batch {
+        inner.emit_path(None, &org.party, path, Stage::Controleren);
     }
-    let item = new_intake(
-        &org.party,
-        org.direction,
-        &path,
-        &pf,
-        Some(&org.path),
-        pf.refusal.as_ref(),
-    );
-    let written = {
-        let _gate = inner.db_write.lock().await;
-        ledger::enqueue(&inner.store, &item, false).await
-    };
-    let result = match written {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!(path = %path.display(), error = %e, "queueing a file failed; the next scan tries again");
-            inner.forget_path(&path.to_string_lossy());
-            return;
-        }
-    };
-    let refusal = match (result, pf.refusal) {
-        (Enqueued::Written, None) => {
-            inner.emit_path(Some(&item.id), &org.party, &path, Stage::Wachten);
-            inner.wake.notify_one();
-            return;
-        }
-        (Enqueued::Written, Some(refusal)) => (refusal.clone(), Stage::Mislukt { refusal }),
-        (Enqueued::Duplicate(of), _) => {
-            let refusal = duplicate_refusal(&of);
-            // Record it (refused, so it can be sent anyway by hand), then move it away.
-            let mut dup = item.clone();
-            dup.refusal = Some((code_text(refusal.code), refusal.message.clone()));
-            let written = {
-                let _gate = inner.db_write.lock().await;
-                ledger::enqueue(&inner.store, &dup, false).await
-            };
-            if let Err(e) = written {
-                tracing::warn!(error = %e, "recording a duplicate failed");
+    let checks = run_preflights(&inner, batch.iter().map(|(o, p)| (p.clone(), o.direction)).collect()).await;
+    let mut items = Vec::with_capacity(batch.len());
+    let mut taken = Vec::with_capacity(batch.len());
+    for ((org, path), pf) in batch.into_iter().zip(checks) {
+        if let Some(r) = &pf.refusal {
+            if r.code == RefusalCode::Unreadable && !path.exists() {
+                inner.forget_path(&path.to_string_lossy()); // gone before we got to it
+                continue;
             }
-            (refusal, Stage::Duplicaat { of })
+        }
+        items.push(new_intake(&org.party, org.direction, &path, &pf, Some(&org.path), pf.refusal.as_ref()));
+        taken.push((org, path, pf.refusal));
+    }
+    // A duplicate is recorded (refused, so it can be sent anyway by hand), then moved away.
+    let record = |of: &DuplicateOf| {
+        let refusal = duplicate_refusal(of);
+        (code_text(refusal.code), refusal.message)
+    };
+    let outcomes = match ledger::enqueue_many(&inner.store, &items, false, Some(&record)).await {
+        Ok(outcomes) => outcomes,
+        Err(e) => {
+            tracing::error!(files = items.len(), error = %e, "queueing files failed; the next scan tries again");
+            for item in &items {
+                inner.forget_path(&item.path);
+            }
+            return;
         }
     };
-    let (refusal, stage) = refusal;
-    if let Ok(Some(row)) = outbox::get(&inner.store, &item.id).await {
-        uploader::move_after(&inner, &row, Some(&refusal)).await;
-    } else {
-        inner.forget_path(&path.to_string_lossy());
+    let mut queued = false;
+    for ((item, (org, path, refusal)), outcome) in items.iter().zip(taken).zip(outcomes) {
+        let (refusal, stage) = match (outcome, refusal) {
+            (Enqueued::Written, None) => {
+                inner.emit_path(Some(&item.id), &org.party, &path, Stage::Wachten);
+                queued = true;
+                continue;
+            }
+            (Enqueued::Written, Some(refusal)) => (refusal.clone(), Stage::Mislukt { refusal }),
+            (Enqueued::Duplicate(of), _) => (duplicate_refusal(&of), Stage::Duplicaat { of }),
+        };
+        if let Ok(Some(row)) = outbox::get(&inner.store, &item.id).await {
+            uploader::move_after(&inner, &row, Some(&refusal)).await;
+        } else {
+            inner.forget_path(&path.to_string_lossy());
+        }
+        inner.emit_path(Some(&item.id), &org.party, &path, stage);
     }
-    inner.emit_path(Some(&item.id), &org.party, &path, stage);
+    if queued {
+        inner.wake.notify_one();
+    }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use econnect_api::{DocumentId, Error as ApiError, PartyId, SendOptions, Upload};
 use econnect_store::outbox::{self, OutboxItem};
 use time::OffsetDateTime;
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use crate::engine::{Inner, now_ms};
@@ -83,10 +84,20 @@ pub fn backoff(base: Duration, max: Duration, attempt: u32) -> Duration {
     full.mul_f64(jitter)
 }
 
+/// Accepted files recorded together at most.
+const FINISH_BATCH: usize = 32;
+
+/// A file the platform accepted, with its document id, on its way to be moved and recorded.
+type Done = (OutboxItem, String);
+
 /// Runs until the engine stops; then lets in-flight uploads finish.
 pub async fn run(inner: Arc<Inner>) {
     let mut stop = inner.stop.subscribe();
     let mut inflight: JoinSet<()> = JoinSet::new();
+    // Accepted files are moved and recorded by a stage of their own, in batches: an
+    // upload's slot is free as soon as the platform has answered.
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<Done>();
+    let finisher = tokio::spawn(finish(Arc::clone(&inner), done_rx));
     loop {
         if *stop.borrow() {
             break;
@@ -94,15 +105,11 @@ pub async fn run(inner: Arc<Inner>) {
         let held = inner.hold_remaining();
         let free = inner.config.concurrency.saturating_sub(inflight.len());
         if held.is_none() && free > 0 {
-            let claimed = {
-                let _gate = inner.db_write.lock().await;
-                outbox::claim_due(&inner.store, now_ms(), free as i64).await
-            };
-            match claimed {
+            match outbox::claim_due(&inner.store, now_ms(), free as i64).await {
                 Ok(items) => {
                     for item in items {
-                        let inner = Arc::clone(&inner);
-                        inflight.spawn(async move { upload_one(inner, item).await });
+                        let (inner, done) = (Arc::clone(&inner), done_tx.clone());
+                        inflight.spawn(async move { upload_one(inner, item, done).await });
                     }
                 }
                 Err(e) => tracing::warn!(error = %e, "claiming outbox rows failed"),
@@ -129,10 +136,20 @@ pub async fn run(inner: Arc<Inner>) {
     }
     // Clean stop: what is in flight finishes (and is recorded) before we return.
     while inflight.join_next().await.is_some() {}
+    drop(done_tx);
+    let _ = finisher.await;
 }
 
-/// Sends one claimed row and records what happened.
-async fn upload_one(inner: Arc<Inner>, item: OutboxItem) {
+/// Moves and records accepted files, a batch at a time, until the uploader is done.
+async fn finish(inner: Arc<Inner>, mut done: mpsc::UnboundedReceiver<Done>) {
+    let mut batch = Vec::with_capacity(FINISH_BATCH);
+    while done.recv_many(&mut batch, FINISH_BATCH).await > 0 {
+        accepted(&inner, std::mem::take(&mut batch)).await;
+    }
+}
+
+/// Sends one claimed row; an accepted one goes to `done`, a failure is recorded here.
+async fn upload_one(inner: Arc<Inner>, item: OutboxItem, done: mpsc::UnboundedSender<Done>) {
     inner.emit(
         &item,
         Stage::Uploaden {
@@ -142,7 +159,11 @@ async fn upload_one(inner: Arc<Inner>, item: OutboxItem) {
     );
     let result = send(&inner, &item).await;
     match result {
-        Ok(document_id) => accepted(&inner, &item, &document_id).await,
+        Ok(document_id) => {
+            if let Err(mpsc::error::SendError(unrecorded)) = done.send((item, document_id)) {
+                accepted(&inner, vec![unrecorded]).await; // the finisher is gone (stopping)
+            }
+        }
         Err(err) => {
             let outcome = classify(&err);
             tracing::debug!(id = %item.id, error = %err, ?outcome, "upload failed");
@@ -152,7 +173,8 @@ async fn upload_one(inner: Arc<Inner>, item: OutboxItem) {
             // A file that is gone may have been sent and moved by a run that stopped before
             // recording it: the platform knows the document by our id, so ask it.
             if outcome == Outcome::Vanished && platform_has(&inner, &item).await {
-                accepted(&inner, &item, &item.id).await;
+                let id = item.id.clone();
+                accepted(&inner, vec![(item, id)]).await;
                 return;
             }
             failed(&inner, &item, outcome).await;
@@ -239,41 +261,56 @@ async fn embedded_to_temp(
     .map_err(ApiError::Io)
 }
 
-/// The platform has the file: move it to `Verwerkt/`, then record both in one write.
+/// The platform has these files: move them to `Verwerkt/` (one trip to the blocking pool),
+/// then record them all in one write.
 ///
-/// A crash between the move and the write leaves the row `sending`: the next start sends
+/// A crash between the move and the write leaves a row `sending`: the next start sends
 /// it again with the same document id, the platform answers with the document it already
 /// has, and the (already moved) file is then simply recorded as moved.
-async fn accepted(inner: &Arc<Inner>, item: &OutboxItem, document_id: &str) {
-    let moved_to = match &item.done_dir {
-        Some(dir) => match move_file(item, dir, None, inner.config.local_offset).await {
-            Ok(p) => Some(p.to_string_lossy().into_owned()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(item.path.clone()),
-            Err(e) => {
-                tracing::warn!(id = %item.id, error = %e, "moving a sent file failed; retried at start-up");
-                None
-            }
-        },
-        None => None,
-    };
-    let recorded = {
-        let _gate = inner.db_write.lock().await;
-        outbox::mark_sent_at(&inner.store, &item.id, document_id, moved_to.as_deref()).await
-    };
-    if let Err(e) = recorded {
-        // The platform has it; a later retry with the same id finds it again.
-        tracing::error!(id = %item.id, error = %e, "recording a sent file failed");
+async fn accepted(inner: &Arc<Inner>, batch: Vec<Done>) {
+    let places: Vec<(String, Option<String>)> =
+        batch.iter().map(|(item, _)| (item.path.clone(), item.done_dir.clone())).collect();
+    let offset = inner.config.local_offset;
+    let count = places.len();
+    let moved = tokio::task::spawn_blocking(move || {
+        let now = OffsetDateTime::now_utc().to_offset(offset);
+        places
+            .into_iter()
+            .map(|(path, done_dir)| {
+                let dir = done_dir?;
+                match moves::to_done(std::path::Path::new(&path), std::path::Path::new(&dir), now) {
+                    Ok(p) => Some(p.to_string_lossy().into_owned()),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(path),
+                    Err(e) => {
+                        tracing::warn!(path, error = %e, "moving a sent file failed; retried at start-up");
+                        None
+                    }
+                }
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap_or_else(|_| vec![None; count]);
+    let rows: Vec<outbox::Accepted> = batch
+        .iter()
+        .zip(&moved)
+        .map(|((item, document_id), moved_to)| outbox::Accepted {
+            id: item.id.clone(),
+            document_id: document_id.clone(),
+            moved_to: moved_to.clone(),
+        })
+        .collect();
+    if let Err(e) = outbox::mark_sent(&inner.store, &rows).await {
+        // The platform has them; a later retry with the same ids finds them again.
+        tracing::error!(files = rows.len(), error = %e, "recording sent files failed");
         return;
     }
-    if moved_to.is_some() {
-        inner.forget_path(&item.original_path);
+    for ((item, document_id), moved_to) in batch.into_iter().zip(moved) {
+        if moved_to.is_some() {
+            inner.forget_path(&item.original_path);
+        }
+        inner.emit(&item, Stage::Verzonden { document_id });
     }
-    inner.emit(
-        item,
-        Stage::Verzonden {
-            document_id: document_id.to_string(),
-        },
-    );
 }
 
 /// Moves a handled file on the blocking pool.
@@ -345,14 +382,13 @@ async fn failed(inner: &Arc<Inner>, item: &OutboxItem, outcome: Outcome) {
     }
 }
 
-/// Records a refused or dead row (failures are rare; each write takes the gate alone).
+/// Records a refused or dead row.
 async fn mark_failed(
     inner: &Arc<Inner>,
     item: &OutboxItem,
     state: &str,
     refusal: &Refusal,
 ) -> Result<(), econnect_store::StoreError> {
-    let _gate = inner.db_write.lock().await;
     outbox::mark_failed(&inner.store, &item.id, state, &code_text(refusal.code), &refusal.message)
         .await
 }
@@ -367,11 +403,8 @@ async fn mark_retry(
     message: String,
     counts: bool,
 ) -> Result<(), econnect_store::StoreError> {
-    let r = {
-        let _gate = inner.db_write.lock().await;
-        outbox::mark_retry(&inner.store, &item.id, now_ms() + wait.as_millis() as i64, &message, counts)
-            .await
-    };
+    let r = outbox::mark_retry(&inner.store, &item.id, now_ms() + wait.as_millis() as i64, &message, counts)
+        .await;
     inner.emit(item, Stage::Opnieuw { attempt, wait_ms: wait.as_millis() as u64, error: message });
     r
 }
@@ -384,10 +417,7 @@ pub async fn move_after(inner: &Arc<Inner>, item: &OutboxItem, refusal: Option<&
     let moved = move_file(item, &done_dir, refusal.cloned(), inner.config.local_offset).await;
     match moved {
         Ok(new_path) => {
-            let recorded = {
-                let _gate = inner.db_write.lock().await;
-                outbox::set_moved(&inner.store, &item.id, &new_path.to_string_lossy()).await
-            };
+            let recorded = outbox::set_moved(&inner.store, &item.id, &new_path.to_string_lossy()).await;
             if let Err(e) = recorded {
                 tracing::warn!(id = %item.id, error = %e, "recording a move failed");
             }
@@ -396,10 +426,7 @@ pub async fn move_after(inner: &Arc<Inner>, item: &OutboxItem, refusal: Option<&
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             // Gone already (moved by a run that stopped before recording it, or by the user):
             // nothing is left to move, so stop trying.
-            let recorded = {
-                let _gate = inner.db_write.lock().await;
-                outbox::set_moved(&inner.store, &item.id, &item.path).await
-            };
+            let recorded = outbox::set_moved(&inner.store, &item.id, &item.path).await;
             if let Err(e) = recorded {
                 tracing::warn!(id = %item.id, error = %e, "recording a move failed");
             }

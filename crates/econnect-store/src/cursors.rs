@@ -86,7 +86,8 @@ impl Store {
 
     /// Ends a round of a list that has no rows of its own here (e.g. users): records when.
     pub async fn complete_round(&self, resource: &str, party_id: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         complete_in(&mut tx, resource, party_id).await?;
         self.commit(tx).await
     }

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
-use tokio::sync::Notify;
+use sqlx::{ConnectOptions, Connection, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use tokio::sync::{MappedMutexGuard, Mutex as AsyncMutex, MutexGuard as AsyncGuard, Notify};
 
 use crate::error::StoreError;
 
@@ -21,10 +21,17 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections in the pool: WAL lets readers work while the sync writes.
 const MAX_CONNECTIONS: u32 = 4;
 
-/// One profile's cache. Cheap to clone; all clones share the pool and the feed's bell.
+/// One profile's cache. Cheap to clone; all clones share the pool, the writer and the
+/// feed's bell.
 #[derive(Clone, Debug)]
 pub struct Store {
+    /// Readers (and rare writes).
     pool: SqlitePool,
+    /// The one connection that writes (`None` once closed). SQLite takes one writer at a
+    /// time anyway: here in-process writers queue on a mutex instead of sleeping in its
+    /// busy handler. And it is never handed back to the pool, which costs sqlx a ping (a
+    /// round trip to the connection's thread, in a task of its own) after every statement.
+    writer: Arc<AsyncMutex<Option<SqliteConnection>>>,
     path: PathBuf,
     written: Arc<Notify>,
     /// Document-list totals per filter, valid while the feed's newest id is unchanged.
@@ -71,13 +78,15 @@ pub fn sanitise_profile(profile: &str) -> String {
 }
 
 impl Store {
-    fn from_pool(pool: SqlitePool, path: &Path) -> Store {
-        Store {
+    async fn from_pool(pool: SqlitePool, path: &Path) -> Result<Store, StoreError> {
+        let writer = connect_options(path)?.connect().await?;
+        Ok(Store {
             pool,
+            writer: Arc::new(AsyncMutex::new(Some(writer))),
             path: path.to_path_buf(),
             written: Arc::new(Notify::new()),
             counts: Arc::new(Mutex::new(CountCache::default())),
-        }
+        })
     }
 
     /// A remembered total for `key`, if counted at feed id `version`.
@@ -133,7 +142,7 @@ impl Store {
         let options = connect_options(path)?;
         let pool = pool_options().connect_with(options).await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store::from_pool(pool, path))
+        Store::from_pool(pool, path).await
     }
 
     /// Opens a database at `path` with only the first `versions` migrations applied — for
@@ -146,7 +155,7 @@ impl Store {
         let mut older = Migrator::DEFAULT;
         older.migrations = MIGRATOR.migrations.iter().take(versions).cloned().collect();
         older.run(&pool).await?;
-        Ok(Store::from_pool(pool, path))
+        Store::from_pool(pool, path).await
     }
 
     /// The schema version (the highest applied migration).
@@ -168,15 +177,17 @@ impl Store {
         &self.path
     }
 
-    /// Starts a write transaction with `BEGIN IMMEDIATE`: it takes the write lock at once
-    /// (waiting up to the busy timeout), so two writers never deadlock upgrading a read
-    /// transaction to a write one (which SQLite answers with "database is locked" at once).
-    pub async fn begin(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// The writer connection, once the writes queued before it are done. Hold it for a
+    /// transaction ([`Writer::begin`]) or use it for single statements; never ask for it
+    /// again while holding it.
+    pub async fn writer(&self) -> Result<Writer<'_>, StoreError> {
+        AsyncGuard::try_map(self.writer.lock().await, Option::as_mut)
+            .map(Writer)
+            .map_err(|_| StoreError::Database(sqlx::Error::PoolClosed))
     }
 
     /// Commits a write transaction and wakes whoever follows the change feed.
-    pub async fn commit(&self, tx: Transaction<'static, Sqlite>) -> Result<(), StoreError> {
+    pub async fn commit(&self, tx: Transaction<'_, Sqlite>) -> Result<(), StoreError> {
         tx.commit().await?;
         self.written.notify_waiters();
         self.written.notify_one();
@@ -189,9 +200,40 @@ impl Store {
         self.written.notified().await;
     }
 
-    /// Closes the pool (waits for open connections to be returned).
+    /// Closes the pool (waits for open connections to be returned) and the writer (an
+    /// unfinished transaction on it rolls back).
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(writer) = self.writer.lock().await.take() {
+            if let Err(e) = writer.close().await {
+                tracing::warn!(error = %e, "closing the writer connection failed");
+            }
+        }
+    }
+}
+
+/// The store's writer connection, held: see [`Store::writer`].
+pub struct Writer<'a>(MappedMutexGuard<'a, SqliteConnection>);
+
+impl Writer<'_> {
+    /// Starts a write transaction with `BEGIN IMMEDIATE`: it takes SQLite's write lock at
+    /// once (waiting up to the busy timeout for another process), so it never has to upgrade
+    /// a read transaction, which SQLite refuses with "database is locked" at once.
+    pub async fn begin(&mut self) -> Result<Transaction<'_, Sqlite>, StoreError> {
+        Ok(self.0.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+impl std::ops::Deref for Writer<'_> {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Writer<'_> {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.0
     }
 }
 

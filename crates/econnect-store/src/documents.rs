@@ -297,7 +297,8 @@ impl Store {
         documents: &[DocumentRecord],
         next_token: Option<&str>,
     ) -> Result<PageOutcome, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let now = timestamp::now();
         let mut outcome = PageOutcome::default();
 
@@ -470,7 +471,8 @@ impl Store {
     /// Replaces a document's history with the platform's own (from its status call); the
     /// newest step also becomes the current status. One transaction, one feed entry.
     pub async fn replace_history(&self, id: &str, steps: &[StatusStep]) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let party: Option<String> =
             sqlx::query_scalar("SELECT party_id FROM documents WHERE id = ?")
                 .bind(id)
@@ -530,7 +532,8 @@ impl Store {
         party_id: &str,
         direction: Direction,
     ) -> Result<u32, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let gone: Vec<String> = sqlx::query_scalar(
             "DELETE FROM documents WHERE party_id = ? AND direction = ? RETURNING id",
         )
@@ -565,7 +568,8 @@ impl Store {
         file_name: &str,
         sha256: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let party: Option<String> = sqlx::query_scalar(
             "UPDATE documents SET file_name = ?, sha256 = ?, updated_at = ? WHERE id = ? RETURNING party_id",
         )

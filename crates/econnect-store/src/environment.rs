@@ -41,7 +41,8 @@ impl Store {
         if self.environment().await?.as_ref() == Some(env) {
             return Ok(());
         }
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         sqlx::query(
             "INSERT INTO environment (id, name, api_base, identity_base, username, display_name, is_admin, updated_at)
              VALUES (1, ?, ?, ?, ?, ?, ?, ?)

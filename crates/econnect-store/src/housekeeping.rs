@@ -34,7 +34,8 @@ impl Store {
     /// Empties the re-fetchable part of the cache in one transaction, records the change
     /// (so open pages reload), then gives the space back to the file system.
     pub async fn clear_cache(&self) -> Result<u64, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let removed = sqlx::query("DELETE FROM documents")
             .execute(&mut *tx)
             .await?

@@ -66,71 +66,133 @@ pub enum Enqueued {
 /// is already queued, being sent, sent or waiting for a manual retry for this
 /// organisation and `force` is false.
 pub async fn enqueue(store: &Store, item: &NewIntake, force: bool) -> Result<Enqueued, StoreError> {
+    let mut done = enqueue_many(store, std::slice::from_ref(item), force, None).await?;
+    done.pop()
+        .ok_or_else(|| StoreError::InvalidInput("enqueue: no outcome".into()))
+}
+
+/// How a duplicate is recorded: the stable code and the Dutch reason, made from the
+/// earlier intake.
+pub type DuplicateRecord<'a> = &'a (dyn Fn(&DuplicateOf) -> (String, String) + Sync);
+
+/// [`enqueue`] for a batch, in one transaction of a few statements whatever its size (a
+/// statement is a trip to the database thread). Items are taken in order, so of two with
+/// the same content in one batch the second is the duplicate. With `record_duplicate`, a
+/// duplicate is still written, as `refused` with that code and reason (so it can be sent
+/// anyway by hand); without, it is not written. One outcome per item, in order.
+pub async fn enqueue_many(
+    store: &Store,
+    items: &[NewIntake],
+    force: bool,
+    record_duplicate: Option<DuplicateRecord<'_>>,
+) -> Result<Vec<Enqueued>, StoreError> {
     let now = timestamp::now();
-    let mut tx = store.begin().await?;
-    // Write first: the transaction then holds SQLite's write lock, so two intakes of the
-    // same content cannot both pass the duplicate check.
-    sqlx::query(
-        "INSERT INTO intake_ledger (id, party_id, sha256, file_name, size, forced, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&item.id)
-    .bind(&item.party_id)
-    .bind(&item.sha256)
-    .bind(&item.file_name)
-    .bind(item.size)
-    .bind(force)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
-    if item.refusal.is_none() && !force {
-        let earlier: Option<DuplicateOf> = sqlx::query_as(
-            "SELECT o.id, o.file_name, o.state, o.document_id, COALESCE(o.sent_at, o.created_at) AS at
-             FROM intake_ledger l JOIN intake_outbox o ON o.id = l.id
-             WHERE l.party_id = ? AND l.sha256 = ? AND l.id <> ?
-               AND o.state IN ('queued', 'sending', 'sent', 'dead')
-             ORDER BY o.created_at LIMIT 1",
+    let mut writer = store.writer().await?;
+    // The write lock is held from here, so two intakes of the same content cannot both
+    // pass the duplicate check.
+    let mut tx = writer.begin().await?;
+    let checked: Vec<(usize, &NewIntake)> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.refusal.is_none() && !force)
+        .collect();
+    let mut earlier: Vec<Option<DuplicateOf>> = vec![None; items.len()];
+    if !checked.is_empty() {
+        let keys = json(checked.iter().map(|(n, i)| serde_json::json!([n, i.party_id, i.sha256])))?;
+        let found: Vec<(i64, String, String, String, Option<String>, String)> = sqlx::query_as(
+            "SELECT j.value->>0, o.id, o.file_name, o.state, o.document_id, COALESCE(o.sent_at, o.created_at)
+             FROM json_each(?) j
+             JOIN intake_ledger l ON l.party_id = j.value->>1 AND l.sha256 = j.value->>2
+             JOIN intake_outbox o ON o.id = l.id
+             WHERE o.state IN ('queued', 'sending', 'sent', 'dead')
+             ORDER BY j.key, o.created_at",
         )
-        .bind(&item.party_id)
-        .bind(&item.sha256)
-        .bind(&item.id)
-        .fetch_optional(&mut *tx)
+        .bind(keys)
+        .fetch_all(&mut *tx)
         .await?;
-        if let Some(earlier) = earlier {
-            tx.rollback().await?;
-            return Ok(Enqueued::Duplicate(earlier));
+        for (n, id, file_name, state, document_id, at) in found {
+            if let Some(slot) = usize::try_from(n).ok().and_then(|n| earlier.get_mut(n)) {
+                slot.get_or_insert(DuplicateOf { id, file_name, state, document_id, at });
+            }
         }
     }
-    let (state, code, message) = match &item.refusal {
-        Some((code, message)) => ("refused", Some(code.as_str()), Some(message.as_str())),
-        None => ("queued", None, None),
-    };
-    sqlx::query(
-        "INSERT INTO intake_outbox (id, party_id, direction, route, path, original_path, file_name, mime,
-             sha256, size, e_invoice, state, refusal_code, refusal_message, done_dir, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&item.id)
-    .bind(&item.party_id)
-    .bind(&item.direction)
-    .bind(&item.route)
-    .bind(&item.path)
-    .bind(&item.path)
-    .bind(&item.file_name)
-    .bind(&item.mime)
-    .bind(&item.sha256)
-    .bind(item.size)
-    .bind(item.e_invoice)
-    .bind(state)
-    .bind(code)
-    .bind(message)
-    .bind(&item.done_dir)
-    .bind(&now)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
+    let mut outcomes = Vec::with_capacity(items.len());
+    let mut rows = Vec::with_capacity(items.len());
+    // Content queued by this batch, for the duplicates within it.
+    let mut queued_here: std::collections::HashMap<(&str, &str), DuplicateOf> = Default::default();
+    for (n, item) in items.iter().enumerate() {
+        let key = (item.party_id.as_str(), item.sha256.as_str());
+        let dup = if item.refusal.is_none() && !force {
+            earlier[n].take().or_else(|| queued_here.get(&key).cloned())
+        } else {
+            None
+        };
+        let refusal = match &dup {
+            None => item.refusal.clone(),
+            Some(of) => record_duplicate.map(|f| f(of)),
+        };
+        match dup {
+            Some(of) => outcomes.push(Enqueued::Duplicate(of)),
+            None => {
+                if item.refusal.is_none() {
+                    queued_here.entry(key).or_insert_with(|| DuplicateOf {
+                        id: item.id.clone(),
+                        file_name: item.file_name.clone(),
+                        state: "queued".into(),
+                        document_id: None,
+                        at: now.clone(),
+                    });
+                }
+                outcomes.push(Enqueued::Written);
+            }
+        }
+        let Some(state) = (match (&outcomes[n], &refusal) {
+            (Enqueued::Written, None) => Some("queued"),
+            (_, Some(_)) => Some("refused"),
+            (Enqueued::Duplicate(_), None) => None,
+        }) else {
+            continue;
+        };
+        let (code, message) = refusal.unzip();
+        rows.push(serde_json::json!({
+            "id": item.id, "party": item.party_id, "direction": item.direction, "route": item.route,
+            "path": item.path, "fileName": item.file_name, "mime": item.mime, "sha": item.sha256,
+            "size": item.size, "eInvoice": item.e_invoice, "state": state, "code": code,
+            "message": message, "doneDir": item.done_dir,
+        }));
+    }
+    if !rows.is_empty() {
+        let rows = json(rows.into_iter())?;
+        sqlx::query(
+            "INSERT INTO intake_ledger (id, party_id, sha256, file_name, size, forced, created_at)
+             SELECT value->>'id', value->>'party', value->>'sha', value->>'fileName', value->>'size', ?1, ?2
+             FROM json_each(?3)",
+        )
+        .bind(force)
+        .bind(&now)
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO intake_outbox (id, party_id, direction, route, path, original_path, file_name, mime,
+                 sha256, size, e_invoice, state, refusal_code, refusal_message, done_dir, created_at, updated_at)
+             SELECT value->>'id', value->>'party', value->>'direction', value->>'route', value->>'path',
+                 value->>'path', value->>'fileName', value->>'mime', value->>'sha', value->>'size',
+                 value->>'eInvoice', value->>'state', value->>'code', value->>'message', value->>'doneDir', ?1, ?1
+             FROM json_each(?2)",
+        )
+        .bind(&now)
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await?;
+    }
     store.commit(tx).await?;
-    Ok(Enqueued::Written)
+    Ok(outcomes)
+}
+
+fn json(rows: impl Iterator<Item = serde_json::Value>) -> Result<String, StoreError> {
+    serde_json::to_string(&rows.collect::<Vec<_>>())
+        .map_err(|e| StoreError::InvalidInput(e.to_string()))
 }
 
 /// The earliest live intake of this content for this organisation, if any.

@@ -3,7 +3,7 @@
 //! organisations, users and documents, where each paged sync stands, and a change feed
 //! that every writer appends to in its own transaction.
 //!
-//! Writers: begin a transaction with [`Store::begin`], write, append to the feed with
+//! Writers: take the writer with [`Store::writer`], begin a transaction on it, write, append to the feed with
 //! [`changes::append`], and finish with [`Store::commit`] (which also wakes the feed's readers).
 
 #![warn(missing_docs)]

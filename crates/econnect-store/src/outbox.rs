@@ -86,7 +86,7 @@ pub async fn resume(store: &Store) -> Result<u64, StoreError> {
         "UPDATE intake_outbox SET state = 'queued', updated_at = ? WHERE state = 'sending'",
     )
     .bind(timestamp::now())
-    .execute(store.pool())
+    .execute(&mut *store.writer().await?)
     .await?;
     Ok(r.rows_affected())
 }
@@ -108,7 +108,7 @@ pub async fn claim_due(
     .bind(timestamp::now())
     .bind(now_ms)
     .bind(limit)
-    .fetch_all(store.pool())
+    .fetch_all(&mut *store.writer().await?)
     .await?;
     Ok(rows)
 }
@@ -117,49 +117,38 @@ pub async fn claim_due(
 pub async fn next_due_ms(store: &Store) -> Result<Option<i64>, StoreError> {
     Ok(
         sqlx::query_scalar("SELECT MIN(next_attempt_ms) FROM intake_outbox WHERE state = 'queued'")
-            .fetch_one(store.pool())
+            .fetch_one(&mut *store.writer().await?)
             .await?,
     )
 }
 
-/// The platform accepted the file: record its document id.
-pub async fn mark_sent(store: &Store, id: &str, document_id: &str) -> Result<(), StoreError> {
-    let now = timestamp::now();
-    sqlx::query(
-        "UPDATE intake_outbox SET state = 'sent', document_id = ?, sent_at = ?, updated_at = ?, last_error = NULL
-         WHERE id = ?",
-    )
-    .bind(document_id)
-    .bind(&now)
-    .bind(&now)
-    .bind(id)
-    .execute(store.pool())
-    .await?;
-    Ok(())
+/// One file the platform accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The outbox id.
+    pub id: String,
+    /// The platform's document id.
+    pub document_id: String,
+    /// Where the file was moved to; `None` when it was not moved.
+    pub moved_to: Option<String>,
 }
 
-/// The platform accepted the file and it was moved to `moved_to` (or could not be moved:
-/// `None`): one write for both.
-pub async fn mark_sent_at(
-    store: &Store,
-    id: &str,
-    document_id: &str,
-    moved_to: Option<&str>,
-) -> Result<(), StoreError> {
-    let now = timestamp::now();
+/// Records accepted files (their document ids, and where each was moved) in one statement.
+pub async fn mark_sent(store: &Store, accepted: &[Accepted]) -> Result<(), StoreError> {
+    let rows: Vec<serde_json::Value> = accepted
+        .iter()
+        .map(|a| serde_json::json!([a.id, a.document_id, a.moved_to]))
+        .collect();
+    let rows = serde_json::to_string(&rows).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
     sqlx::query(
-        "UPDATE intake_outbox SET state = 'sent', document_id = ?, sent_at = ?, updated_at = ?,
-             last_error = NULL, path = COALESCE(?, path),
-             moved = CASE WHEN ? IS NULL THEN moved ELSE 1 END
-         WHERE id = ?",
+        "UPDATE intake_outbox AS o SET state = 'sent', document_id = j.value->>1, sent_at = ?1,
+             updated_at = ?1, last_error = NULL, path = COALESCE(j.value->>2, o.path),
+             moved = CASE WHEN j.value->>2 IS NULL THEN o.moved ELSE 1 END
+         FROM json_each(?2) AS j WHERE o.id = j.value->>0",
     )
-    .bind(document_id)
-    .bind(&now)
-    .bind(&now)
-    .bind(moved_to)
-    .bind(moved_to)
-    .bind(id)
-    .execute(store.pool())
+    .bind(timestamp::now())
+    .bind(rows)
+    .execute(&mut *store.writer().await?)
     .await?;
     Ok(())
 }
@@ -182,7 +171,7 @@ pub async fn mark_retry(
     .bind(i64::from(count))
     .bind(timestamp::now())
     .bind(id)
-    .execute(store.pool())
+    .execute(&mut *store.writer().await?)
     .await?;
     Ok(())
 }
@@ -204,7 +193,7 @@ pub async fn mark_failed(
     .bind(message)
     .bind(timestamp::now())
     .bind(id)
-    .execute(store.pool())
+    .execute(&mut *store.writer().await?)
     .await?;
     Ok(())
 }
@@ -215,7 +204,7 @@ pub async fn set_moved(store: &Store, id: &str, path: &str) -> Result<(), StoreE
         .bind(path)
         .bind(timestamp::now())
         .bind(id)
-        .execute(store.pool())
+        .execute(&mut *store.writer().await?)
         .await?;
     Ok(())
 }
@@ -231,7 +220,7 @@ pub async fn requeue(store: &Store, id: &str, route: &str) -> Result<bool, Store
     .bind(route)
     .bind(timestamp::now())
     .bind(id)
-    .execute(store.pool())
+    .execute(&mut *store.writer().await?)
     .await?;
     Ok(r.rows_affected() == 1)
 }
@@ -243,7 +232,7 @@ pub async fn remove(store: &Store, id: &str) -> Result<bool, StoreError> {
     )
     .bind(timestamp::now())
     .bind(id)
-    .execute(store.pool())
+    .execute(&mut *store.writer().await?)
     .await?;
     Ok(r.rows_affected() == 1)
 }
@@ -346,7 +335,7 @@ pub async fn save_folder(
     .bind(party_id)
     .bind(direction)
     .bind(timestamp::now())
-    .execute(store.pool())
+    .execute(&mut *store.writer().await?)
     .await?;
     Ok(())
 }
@@ -364,7 +353,7 @@ pub async fn folders(store: &Store) -> Result<Vec<FolderRow>, StoreError> {
 pub async fn delete_folder(store: &Store, path: &str) -> Result<bool, StoreError> {
     let r = sqlx::query("DELETE FROM intake_folders WHERE path = ?")
         .bind(path)
-        .execute(store.pool())
+        .execute(&mut *store.writer().await?)
         .await?;
     Ok(r.rows_affected() == 1)
 }

@@ -178,7 +178,8 @@ impl Store {
     /// new ones are added, changed ones updated (receive state kept), missing ones deleted
     /// with their documents. Appends one feed entry when anything changed.
     pub async fn replace_parties(&self, parties: &[PartyRecord]) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let now = timestamp::now();
         let mut changed: Vec<&str> = Vec::new();
         for (position, p) in parties.iter().enumerate() {
@@ -245,7 +246,8 @@ impl Store {
         &self,
         states: &[(String, ReceiveState)],
     ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let mut changed: Vec<&str> = Vec::new();
         for (id, state) in states {
             let done = sqlx::query(

@@ -69,7 +69,8 @@ impl Store {
 
     /// Records a user the platform accepted (no organisations yet).
     pub async fn put_cached_user(&self, name: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         sqlx::query("INSERT OR IGNORE INTO users (name, updated_at) VALUES (?, ?)")
             .bind(name)
             .bind(timestamp::now())
@@ -81,7 +82,8 @@ impl Store {
 
     /// Forgets a user the platform deleted, with all their access.
     pub async fn remove_cached_user(&self, name: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         sqlx::query("DELETE FROM user_party_permissions WHERE user_name = ?")
             .bind(name)
             .execute(&mut *tx)
@@ -102,7 +104,8 @@ impl Store {
         party_name: &str,
         permissions: Permissions,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let now = timestamp::now();
         sqlx::query("INSERT OR IGNORE INTO users (name, updated_at) VALUES (?, ?)")
             .bind(user)
@@ -130,7 +133,8 @@ impl Store {
 
     /// Forgets one user's access to one organisation.
     pub async fn remove_user_access(&self, user: &str, party_id: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         sqlx::query("DELETE FROM user_party_permissions WHERE user_name = ? AND party_id = ?")
             .bind(user)
             .bind(party_id)
@@ -151,7 +155,8 @@ impl Store {
 
     /// Remembers "niet meer vragen" for an organisation (across restarts).
     pub async fn set_receive_never_ask(&self, party_id: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         sqlx::query(
             "INSERT OR REPLACE INTO receive_prompt_choices (party_id, choice, decided_at)
              VALUES (?, 'never', ?)",

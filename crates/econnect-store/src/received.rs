@@ -182,7 +182,8 @@ impl Store {
             .map(|i| serde_json::json!([i.document_id, timestamp::normalise(&i.received_on), i.channel]))
             .collect();
         let rows = serde_json::to_string(&rows).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let now = timestamp::now();
         let done = sqlx::query(
             "INSERT INTO received_invoices (document_id, party_id, received_on, channel, state,
@@ -343,7 +344,8 @@ impl Store {
             })
             .collect();
         let rows = serde_json::to_string(&rows).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let now = timestamp::now();
         let updated = sqlx::query(
             "UPDATE received_invoices SET state = 'saved', xml_path = j.xml, xml_sha256 = j.xml_sha,
@@ -478,7 +480,8 @@ impl Store {
     }
 
     async fn touch_received(&self, id: &str, sql: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let now = timestamp::now();
         let party: Option<String> = sqlx::query_scalar(sql)
             .bind(&now)
@@ -537,7 +540,8 @@ impl Store {
 
     /// Remembers that the user was warned about these documents.
     pub async fn mark_retention_warned(&self, ids: &[String]) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let now = timestamp::now();
         for id in ids {
             sqlx::query("INSERT OR IGNORE INTO retention_warnings (document_id, warned_at) VALUES (?, ?)")

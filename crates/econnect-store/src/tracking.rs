@@ -77,7 +77,8 @@ impl Store {
         &self,
         learned: &[LearnedStatus],
     ) -> Result<Vec<StatusChange>, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let now = timestamp::now();
         let mut changed: Vec<StatusChange> = Vec::new();
         let mut touched: Vec<(String, String)> = Vec::new();

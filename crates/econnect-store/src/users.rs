@@ -42,7 +42,8 @@ impl Store {
     /// Replaces the users and their permissions (one transaction); an empty list clears them
     /// (e.g. the user is no longer an administrator). Appends a feed entry when anything changed.
     pub async fn replace_users(&self, users: &[UserRecord]) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
         let before: Vec<(String, String, bool, bool, bool, bool, bool)> = sqlx::query_as(
             "SELECT user_name, party_id, can_send, can_receive, can_remove, can_manage_hook,
                can_change_status FROM user_party_permissions ORDER BY user_name, party_id",

@@ -224,7 +224,8 @@ async fn a_crash_mid_page_resumes_from_the_last_written_page() {
             .await
             .unwrap();
         // The crash: page 2 is half written when the process dies — its transaction never commits.
-        let mut tx = store.begin().await.unwrap();
+        let mut writer = store.writer().await.unwrap();
+        let mut tx = writer.begin().await.unwrap();
         sqlx::query(
             "INSERT INTO documents (id, party_id, direction, channel, status, created_at, first_seen_at, updated_at)
              VALUES ('half', ?, 'received', 'idr', 'Pending', 'x', 'x', 'x')",
@@ -234,6 +235,7 @@ async fn a_crash_mid_page_resumes_from_the_last_written_page() {
         .await
         .unwrap();
         drop(tx);
+        drop(writer);
         store.close().await;
         (round, c.generation)
     };
@@ -354,11 +356,13 @@ async fn the_feed_records_every_commit_and_nothing_rolled_back() {
 
     // A rolled-back writer leaves no entry.
     let before = store.latest_change_id().await.unwrap();
-    let mut tx = store.begin().await.unwrap();
+    let mut writer = store.writer().await.unwrap();
+    let mut tx = writer.begin().await.unwrap();
     econnect_store::changes::append(&mut tx, ChangeKind::Documents, None, &["x"])
         .await
         .unwrap();
     tx.rollback().await.unwrap();
+    drop(writer);
     assert!(store.changes_since(before, 10).await.unwrap().is_empty());
 
     // Pruning keeps ids increasing.

@@ -53,6 +53,9 @@ pub struct BenchIntakeArgs {
     /// Skip the memory run.
     #[arg(long)]
     pub no_rss: bool,
+    /// Run only the engine side of (a), for profiling it (no ratio is printed).
+    #[arg(long, hide = true)]
+    pub engine_only: bool,
     /// Internal: run one memory child against this sandbox URL with `--files` files.
     #[arg(long, hide = true)]
     pub rss_child: Option<String>,
@@ -134,6 +137,15 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
     let (mut raws, mut wraws, mut engines) = (Vec::new(), Vec::new(), Vec::new());
     // Nothing is deleted between runs: ext4 then searches past the just-freed inodes on
     // every create, which slowed whichever writer came next (seen with perf).
+    if args.engine_only {
+        for round in 0..args.rounds.max(1) {
+            let (wall, cpu) =
+                cpu_timed(engine_run(&url, work.path(), &format!("map-p{round}"), &files, args.concurrency)).await?;
+            println!("    engine only: {:.2} s, CPU {:.2} ms/file", wall.as_secs_f64(), cpu.as_secs_f64() * 1000.0 / files.len() as f64);
+        }
+        sandbox.shutdown().await;
+        return Ok(ExitCode::SUCCESS);
+    }
     for round in 0..args.rounds.max(1) {
         raws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, None)).await?);
         let written_dir = work.path().join(format!("bron-schrijven-{round}"));

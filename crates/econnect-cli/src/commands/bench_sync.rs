@@ -218,7 +218,8 @@ async fn timed_bulk(parties: &[PartyRecord], rows: &[Row]) -> Result<Duration, S
         .await
         .map_err(|e| e.to_string())?;
     let started = Instant::now();
-    let mut tx = store.begin().await.map_err(|e| e.to_string())?;
+    let mut writer = store.writer().await.map_err(|e| e.to_string())?;
+    let mut tx = writer.begin().await.map_err(|e| e.to_string())?;
     for chunk in rows.chunks(BULK_ROWS_PER_STATEMENT) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO documents (id, party_id, direction, channel, status, counterparty_id,

@@ -458,7 +458,6 @@ fn opens_element(window: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use base64::Engine as _;
 
     /// A reader that hands out at most `size` bytes per call, to split names and base64
     /// across reads at every possible place.
