@@ -134,7 +134,7 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
     // writeback. Every side posts to the same in-process sandbox with the same uploads in
     // flight; CPU is this process's (the sandbox's share is in every side alike).
     let client = client_for(&url)?;
-    let (mut raws, mut wraws, mut engines) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut raws, mut wraws, mut engines, mut checks) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     // Nothing is deleted between runs: ext4 then searches past the just-freed inodes on
     // every create, which slowed whichever writer came next (seen with perf).
     if args.engine_only {
@@ -147,26 +147,30 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     for round in 0..args.rounds.max(1) {
-        raws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, None)).await?);
+        raws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, None, false)).await?);
+        let checked_dir = work.path().join(format!("bron-controleren-{round}"));
+        checks.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&checked_dir), true)).await?);
         let written_dir = work.path().join(format!("bron-schrijven-{round}"));
         let name = format!("map-a{round}");
         // The writing sides alternate which goes first.
         if round % 2 == 0 {
-            wraws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&written_dir))).await?);
+            wraws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&written_dir), false)).await?);
             engines.push(cpu_timed(engine_run(&url, work.path(), &name, &files, args.concurrency)).await?);
         } else {
             engines.push(cpu_timed(engine_run(&url, work.path(), &name, &files, args.concurrency)).await?);
-            wraws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&written_dir))).await?);
+            wraws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&written_dir), false)).await?);
         }
         println!(
-            "    round {}: bare loop {:.2} s, bare loop writing {:.2} s, engine {:.2} s",
+            "    round {}: bare loop {:.2} s, bare loop writing {:.2} s, bare loop writing + checking {:.2} s, engine {:.2} s",
             round + 1,
             raws[round].0.as_secs_f64(),
             wraws[round].0.as_secs_f64(),
+            checks[round].0.as_secs_f64(),
             engines[round].0.as_secs_f64()
         );
     }
     let (raw, wraw, engine) = (median(&mut raws), median(&mut wraws), median(&mut engines));
+    let check = median(&mut checks);
     let n = files.len() as f64;
     let line = |label: &str, (wall, cpu): (Duration, Duration), note: &str| {
         println!(
@@ -179,10 +183,19 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
     println!("    medians of {} rounds:", args.rounds.max(1));
     line("bare loop, files on disk:", raw, "");
     line("bare loop, writing each file:", wraw, " (write, then post; same writer as the engine run)");
+    line("bare loop, writing + checking:", check, " (also hashes and checks each file, as the engine must)");
     line("intake engine, watched folder:", engine, " (writing included)");
     println!(
         "    ratio vs bare loop writing the same files: {:.3} (like with like; target >= 0.8)",
         wraw.0.as_secs_f64() / engine.0.as_secs_f64()
+    );
+    println!(
+        "    ceiling: bare loop writing + checking vs writing: {:.3} (no engine that checks each file does better here)",
+        wraw.0.as_secs_f64() / check.0.as_secs_f64()
+    );
+    println!(
+        "    engine vs bare loop writing + checking:    {:.3} (what the watcher, queue and moves cost)",
+        check.0.as_secs_f64() / engine.0.as_secs_f64()
     );
     println!(
         "    ratio vs bare loop over files on disk:     {:.3} (the engine run also writes {:.0} MiB)",
@@ -296,10 +309,12 @@ async fn preflight_costs(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), 
     Ok(())
 }
 
-/// Runs `work`, returning its wall time and this process's CPU time meanwhile.
+/// Runs `work` (after flushing the disk), returning its wall time and this process's CPU
+/// time meanwhile.
 async fn cpu_timed(
     work: impl std::future::Future<Output = Result<Duration, String>>,
 ) -> Result<(Duration, Duration), String> {
+    super::bench_sync::flush_disk().await;
     let before = super::bench_sync::process_cpu_time();
     let wall = work.await?;
     Ok((wall, super::bench_sync::process_cpu_time().saturating_sub(before)))
@@ -353,7 +368,9 @@ fn write_pdfs(
 
 /// The baseline: read each file from disk and post it as multipart, nothing else. With
 /// `write_into`, a writer thread first writes each file there (as the engine run's writer
-/// does into the watched folder) and the loop posts it from there once it is closed.
+/// does into the watched folder) and the loop posts it from there once it is closed. With
+/// `check`, each file's bytes also get the engine's preflight (SHA-256, type, PDF checks)
+/// on the blocking pool before the post: the least any engine must do per file.
 async fn raw_loop(
     client: &Client,
     url: &str,
@@ -361,6 +378,7 @@ async fn raw_loop(
     files: &[(String, Vec<u8>)],
     concurrency: usize,
     write_into: Option<&Path>,
+    check: bool,
 ) -> Result<Duration, String> {
     let token = client.access_token().await.map_err(|e| e.to_string())?;
     let http = reqwest::Client::new();
@@ -402,7 +420,19 @@ async fn raw_loop(
             let (http, target, bearer) = (http.clone(), target.clone(), Arc::clone(&bearer));
             let path = from.join(&name);
             async move {
-                let bytes = tokio::fs::read(&path).await.map_err(|e| e.to_string())?;
+                let mut bytes = tokio::fs::read(&path).await.map_err(|e| e.to_string())?;
+                if check {
+                    let (checked, pf) = tokio::task::spawn_blocking(move || {
+                        let pf = econnect_intake::preflight::inspect(&bytes, Direction::Purchase);
+                        (bytes, pf)
+                    })
+                    .await
+                    .map_err(|e| e.to_string())?;
+                    if pf.refusal.is_some() || pf.sha256.is_empty() {
+                        return Err("bare check refused a file".into());
+                    }
+                    bytes = checked;
+                }
                 let part = reqwest::multipart::Part::bytes(bytes)
                     .file_name(name)
                     .mime_str("application/pdf")

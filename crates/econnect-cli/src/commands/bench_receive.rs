@@ -212,6 +212,7 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
             if (step == 0) == (round % 2 == 0) {
                 for (slot, durable) in [(0, true), (1, false)] {
                     let folder = tempfile::tempdir().map_err(|e| e.to_string())?;
+                    super::bench_sync::flush_disk().await;
                     let (took, saved, phase) = receiver_round(&client, folder.path(), args.concurrency, durable).await?;
                     folders.push(folder);
                     if saved != total {
@@ -225,6 +226,7 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
             } else {
                 for (slot, durable) in [(2, true), (3, false)] {
                     let folder = tempfile::tempdir().map_err(|e| e.to_string())?;
+                    super::bench_sync::flush_disk().await;
                     let (took, n) = bare_round(&client, folder.path(), args.concurrency, durable).await?;
                     folders.push(folder);
                     if n != total {
