@@ -85,7 +85,10 @@ pub fn backoff(base: Duration, max: Duration, attempt: u32) -> Duration {
 }
 
 /// Accepted files recorded together at most.
-const FINISH_BATCH: usize = 32;
+const FINISH_BATCH: usize = 64;
+/// How long the finishing stage gathers accepted files before it moves and records them:
+/// one commit for many instead of one each (a commit rewrites a few pages of the log).
+const FINISH_WAIT: Duration = Duration::from_millis(10);
 
 /// A file the platform accepted, with its document id, on its way to be moved and recorded.
 type Done = (OutboxItem, String);
@@ -94,6 +97,10 @@ type Done = (OutboxItem, String);
 pub async fn run(inner: Arc<Inner>) {
     let mut stop = inner.stop.subscribe();
     let mut inflight: JoinSet<()> = JoinSet::new();
+    // Rows claimed one round ahead, so that a finished upload's slot is filled without a
+    // write each time: they are `sending` for the moment, and go back to the queue when
+    // the queue is held or the uploader stops.
+    let mut ahead: std::collections::VecDeque<OutboxItem> = Default::default();
     // Accepted files are moved and recorded by a stage of their own, in batches: an
     // upload's slot is free as soon as the platform has answered.
     let (done_tx, done_rx) = mpsc::unbounded_channel::<Done>();
@@ -103,16 +110,21 @@ pub async fn run(inner: Arc<Inner>) {
             break;
         }
         let held = inner.hold_remaining();
+        if held.is_some() && !ahead.is_empty() {
+            unclaim(&inner, &mut ahead).await;
+        }
         let free = inner.config.concurrency.saturating_sub(inflight.len());
         if held.is_none() && free > 0 {
-            match outbox::claim_due(&inner.store, now_ms(), free as i64).await {
-                Ok(items) => {
-                    for item in items {
-                        let (inner, done) = (Arc::clone(&inner), done_tx.clone());
-                        inflight.spawn(async move { upload_one(inner, item, done).await });
-                    }
+            if ahead.len() < free {
+                let want = free - ahead.len() + inner.config.concurrency;
+                match outbox::claim_due(&inner.store, now_ms(), want as i64).await {
+                    Ok(items) => ahead.extend(items),
+                    Err(e) => tracing::warn!(error = %e, "claiming outbox rows failed"),
                 }
-                Err(e) => tracing::warn!(error = %e, "claiming outbox rows failed"),
+            }
+            for item in ahead.drain(..free.min(ahead.len())) {
+                let (inner, done) = (Arc::clone(&inner), done_tx.clone());
+                inflight.spawn(async move { upload_one(inner, item, done).await });
             }
         }
         let full = inflight.len() >= inner.config.concurrency;
@@ -135,15 +147,33 @@ pub async fn run(inner: Arc<Inner>) {
         }
     }
     // Clean stop: what is in flight finishes (and is recorded) before we return.
+    unclaim(&inner, &mut ahead).await;
     while inflight.join_next().await.is_some() {}
     drop(done_tx);
     let _ = finisher.await;
 }
 
+/// Puts the rows claimed ahead back in the queue (a crash leaves them `sending`, which
+/// the next start's resume puts back the same way).
+async fn unclaim(inner: &Inner, ahead: &mut std::collections::VecDeque<OutboxItem>) {
+    let ids: Vec<String> = ahead.drain(..).map(|item| item.id).collect();
+    if let Err(e) = outbox::unclaim(&inner.store, &ids).await {
+        tracing::warn!(error = %e, "returning claimed rows to the queue failed; resumed at start-up");
+    }
+}
+
 /// Moves and records accepted files, a batch at a time, until the uploader is done.
 async fn finish(inner: Arc<Inner>, mut done: mpsc::UnboundedReceiver<Done>) {
     let mut batch = Vec::with_capacity(FINISH_BATCH);
-    while done.recv_many(&mut batch, FINISH_BATCH).await > 0 {
+    while let Some(first) = done.recv().await {
+        batch.push(first);
+        let until = tokio::time::Instant::now() + FINISH_WAIT;
+        while batch.len() < FINISH_BATCH {
+            match tokio::time::timeout_at(until, done.recv()).await {
+                Ok(Some(next)) => batch.push(next),
+                Ok(None) | Err(_) => break,
+            }
+        }
         accepted(&inner, std::mem::take(&mut batch)).await;
     }
 }

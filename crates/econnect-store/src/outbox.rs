@@ -113,6 +113,20 @@ pub async fn claim_due(
     Ok(rows)
 }
 
+/// Puts claimed rows that were not started back in the queue (no attempt counted).
+pub async fn unclaim(store: &Store, ids: &[String]) -> Result<(), StoreError> {
+    let ids = serde_json::to_string(ids).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
+    sqlx::query(
+        "UPDATE intake_outbox SET state = 'queued', updated_at = ?
+         WHERE state = 'sending' AND id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(timestamp::now())
+    .bind(ids)
+    .execute(&mut *store.writer().await?)
+    .await?;
+    Ok(())
+}
+
 /// The earliest `next_attempt_ms` among queued rows (to know how long to sleep).
 pub async fn next_due_ms(store: &Store) -> Result<Option<i64>, StoreError> {
     Ok(
