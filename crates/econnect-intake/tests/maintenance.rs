@@ -93,6 +93,39 @@ async fn a_503_holds_the_queue_without_failed_attempts_and_honours_retry_after()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_claimed_ahead_go_back_to_the_queue_while_it_is_held() {
+    let rig = Rig::new().await;
+    let intake = rig.start(Vec::new()).await;
+    let mut platform = intake.platform_maintenance();
+    rig.sandbox.start_maintenance(Duration::from_secs(4));
+    // More than one round of uploads (4 in flight by default): some are claimed ahead.
+    intake
+        .submit_paths(&rig.party(), Direction::Purchase, invoices(&rig, 12), false)
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(10), platform.wait_for(Option::is_some))
+        .await
+        .expect("the maintenance was reported")
+        .expect("channel open");
+    // Held, nothing may look as if it were being sent: every row is back in the queue.
+    let store = rig.store.clone();
+    until_async(Duration::from_secs(3), "no row left sending during the hold", || {
+        let store = store.clone();
+        async move {
+            let rows = outbox::list(&store, None, 100).await.unwrap();
+            rows.len() == 12 && rows.iter().all(|r| r.state == "queued")
+        }
+    })
+    .await;
+    until_all_sent(&rig, 12).await;
+    for row in rows(&rig).await {
+        assert_eq!(row.attempts, 0, "a hold is not a failed attempt: {row:?}");
+    }
+    assert_eq!(rig.created(), 12);
+    intake.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scheduled_window_holds_uploads_and_they_resume_after_it() {
     let rig = Rig::new().await;
     let intake = rig.start(Vec::new()).await;
