@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 
 use econnect_api::{Client, PartyId, PurchaseInvoiceQuery};
 use econnect_store::{
-    ListedInvoice, Organisation, OrganisationQuery, ReceivedInvoice, SavedInvoice, Store, timestamp,
+    InvoiceFacts, ListedInvoice, Organisation, OrganisationQuery, ReceivedInvoice, SavedInvoice, Store,
+    timestamp,
 };
 use futures_util::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
@@ -49,8 +50,9 @@ pub struct ReceiveOptions {
     pub folder: Option<PathBuf>,
     /// First pause before a failed download is tried again; doubles per attempt.
     pub retry_base: Duration,
-    /// Flush each file to the disk (fsync) before it is recorded as saved: a power cut
-    /// cannot then lose a file the cache says is there. Off only to measure its cost.
+    /// Flush the files to the disk before they get their names and are recorded as saved
+    /// (a batch at a time): a power cut cannot then leave an empty file under an
+    /// invoice's name, or lose one the cache says is there. Off only to measure its cost.
     pub durable: bool,
 }
 
@@ -183,12 +185,23 @@ struct Fetched {
 /// How long the recorder gathers finished invoices before it commits them together.
 const GROUP_COMMIT_WAIT: Duration = Duration::from_millis(20);
 
-/// A placed invoice on its way to the recorder, with its organisation and label.
-type ToRecord = (SavedInvoice, (String, String));
+/// A read invoice whose files wait in temp files beside their targets. The recorder makes
+/// a batch of them durable at once, puts each in place and records them together.
+struct ToPlace {
+    record: ReceivedInvoice,
+    organisation: String,
+    dir: PathBuf,
+    stem: String,
+    /// The XML's temp file and SHA-256.
+    xml: (PathBuf, String),
+    /// The embedded PDF's temp file and SHA-256, when there was one.
+    pdf: Option<(PathBuf, String)>,
+    facts: InvoiceFacts,
+}
 
 enum Outcome {
-    /// Files in place; counted as saved once the recorder committed it.
-    Placed,
+    /// Read and handed to the recorder; counted as saved once it is placed and recorded.
+    Handed,
     Failed,
     Refused,
 }
@@ -343,12 +356,13 @@ impl Receiver {
                     .await
             };
             let (recorded, results) = tokio::join!(self.record_saved(inbox), downloads);
-            let recorded = recorded?;
+            let (recorded, unplaced) = recorded?;
             saved.fetch_add(recorded, Ordering::Relaxed);
+            failed.fetch_add(unplaced, Ordering::Relaxed);
             let mut progressed = recorded > 0;
             for r in results {
                 match r? {
-                    Outcome::Placed => 0,
+                    Outcome::Handed => 0,
                     Outcome::Failed => failed.fetch_add(1, Ordering::Relaxed),
                     Outcome::Refused => {
                         progressed = true;
@@ -364,17 +378,19 @@ impl Receiver {
         Ok((saved.into_inner(), failed.into_inner(), refused.into_inner()))
     }
 
-    /// Records saved invoices as they come in: whatever finished while the last commit ran
-    /// goes in the next one (group commit), and a download hands its invoice over without
-    /// waiting, so downloads never wait on a transaction. Only after the commit is the
-    /// invoice counted and announced. Returns how many were recorded.
-    async fn record_saved(&self, mut inbox: tokio::sync::mpsc::UnboundedReceiver<ToRecord>) -> Result<u32, EngineError> {
-        let mut recorded = 0u32;
+    /// Places and records read invoices as they come in: whatever finished while the last
+    /// batch ran goes in the next one (group commit), and a download hands its invoice over
+    /// without waiting, so downloads never wait on the disk's flush or a transaction. A
+    /// batch's files are made durable at once, then moved to their names, then recorded;
+    /// only after the commit is an invoice counted and announced. Returns how many were
+    /// recorded and how many failed (and wait for a retry).
+    async fn record_saved(&self, mut inbox: tokio::sync::mpsc::UnboundedReceiver<ToPlace>) -> Result<(u32, u32), EngineError> {
+        let (mut recorded, mut unplaced) = (0u32, 0u32);
         let mut failed = None;
         while let Some(first) = inbox.recv().await {
-            // What arrives within a moment goes in the same commit: a transaction costs
-            // several trips to the database thread whatever its size, and a notice a few
-            // milliseconds later is not noticed.
+            // What arrives within a moment goes in the same batch: a flush and a transaction
+            // cost about the same whatever their size, and a notice a few milliseconds later
+            // is not noticed.
             let mut batch = vec![first];
             let until = tokio::time::Instant::now() + GROUP_COMMIT_WAIT;
             while batch.len() < 256 {
@@ -388,7 +404,35 @@ impl Receiver {
                 // recognises their files by their bytes).
                 continue;
             }
-            let (items, labels): (Vec<SavedInvoice>, Vec<(String, String)>) = batch.into_iter().unzip();
+            let clock = Instant::now();
+            if let Err(reason) = self.make_durable(&batch).await {
+                for item in batch {
+                    self.fail(&item.record, Failure::Retry(reason.clone())).await?;
+                    unplaced += 1;
+                }
+                continue;
+            }
+            let mut items = Vec::with_capacity(batch.len());
+            let mut labels = Vec::with_capacity(batch.len());
+            for item in batch {
+                let pdf = item.pdf.as_ref().map(|(temp, sha)| (temp.as_path(), sha.as_str()));
+                match self.place_both(&item.record, &item.dir, &item.stem, (&item.xml.0, &item.xml.1), pdf) {
+                    Ok((xml_target, pdf_target)) => {
+                        items.push(SavedInvoice {
+                            document_id: item.record.document_id.clone(),
+                            xml: (xml_target.to_string_lossy().into_owned(), item.xml.1),
+                            pdf: item.pdf.map(|(_, sha)| (pdf_target.to_string_lossy().into_owned(), sha)),
+                            facts: item.facts,
+                        });
+                        labels.push((item.organisation, item.stem));
+                    }
+                    Err(failure) => {
+                        self.fail(&item.record, failure).await?;
+                        unplaced += 1;
+                    }
+                }
+            }
+            add_time(&self.phases.place, clock);
             let clock = Instant::now();
             match self.store.mark_received_saved_many(&items).await {
                 Ok(()) => {
@@ -401,35 +445,58 @@ impl Receiver {
             }
             add_time(&self.phases.record, clock);
         }
-        failed.map_or(Ok(recorded), Err)
+        failed.map_or(Ok((recorded, unplaced)), Err)
     }
 
-    /// Puts a downloaded invoice's files in place; hands it to the recorder, or records
-    /// how it failed.
+    /// Flushes a batch's temp files to the disk (when the options ask for durability).
+    async fn make_durable(&self, batch: &[ToPlace]) -> Result<(), String> {
+        if !self.options.durable {
+            return Ok(());
+        }
+        let dirs: std::collections::BTreeSet<PathBuf> = batch.iter().map(|i| i.dir.clone()).collect();
+        let dirs: Vec<PathBuf> = dirs.into_iter().collect();
+        let temps: Vec<PathBuf> = batch
+            .iter()
+            .flat_map(|i| std::iter::once(i.xml.0.clone()).chain(i.pdf.as_ref().map(|p| p.0.clone())))
+            .collect();
+        tokio::task::spawn_blocking(move || files::make_durable(&dirs, &temps))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())
+    }
+
+    /// Reads a downloaded invoice and hands it to the recorder, or records how it failed.
     async fn finish_one(
         &self,
         record: &ReceivedInvoice,
         organisation: &str,
         fetched: Result<Fetched, Failure>,
-        queue: &tokio::sync::mpsc::UnboundedSender<ToRecord>,
+        queue: &tokio::sync::mpsc::UnboundedSender<ToPlace>,
     ) -> Result<Outcome, EngineError> {
-        let saved = match fetched {
-            Ok(fetched) => self.save(record, fetched).await,
+        let read = match fetched {
+            Ok(fetched) => self.save(record, organisation, fetched).await,
             Err(failure) => Err(failure),
         };
-        match saved {
-            Ok((label, saved)) => {
+        match read {
+            Ok(item) => {
                 queue
-                    .send((saved, (organisation.to_string(), label)))
+                    .send(item)
                     .map_err(|_| EngineError::new(ErrorCode::Storage, "De ontvangen facturen konden niet worden vastgelegd."))?;
-                Ok(Outcome::Placed)
+                Ok(Outcome::Handed)
             }
-            Err(Failure::Refused(reason)) => {
+            Err(failure) => self.fail(record, failure).await,
+        }
+    }
+
+    /// Records why an invoice was not saved: refused for good, or to be tried again later.
+    async fn fail(&self, record: &ReceivedInvoice, failure: Failure) -> Result<Outcome, EngineError> {
+        match failure {
+            Failure::Refused(reason) => {
                 tracing::warn!(id = record.document_id, reason, "received invoice refused");
                 self.store.mark_received_failed(&record.document_id, &reason, i64::MAX, true).await?;
                 Ok(Outcome::Refused)
             }
-            Err(Failure::Retry(reason)) => {
+            Failure::Retry(reason) => {
                 let shift = u32::try_from(record.attempts.clamp(0, 10)).unwrap_or(10);
                 let wait = self.options.retry_base.saturating_mul(1 << shift).min(Duration::from_secs(6 * 3600));
                 let next = unix_ms().saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
@@ -437,7 +504,7 @@ impl Receiver {
                 self.store.mark_received_failed(&record.document_id, &reason, next, false).await?;
                 Ok(Outcome::Failed)
             }
-            Err(Failure::Engine(e)) => Err(e),
+            Failure::Engine(e) => Err(e),
         }
     }
 
@@ -497,27 +564,19 @@ impl Receiver {
         Ok(Fetched { dir, xml_temp, xml_sha, size, bytes })
     }
 
-    /// Reads a fetched invoice and places its files (the disk's part); returns its label
-    /// and what to record.
-    async fn save(&self, record: &ReceivedInvoice, fetched: Fetched) -> Result<(String, SavedInvoice), Failure> {
+    /// Reads a fetched invoice (the disk's part): its facts, and its PDF out into a temp file.
+    async fn save(&self, record: &ReceivedInvoice, organisation: &str, fetched: Fetched) -> Result<ToPlace, Failure> {
         let Fetched { dir, xml_temp, xml_sha, size, bytes } = fetched;
         let pdf_temp = files::temp_beside(&dir, &record.document_id, "pdf");
         let clock = Instant::now();
         let parsed = {
-            let (xml, pdf, max, durable) = (xml_temp.clone(), pdf_temp.clone(), self.options.max_pdf, self.options.durable);
+            let (xml, pdf, max) = (xml_temp.clone(), pdf_temp.clone(), self.options.max_pdf);
             tokio::task::spawn_blocking(move || match bytes {
                 Some(bytes) => {
-                    let io = |e: std::io::Error| ubl::UblError::Io(e.to_string());
-                    let file = files::write_temp(&xml, &bytes).map_err(io)?;
-                    let parsed = ubl::read_from(bytes.as_slice(), &pdf, max, durable)?;
-                    // Flushed after the PDF: other downloads use the core meanwhile, and a
-                    // thread per invoice to overlap the two cost more than it saved.
-                    if durable {
-                        file.sync_data().map_err(io)?;
-                    }
-                    Ok(parsed)
+                    files::write_temp(&xml, &bytes).map_err(|e| ubl::UblError::Io(e.to_string()))?;
+                    ubl::read_from(bytes.as_slice(), &pdf, max)
                 }
-                None => ubl::read(&xml, &pdf, max, durable),
+                None => ubl::read(&xml, &pdf, max),
             })
             .await
             .map_err(|e| Failure::Retry(e.to_string()))?
@@ -535,25 +594,23 @@ impl Receiver {
         };
         add_time(&self.phases.read, clock);
         tracing::debug!(id = record.document_id, size, "received invoice downloaded");
+        if parsed.pdf_too_large {
+            tracing::warn!(id = record.document_id, "embedded PDF too large: only the XML was saved");
+        }
         let stem = names::invoice_stem(
             parsed.facts.supplier.as_deref(),
             parsed.facts.invoice_number.as_deref(),
             &record.document_id,
         );
-        let clock = Instant::now();
-        let pdf = parsed.pdf.as_ref().map(|(_, sha)| (pdf_temp.as_path(), sha.as_str()));
-        let (xml_target, pdf_target) = self.place_both(record, &dir, &stem, (&xml_temp, &xml_sha), pdf)?;
-        add_time(&self.phases.place, clock);
-        let saved = SavedInvoice {
-            document_id: record.document_id.clone(),
-            xml: (xml_target.to_string_lossy().into_owned(), xml_sha.clone()),
-            pdf: pdf.map(|(_, sha)| (pdf_target.to_string_lossy().into_owned(), sha.to_string())),
+        Ok(ToPlace {
+            record: record.clone(),
+            organisation: organisation.to_string(),
+            dir,
+            stem,
+            xml: (xml_temp, xml_sha),
+            pdf: parsed.pdf.map(|(_, sha)| (pdf_temp, sha)),
             facts: parsed.facts,
-        };
-        if parsed.pdf_too_large {
-            tracing::warn!(id = record.document_id, "embedded PDF too large: only the XML was saved");
-        }
-        Ok((stem, saved))
+        })
     }
 
     /// Streams the download (hashing, capped); returns (SHA-256, size, the bytes). A small
@@ -603,9 +660,6 @@ impl Receiver {
             // tokio hands the last write to a thread and returns: without this flush the
             // reader of the temp file may come before the bytes are all there.
             f.flush().await.map_err(retry)?;
-            if self.options.durable {
-                f.sync_data().await.map_err(retry)?;
-            }
             memory = None;
         }
         Ok((hex::encode(hash.finalize()), size, memory))

@@ -44,16 +44,15 @@ pub struct ParsedUbl {
 }
 
 /// Reads `xml`; writes the first embedded PDF (at most `max_pdf` bytes) to `pdf_out`.
-/// `durable`: the PDF is flushed to the disk (fsync) before this returns.
-pub fn read(xml: &Path, pdf_out: &Path, max_pdf: u64, durable: bool) -> Result<ParsedUbl, UblError> {
+/// The PDF is written, not synced: making files durable is the caller's (a batch at a time).
+pub fn read(xml: &Path, pdf_out: &Path, max_pdf: u64) -> Result<ParsedUbl, UblError> {
     let file = File::open(xml).map_err(|e| UblError::Io(e.to_string()))?;
-    read_from(BufReader::with_capacity(64 * 1024, file), pdf_out, max_pdf, durable)
+    read_from(BufReader::with_capacity(64 * 1024, file), pdf_out, max_pdf)
 }
 
 /// [`read`] over a UBL already in hand (a small download kept in memory).
-pub fn read_from<R: Read>(xml: R, pdf_out: &Path, max_pdf: u64, durable: bool) -> Result<ParsedUbl, UblError> {
-    let mut tap = Tap::new(xml, pdf_out, max_pdf);
-    tap.durable = durable;
+pub fn read_from<R: Read>(xml: R, pdf_out: &Path, max_pdf: u64) -> Result<ParsedUbl, UblError> {
+    let tap = Tap::new(xml, pdf_out, max_pdf);
     let mut reader = Reader::from_reader(BufReader::with_capacity(16 * 1024, tap));
     reader.config_mut().trim_text(true);
     let mut path: Vec<String> = Vec::new();
@@ -208,7 +207,6 @@ struct Tap<R> {
     /// Decoded bytes of the last chunk (kept to reuse its allocation).
     decoded: Vec<u8>,
     error: Option<UblError>,
-    durable: bool,
 }
 
 impl<R: Read> Tap<R> {
@@ -229,7 +227,6 @@ impl<R: Read> Tap<R> {
             pending: Vec::new(),
             decoded: Vec::new(),
             error: None,
-            durable: true,
         }
     }
 
@@ -303,8 +300,8 @@ impl<R: Read> Tap<R> {
             }
             self.decode(n)?;
             if let Some(mut out) = self.pdf.take() {
-                let durable = self.durable;
-                if let Err(e) = out.flush().and_then(|()| if durable { out.get_ref().sync_data() } else { Ok(()) }) {
+                // Not synced here: the recorder makes a batch's files durable at once.
+                if let Err(e) = out.flush() {
                     return Err(self.fail(UblError::Io(e.to_string())));
                 }
                 self.pdf_done = true;
@@ -494,7 +491,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         for size in [1, 2, 3, 5, 13, 29, 64, 1000, 1 << 20] {
             let out = dir.path().join(format!("{size}.pdf"));
-            let parsed = read_from(Trickle(xml.as_bytes(), size), &out, 1 << 20, false).expect("parsed");
+            let parsed = read_from(Trickle(xml.as_bytes(), size), &out, 1 << 20).expect("parsed");
             assert_eq!(std::fs::read(&out).expect("pdf written"), pdf, "chunk size {size}");
             let (len, sha) = parsed.pdf.expect("pdf found");
             assert_eq!((len, sha), (pdf.len() as u64, hex::encode(Sha256::digest(&pdf))));
@@ -508,10 +505,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let xml = invoice(b"%PDF-1.4 hello");
         let cut = &xml[..xml.find("</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>\n<cac:Legal").expect("end tag")];
-        let err = read_from(cut.as_bytes(), &dir.path().join("a.pdf"), 1 << 20, false).expect_err("cut off");
+        let err = read_from(cut.as_bytes(), &dir.path().join("a.pdf"), 1 << 20).expect_err("cut off");
         assert!(matches!(err, UblError::Refused(_)), "{err:?}");
         let bad = xml.replacen("JVBER", "JV*ER", 1);
-        let err = read_from(bad.as_bytes(), &dir.path().join("b.pdf"), 1 << 20, false).expect_err("bad base64");
+        let err = read_from(bad.as_bytes(), &dir.path().join("b.pdf"), 1 << 20).expect_err("bad base64");
         assert!(matches!(err, UblError::Refused(ref m) if m.contains("base64")), "{err:?}");
     }
 }
