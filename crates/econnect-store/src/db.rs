@@ -18,6 +18,12 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// How long a connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long closing waits for the writer connection to be free.
+const CLOSE_WAIT: Duration = Duration::from_secs(10);
+/// Page cache of the writer connection, KiB. The writer is the only connection that
+/// writes, so SQLite never invalidates its cache: left at the readers' size it grew with
+/// every row ever written (the intake's memory at 10,000 files vs 1,000 went to 1.7x).
+const WRITER_CACHE_KIB: &str = "-2000";
 /// Connections in the pool: WAL lets readers work while the sync writes.
 const MAX_CONNECTIONS: u32 = 4;
 
@@ -79,7 +85,7 @@ pub fn sanitise_profile(profile: &str) -> String {
 
 impl Store {
     async fn from_pool(pool: SqlitePool, path: &Path) -> Result<Store, StoreError> {
-        let writer = connect_options(path)?.connect().await?;
+        let writer = connect_options(path)?.pragma("cache_size", WRITER_CACHE_KIB).connect().await?;
         Ok(Store {
             pool,
             writer: Arc::new(AsyncMutex::new(Some(writer))),
@@ -201,13 +207,19 @@ impl Store {
     }
 
     /// Closes the pool (waits for open connections to be returned) and the writer (an
-    /// unfinished transaction on it rolls back).
+    /// unfinished transaction on it rolls back). A writer still held after 10 s is left to
+    /// close when the last handle goes (and logged): closing must not hang a sign-out.
     pub async fn close(&self) {
         self.pool.close().await;
-        if let Some(writer) = self.writer.lock().await.take() {
-            if let Err(e) = writer.close().await {
-                tracing::warn!(error = %e, "closing the writer connection failed");
+        match tokio::time::timeout(CLOSE_WAIT, self.writer.lock()).await {
+            Ok(mut writer) => {
+                if let Some(writer) = writer.take() {
+                    if let Err(e) = writer.close().await {
+                        tracing::warn!(error = %e, "closing the writer connection failed");
+                    }
+                }
             }
+            Err(_) => tracing::warn!("the writer connection is still in use; not closed"),
         }
     }
 }

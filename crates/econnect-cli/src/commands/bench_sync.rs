@@ -251,6 +251,7 @@ async fn timed_bulk(parties: &[PartyRecord], rows: &[Row]) -> Result<Duration, S
     }
     tx.commit().await.map_err(|e| e.to_string())?;
     let elapsed = started.elapsed();
+    drop(writer);
     store.close().await;
     Ok(elapsed)
 }
