@@ -108,8 +108,10 @@ pub struct Inner {
     pub(crate) events: broadcast::Sender<IntakeEvent>,
     pub(crate) wake: Notify,
     pub(crate) stop: watch::Sender<bool>,
-    /// Paths taken from watched folders and not yet moved away.
-    taken: Mutex<HashSet<PathBuf>>,
+    /// Paths taken from watched folders and not yet moved away, by a 64-bit hash of the
+    /// path: a burst of thousands waits here, and a hash is a tenth of a path's memory (a
+    /// collision would only make a file wait for the next scan).
+    taken: Mutex<HashSet<u64>>,
     hold_until: Mutex<Option<Instant>>,
     /// A maintenance window from the user's schedule: nothing is sent until it ends.
     scheduled_hold: Mutex<Option<Instant>>,
@@ -125,6 +127,14 @@ pub struct Inner {
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic elsewhere must not stop the intake: the data is still consistent sets/values.
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The key of a path in the taken set (SipHash with fixed keys: the same in every run).
+fn path_key(path: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    path.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Milliseconds since the Unix epoch.
@@ -193,17 +203,17 @@ impl Inner {
 
     /// The path left the watched folder (moved, or gone): it may be taken again.
     pub(crate) fn forget_path(&self, path: &str) {
-        lock(&self.taken).remove(Path::new(path));
+        lock(&self.taken).remove(&path_key(Path::new(path)));
     }
 
     /// Marks a path as taken; false when it already was.
     pub(crate) fn take_path(&self, path: &Path) -> bool {
-        lock(&self.taken).insert(path.to_path_buf())
+        lock(&self.taken).insert(path_key(path))
     }
 
     /// Whether a path is taken.
     pub(crate) fn is_taken(&self, path: &Path) -> bool {
-        lock(&self.taken).contains(path)
+        lock(&self.taken).contains(&path_key(path))
     }
 
     /// Number of taken paths (waiting in folders).
