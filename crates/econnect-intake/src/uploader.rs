@@ -102,9 +102,11 @@ pub async fn run(inner: Arc<Inner>) {
     // the queue is held or the uploader stops.
     let mut ahead: std::collections::VecDeque<OutboxItem> = Default::default();
     // Accepted files are moved and recorded by a stage of their own, in batches: an
-    // upload's slot is free as soon as the platform has answered.
+    // upload's slot is free as soon as the platform has answered. Held in a set, so that
+    // aborting the uploader (as a crash would) stops it too.
     let (done_tx, done_rx) = mpsc::unbounded_channel::<Done>();
-    let finisher = tokio::spawn(finish(Arc::clone(&inner), done_rx));
+    let mut finisher = JoinSet::new();
+    finisher.spawn(finish(Arc::clone(&inner), done_rx));
     loop {
         if *stop.borrow() {
             break;
@@ -150,12 +152,15 @@ pub async fn run(inner: Arc<Inner>) {
     unclaim(&inner, &mut ahead).await;
     while inflight.join_next().await.is_some() {}
     drop(done_tx);
-    let _ = finisher.await;
+    while finisher.join_next().await.is_some() {}
 }
 
 /// Puts the rows claimed ahead back in the queue (a crash leaves them `sending`, which
 /// the next start's resume puts back the same way).
 async fn unclaim(inner: &Inner, ahead: &mut std::collections::VecDeque<OutboxItem>) {
+    if ahead.is_empty() {
+        return;
+    }
     let ids: Vec<String> = ahead.drain(..).map(|item| item.id).collect();
     if let Err(e) = outbox::unclaim(&inner.store, &ids).await {
         tracing::warn!(error = %e, "returning claimed rows to the queue failed; resumed at start-up");
