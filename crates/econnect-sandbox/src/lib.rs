@@ -9,6 +9,8 @@ mod controls;
 mod documents;
 mod error;
 mod faults;
+mod hook_delivery;
+mod hook_events;
 mod hooks;
 mod intake;
 mod maintenance;
@@ -33,6 +35,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use controls::{ReceivedInvoice, SentDocuments};
+pub use hook_delivery::{RetryPlan, SIGNATURE_HEADER, signature};
 pub use party_id::normalise as normalise_party_id;
 pub use seed::{LOCKED_USER, STAFF_USER};
 pub use state::Counters;
@@ -129,9 +132,14 @@ impl RunningSandbox {
         }
     }
 
-    /// Moves the virtual clock forward.
+    /// Moves the virtual clock forward (hook events that became due fire).
     pub fn advance_time(&self, seconds: i64) {
-        self.state.clock.advance(seconds);
+        self.state.advance_clock(seconds);
+    }
+
+    /// Sets how webhook deliveries are retried (tests use short pauses).
+    pub fn set_hook_retry(&self, plan: RetryPlan) {
+        self.state.lock().hook_retry = plan;
     }
 
     /// A snapshot of the counters.
@@ -175,6 +183,7 @@ pub async fn spawn(config: SandboxConfig) -> std::io::Result<RunningSandbox> {
     let clock_now = clock::Clock::default().now();
     let state = Arc::new(AppState::new(seed::build(config.seed, clock_now)));
     let app = router(Arc::clone(&state));
+    tokio::spawn(hook_events::run_scheduler(Arc::downgrade(&state)));
     let (stop, stopped) = oneshot::channel();
     let task = tokio::spawn(server::run(listener, app, stopped));
     tracing::info!(%addr, seed = ?config.seed, "eConnect sandbox listening");
@@ -217,11 +226,12 @@ fn router(state: Arc<AppState>) -> Router {
             get(peppol::delivery_option),
         )
         .route("/api/v1/hook", get(hooks::list_env).put(hooks::put_env))
-        .route("/api/v1/hook/{id}", delete(hooks::delete))
+        .route("/api/v1/hook/{id}", delete(hooks::delete_env))
         .route(
             &format!("{party}/hook"),
             get(hooks::list_party).put(hooks::put_party),
         )
+        .route(&format!("{party}/hook/{{id}}"), delete(hooks::delete_party))
         .route(&format!("{party}/hook/ping"), get(hooks::ping))
         .route(
             &format!("{party}/salesInvoice/send"),
