@@ -142,6 +142,16 @@ impl RunningSandbox {
         self.state.lock().hook_retry = plan;
     }
 
+    /// The webhook attempts so far, as `GET /_sandbox/deliveries` lists them.
+    pub fn deliveries(&self) -> serde_json::Value {
+        serde_json::json!(self.state.lock().deliveries)
+    }
+
+    /// The mails of mail hooks so far, as `GET /_sandbox/mails` lists them.
+    pub fn mails(&self) -> serde_json::Value {
+        serde_json::json!(self.state.lock().mails)
+    }
+
     /// A snapshot of the counters.
     pub fn counters(&self) -> Counters {
         self.state.lock().counters.clone()

@@ -277,6 +277,7 @@ async fn deliveries_are_retried_with_a_fresh_sent_on_until_the_receiver_answers_
     assert!(sent[0] < sent[1] && sent[1] < sent[2], "{sent:?}");
     assert!(instant(&bodies[0]["createdOn"]) <= sent[0]);
     assert!(rx.try_recv().is_err(), "no delivery after the 2xx");
+    assert_eq!(cx.sb.deliveries().as_array().map(Vec::len), Some(3));
 }
 
 #[tokio::test]
@@ -566,6 +567,7 @@ async fn mail_hooks_record_the_mail_with_the_document_only_when_asked() {
     );
     assert_eq!(with["options"]["version"], "1.0");
     assert!(without["attachment"].is_null());
+    assert_eq!(cx.sb.mails().as_array().map(Vec::len), Some(2));
     // No webhook attempt for a mail hook; the mails can be cleared.
     assert_eq!(cx.control_get("/_sandbox/deliveries").await, json!([]));
     let resp = cx
