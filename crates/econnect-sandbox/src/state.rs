@@ -136,19 +136,19 @@ pub struct Party {
 #[serde(rename_all = "camelCase")]
 pub struct Hook {
     /// Hook id (assigned by the server when a PUT has none).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub id: String,
     /// Name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
     /// `mailto:…` or `https://…#secret`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub action: String,
     /// Topics such as `InvoiceReceived` or `*Received`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub topics: Vec<String>,
     /// Inactive hooks deliver nothing. Absent means false (the platform's model has a plain bool).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub is_active: bool,
     /// Set by the server when the hook is created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,6 +159,15 @@ pub struct Hook {
     /// Every other field (`publishTopics`, `filter`, `init`, and any unknown one), kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `null` reads as the type's default: eConnect's .NET SDK writes `"id": null` when creating.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// Sales (sent) or purchase (received) document.

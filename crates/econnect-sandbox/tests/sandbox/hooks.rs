@@ -72,6 +72,10 @@ fn verify(secret: &str, body: &[u8], header: &str) -> bool {
     mac.verify_slice(&sig).is_ok()
 }
 
+fn id_of(hook: &Value) -> &str {
+    hook["id"].as_str().expect("id")
+}
+
 fn instant(v: &Value) -> time::OffsetDateTime {
     time::OffsetDateTime::parse(
         v.as_str().expect("a time"),
@@ -641,6 +645,17 @@ async fn hooks_keep_every_field_and_the_server_sets_id_and_dates() {
         assert_eq!(listed[0]["name"], "boekhouding 2");
         assert_eq!(listed[0]["vendorField"], hook["vendorField"]);
         assert_eq!(listed[0]["init"], hook["init"]);
+
+        // `"id": null` (as eConnect's .NET SDK writes a new hook) creates one.
+        let mut with_null = hook.clone();
+        with_null["id"] = Value::Null;
+        with_null["name"] = json!("tweede");
+        let second = put_hook(&cx, &token, &path, with_null).await;
+        assert!(
+            second["id"]
+                .as_str()
+                .is_some_and(|id| !id.is_empty() && id != id_of(&updated))
+        );
 
         // An id that is not one of this scope's hooks is not found; a name is required.
         let mut unknown = hook.clone();
