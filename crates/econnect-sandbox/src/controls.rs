@@ -41,6 +41,7 @@ pub fn routes() -> Router<Arc<AppState>> {
             get(deliveries).delete(clear_deliveries),
         )
         .route("/_sandbox/mails", get(mails).delete(clear_mails))
+        .route("/_sandbox/events", post(event))
         .route("/_sandbox/hooks/retry", get(retry_plan).put(set_retry_plan))
 }
 
@@ -234,6 +235,55 @@ async fn mails(State(st): State<Arc<AppState>>) -> Json<Value> {
 
 async fn clear_mails(State(st): State<Arc<AppState>>) {
     st.lock().mails.clear();
+}
+
+/// Body of `POST /_sandbox/events`: a hook event to deliver now (e.g. a repeated delivery).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventRequest {
+    /// The topic, e.g. `InvoiceReceived`.
+    pub topic: String,
+    /// The party (any spelling).
+    pub party_id: String,
+    /// The document, if any.
+    #[serde(default)]
+    pub document_id: Option<String>,
+    /// Text for people (default: the topic).
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Details, string to string.
+    #[serde(default)]
+    pub details: std::collections::BTreeMap<String, String>,
+}
+
+/// Delivers an event now to the hooks it reaches; returns how many.
+pub fn emit_event(st: &Arc<AppState>, req: EventRequest) -> ApiResult<usize> {
+    let party = party_id::normalise(&req.party_id).ok_or_else(|| {
+        ApiError::bad_request(format!("'{}' is not a valid party id", req.party_id))
+    })?;
+    if req.topic.trim().is_empty() {
+        return Err(ApiError::bad_request("topic is required"));
+    }
+    if !st.lock().parties.contains_key(&party) {
+        return Err(ApiError::not_found(format!(
+            "Party {} does not exist",
+            req.party_id
+        )));
+    }
+    let mut event = hook_events::HookEvent::new(
+        req.topic.trim(),
+        &party,
+        req.document_id.as_deref(),
+        req.message.unwrap_or_else(|| req.topic.clone()),
+        st.clock.now(),
+    );
+    event.details = req.details;
+    Ok(hook_events::emit(st, event))
+}
+
+async fn event(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<Value>> {
+    let req: EventRequest = parse_json(&body)?;
+    emit_event(&st, req).map(|n| Json(json!({ "hooks": n })))
 }
 
 async fn retry_plan(State(st): State<Arc<AppState>>) -> Json<RetryPlan> {

@@ -34,7 +34,7 @@ use axum::routing::{delete, get, post};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use controls::{ReceivedInvoice, SentDocuments};
+pub use controls::{EventRequest, ReceivedInvoice, SentDocuments};
 pub use hook_delivery::{RetryPlan, SIGNATURE_HEADER, signature};
 pub use party_id::normalise as normalise_party_id;
 pub use seed::{LOCKED_USER, STAFF_USER};
@@ -140,6 +140,12 @@ impl RunningSandbox {
     /// Sets how webhook deliveries are retried (tests use short pauses).
     pub fn set_hook_retry(&self, plan: RetryPlan) {
         self.state.lock().hook_retry = plan;
+    }
+
+    /// Delivers a hook event now (e.g. a repeat of one already delivered); returns how many
+    /// hooks it reached.
+    pub fn emit_event(&self, event: EventRequest) -> Result<usize, String> {
+        controls::emit_event(&self.state, event).map_err(|e| e.message)
     }
 
     /// The webhook attempts so far, as `GET /_sandbox/deliveries` lists them.

@@ -520,6 +520,14 @@ async fn inactive_hooks_deliver_nothing() {
         "{records:?}"
     );
     assert!(quiet_rx.try_recv().is_err());
+
+    // A repeated delivery of the same event (the receiver must cope) reaches the live hook only.
+    let event = json!({ "topic": "InvoiceReceived", "partyId": ORG1, "documentId": "repeat-1", "details": { "attempt": "2" } });
+    assert_eq!(cx.control("/_sandbox/events", event).await["hooks"], 1);
+    let (_, body) = next(&mut live_rx).await;
+    let payload: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(payload["documentId"], "repeat-1");
+    assert_eq!(payload["details"]["attempt"], "2");
 }
 
 #[tokio::test]
