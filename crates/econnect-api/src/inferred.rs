@@ -16,10 +16,6 @@
 //!   server answers a repeated id with the existing document (and creates no second one) is
 //!   what the sandbox does and what callers of this crate rely on when they retry an upload
 //!   with the same [`crate::DocumentId`];
-//! - the **delivery option** answer's shape and how `partyIds` carries several ids
-//!   (repeated parameter), which the contract does not spell out;
-//! - whether `GET /api/v1/hook` and `GET /api/v1/{partyId}/hook` answer one hook or a list
-//!   (both are accepted, see [`OneOrMany`]);
 //! - the download's format parameter name (`targetFormat`; `targetDocumentTypeId` is the
 //!   newer name).
 
@@ -231,63 +227,12 @@ pub struct PurchaseInvoicePage {
     pub continuation_token: Option<String>,
 }
 
-/// How a party can be reached, from the public delivery-option look-up ([I] shape).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeliveryOption {
-    /// The party looked up (sent as `id` or `partyId`).
-    #[serde(default, alias = "partyId")]
-    pub id: Option<PartyId>,
-    /// The channel it is reachable on.
-    #[serde(default)]
-    pub channel: Option<String>,
-    /// A description for people.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Everything else the platform sends.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-/// A JSON value that is either one `T` or a list of them ([I]: the contract leaves it open).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum OneOrMany<T> {
-    /// A list.
-    Many(Vec<T>),
-    /// A single value.
-    One(T),
-}
-
-impl<T> OneOrMany<T> {
-    /// The values as a list.
-    pub fn into_vec(self) -> Vec<T> {
-        match self {
-            OneOrMany::Many(v) => v,
-            OneOrMany::One(t) => vec![t],
-        }
-    }
-}
-
 fn number_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Option::<serde_json::Value>::deserialize(d)? {
         Some(serde_json::Value::Number(n)) => Some(n.to_string()),
         Some(serde_json::Value::String(s)) => Some(s),
         _ => None,
     })
-}
-
-/// The URL of the delivery-option look-up, with `partyIds` repeated once per party ([I]).
-pub(crate) fn delivery_option_url(client: &Client, parties: &[PartyId]) -> Result<url::Url, Error> {
-    let mut url = client.api_url("/api/v1/peppol/deliveryOption")?;
-    {
-        let mut query = url.query_pairs_mut();
-        for party in parties {
-            query.append_pair("partyIds", party.as_str());
-        }
-    }
-    crate::endpoints::sales::strip_empty_query(&mut url);
-    Ok(url)
 }
 
 /// The URL of one page of a per-document-type list ([I]), with the filters that are set.
@@ -386,13 +331,5 @@ mod tests {
         let received: ReceivedInvoice =
             serde_json::from_str(r#"{"id":"r1","status":"Delivered"}"#).unwrap();
         assert_eq!(received.status, Some(DocumentStatus::Delivered));
-    }
-
-    #[test]
-    fn one_or_many() {
-        let one: OneOrMany<u8> = serde_json::from_str("3").unwrap();
-        let many: OneOrMany<u8> = serde_json::from_str("[1,2]").unwrap();
-        assert_eq!(one.into_vec(), vec![3]);
-        assert_eq!(many.into_vec(), vec![1, 2]);
     }
 }

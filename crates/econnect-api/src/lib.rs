@@ -20,9 +20,12 @@ pub mod retry;
 pub use client::Client;
 pub use config::{Config, Credentials};
 pub use document_id::DocumentId;
-pub use endpoints::hooks::Hook;
+pub use endpoints::hooks::{Hook, Ping};
 pub use endpoints::me::{Me, Permissions, UserParty};
-pub use endpoints::peppol::{Capabilities, Capability, CapabilityState, PeppolConfig};
+pub use endpoints::peppol::{
+    Capabilities, Capability, CapabilityState, DeliveryOption, DeliveryOptionQuery, PeppolConfig,
+    ProcessId,
+};
 pub use endpoints::purchase::{Download, InvoiceResponse, ResponseStatus};
 pub use endpoints::sales::{RecipientParty, SendOptions};
 pub use endpoints::users::User;

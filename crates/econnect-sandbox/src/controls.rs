@@ -1,5 +1,6 @@
 //! Test controls under `/_sandbox/` (the real API has no such path): faults, clock,
-//! counters, recorded requests, received invoices, bulk seeding, hook deliveries.
+//! counters, recorded requests, received invoices, bulk seeding, webhook deliveries and
+//! the mails of mail hooks.
 
 use std::sync::Arc;
 
@@ -13,7 +14,8 @@ use serde_json::{Value, json};
 use crate::clock::{date, rfc3339};
 use crate::error::{ApiError, ApiResult};
 use crate::faults::FaultRule;
-use crate::hooks;
+use crate::hook_delivery::RetryPlan;
+use crate::hook_events;
 use crate::party_id;
 use crate::seed;
 use crate::state::{AppState, Counters, InvoiceMeta};
@@ -34,7 +36,13 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/_sandbox/sent", post(sent))
         .route("/_sandbox/seed", post(bulk_seed))
         .route("/_sandbox/directory", post(add_directory))
-        .route("/_sandbox/hooks/deliveries", get(deliveries))
+        .route(
+            "/_sandbox/deliveries",
+            get(deliveries).delete(clear_deliveries),
+        )
+        .route("/_sandbox/mails", get(mails).delete(clear_mails))
+        .route("/_sandbox/events", post(event))
+        .route("/_sandbox/hooks/retry", get(retry_plan).put(set_retry_plan))
 }
 
 async fn list_faults(State(st): State<Arc<AppState>>) -> Json<Vec<FaultRule>> {
@@ -75,7 +83,7 @@ async fn advance(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json
     if a.seconds < 0 {
         return Err(ApiError::bad_request("the clock only moves forward"));
     }
-    st.clock.advance(a.seconds);
+    st.advance_clock(a.seconds);
     Ok(Json(json!({ "now": rfc3339(st.clock.now()) })))
 }
 
@@ -119,7 +127,8 @@ pub struct ReceivedInvoice {
     pub age_days: Option<i64>,
 }
 
-/// Adds a received invoice; returns its id. Fires `InvoiceReceived` hooks.
+/// Adds a received invoice (an invoice arriving for the party); returns its id. Its
+/// `InvoiceReceived` event reaches the hooks in the background.
 pub fn add_received(st: &Arc<AppState>, req: ReceivedInvoice) -> ApiResult<String> {
     let party = party_id::normalise(&req.party_id).ok_or_else(|| {
         ApiError::bad_request(format!("'{}' is not a valid party id", req.party_id))
@@ -160,15 +169,11 @@ pub fn add_received(st: &Arc<AppState>, req: ReceivedInvoice) -> ApiResult<Strin
             raw_xml: req.raw_xml,
         };
         let channel = req.channel.unwrap_or_else(|| "peppol".into());
-        inner.insert_document(seed::received_document(
-            id.clone(),
-            &party,
-            &channel,
-            now,
-            meta,
-        ));
+        let doc = seed::received_document(id.clone(), &party, &channel, now, meta);
+        hook_events::schedule_for_document(&mut inner, &doc);
+        inner.insert_document(doc);
     }
-    hooks::fire(st, &party, "InvoiceReceived", &id);
+    st.events_changed.notify_one();
     Ok(id)
 }
 
@@ -218,6 +223,85 @@ async fn add_directory(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResul
 
 async fn deliveries(State(st): State<Arc<AppState>>) -> Json<Value> {
     Json(json!(st.lock().deliveries))
+}
+
+async fn clear_deliveries(State(st): State<Arc<AppState>>) {
+    st.lock().deliveries.clear();
+}
+
+async fn mails(State(st): State<Arc<AppState>>) -> Json<Value> {
+    Json(json!(st.lock().mails))
+}
+
+async fn clear_mails(State(st): State<Arc<AppState>>) {
+    st.lock().mails.clear();
+}
+
+/// Body of `POST /_sandbox/events`: a hook event to deliver now (e.g. a repeated delivery).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventRequest {
+    /// The topic, e.g. `InvoiceReceived`.
+    pub topic: String,
+    /// The party (any spelling).
+    pub party_id: String,
+    /// The document, if any.
+    #[serde(default)]
+    pub document_id: Option<String>,
+    /// Text for people (default: the topic).
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Details, string to string.
+    #[serde(default)]
+    pub details: std::collections::BTreeMap<String, String>,
+}
+
+/// Delivers an event now to the hooks it reaches; returns how many.
+pub fn emit_event(st: &Arc<AppState>, req: EventRequest) -> ApiResult<usize> {
+    let party = party_id::normalise(&req.party_id).ok_or_else(|| {
+        ApiError::bad_request(format!("'{}' is not a valid party id", req.party_id))
+    })?;
+    if req.topic.trim().is_empty() {
+        return Err(ApiError::bad_request("topic is required"));
+    }
+    if !st.lock().parties.contains_key(&party) {
+        return Err(ApiError::not_found(format!(
+            "Party {} does not exist",
+            req.party_id
+        )));
+    }
+    let mut event = hook_events::HookEvent::new(
+        req.topic.trim(),
+        &party,
+        req.document_id.as_deref(),
+        req.message.unwrap_or_else(|| req.topic.clone()),
+        st.clock.now(),
+    );
+    event.details = req.details;
+    Ok(hook_events::emit(st, event))
+}
+
+async fn event(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<Value>> {
+    let req: EventRequest = parse_json(&body)?;
+    emit_event(&st, req).map(|n| Json(json!({ "hooks": n })))
+}
+
+async fn retry_plan(State(st): State<Arc<AppState>>) -> Json<RetryPlan> {
+    Json(st.lock().hook_retry)
+}
+
+async fn set_retry_plan(
+    State(st): State<Arc<AppState>>,
+    body: Bytes,
+) -> ApiResult<Json<RetryPlan>> {
+    let plan: RetryPlan = parse_json(&body)?;
+    if !(1..=20).contains(&plan.attempts) || plan.first_pause_ms > 600_000 {
+        return Err(ApiError::bad_request(
+            "attempts: 1..20, firstPauseMs: at most 600000",
+        ));
+    }
+    st.lock().hook_retry = plan;
+    Ok(Json(plan))
 }
 
 /// Body of `POST /_sandbox/sent`: sent documents whose statuses advance with the clock.
@@ -277,7 +361,7 @@ pub fn add_sent(st: &Arc<AppState>, req: SentDocuments) -> ApiResult<Vec<String>
         } else {
             crate::state::delivered_timeline(t)
         };
-        inner.insert_document(crate::state::Document {
+        let doc = crate::state::Document {
             id: id.clone(),
             party: party.clone(),
             direction: crate::state::Direction::Sales,
@@ -288,9 +372,13 @@ pub fn add_sent(st: &Arc<AppState>, req: SentDocuments) -> ApiResult<Vec<String>
             receiver: None,
             downloaded_on: None,
             deleted: false,
-        });
+        };
+        hook_events::schedule_for_document(&mut inner, &doc);
+        inner.insert_document(doc);
         ids.push(id);
     }
+    drop(inner);
+    st.events_changed.notify_one();
     Ok(ids)
 }
 

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::auth::{Caller, Need, require_party};
 use crate::clock::{date, rfc3339};
 use crate::error::{ApiError, ApiResult};
-use crate::hooks;
+use crate::hook_events;
 use crate::intake::{self, FileKind, MAX_FILE, MIN_FILE, Scan};
 use crate::party_id;
 use crate::peppol;
@@ -121,9 +121,8 @@ async fn upload(
     };
     match create(&st, &party, wanted_id, receiver, channel, &scan, what) {
         Ok(c) => {
-            for (party, topic, id) in &c.events {
-                hooks::fire(&st, party, topic, id);
-            }
+            // The events of its status history fire in the background as the clock passes them.
+            st.events_changed.notify_one();
             (StatusCode::OK, Json(json!({ "id": c.id }))).into_response()
         }
         Err(e) => e.into_response(),
@@ -134,8 +133,6 @@ async fn upload(
 struct Created {
     /// The (new or existing) document id.
     id: String,
-    /// Hook events to fire: (party, topic, document id).
-    events: Vec<(String, &'static str, String)>,
 }
 
 /// Applies the intake rules and creates the document (none for a known document id).
@@ -160,10 +157,7 @@ fn create(
             }
             inner.counters.duplicates_refused += 1;
             tracing::debug!(id, party, "duplicate document id refused");
-            return Ok(Created {
-                id: id.clone(),
-                events: Vec::new(),
-            });
+            return Ok(Created { id: id.clone() });
         }
     }
     if scan.size > MAX_FILE {
@@ -263,7 +257,7 @@ fn create(
         ),
         _ => (Direction::Sales, None),
     };
-    inner.insert_document(Document {
+    let doc = Document {
         id: id.clone(),
         party: party.to_string(),
         direction,
@@ -274,15 +268,9 @@ fn create(
         receiver: receiver_display,
         downloaded_on: None,
         deleted: false,
-    });
-    let mut events = Vec::new();
-    let topic = match (what, rejection.or(failure)) {
-        (Upload::PurchaseRecognize, _) => "InvoiceReceived",
-        (_, None) => "InvoiceSent",
-        // The sandbox announces the coming failure right away (it already knows the outcome).
-        (_, Some(_)) => "InvoiceSentError",
     };
-    events.push((party.to_string(), topic, id.clone()));
+    hook_events::schedule_for_document(&mut inner, &doc);
+    inner.insert_document(doc);
     if let (Some(to), None) = (internal_receiver, rejection) {
         let sender_name = inner
             .parties
@@ -307,14 +295,9 @@ fn create(
             pdf_bytes: None,
             raw_xml: None,
         };
-        inner.insert_document(crate::seed::received_document(
-            received_id.clone(),
-            &to,
-            "econnect",
-            now,
-            meta,
-        ));
-        events.push((to, "InvoiceReceived", received_id));
+        let received = crate::seed::received_document(received_id, &to, "econnect", now, meta);
+        hook_events::schedule_for_document(&mut inner, &received);
+        inner.insert_document(received);
     }
     *inner
         .counters
@@ -322,7 +305,7 @@ fn create(
         .entry(party.to_string())
         .or_default() += 1;
     tracing::debug!(id, party, ?what, "document created");
-    Ok(Created { id, events })
+    Ok(Created { id })
 }
 
 /// Invoice data "recognised" from an uploaded purchase invoice: deterministic from id and size.
@@ -349,8 +332,8 @@ fn recognised_meta(id: &str, size: u64, now: time::OffsetDateTime) -> InvoiceMet
         currency: "EUR".to_string(),
         with_pdf: false,
         file_name: String::new(),
-            pdf_bytes: None,
-            raw_xml: None,
+        pdf_bytes: None,
+        raw_xml: None,
     }
 }
 

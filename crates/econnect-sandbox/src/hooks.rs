@@ -1,39 +1,33 @@
-//! Hooks: subscriptions per environment and per party, and signed deliveries (loopback only).
+//! Hook endpoints: environment hooks (`/api/v1/hook`) and party hooks (`/api/v1/{partyId}/hook`).
+//!
+//! A hook keeps every field it was given; the server sets `id` (when a PUT has none),
+//! `createdOn` and `changedOn`. A PUT with an id updates that hook and answers 404 when the
+//! id is not one of this scope's hooks. Events and deliveries: `hook_events`, `hook_delivery`.
 
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use hmac::{Hmac, Mac};
-use serde_json::json;
-use sha2::Sha256;
+use serde_json::{Value, json};
 
 use crate::auth::{Caller, Need, require_admin, require_party};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
+use crate::hook_delivery::{is_loopback, parse_mailto};
+use crate::hook_events::{self, HookEvent};
 use crate::party_id;
-use crate::state::{AppState, DeliveryRecord, Hook};
+use crate::state::{AppState, Hook};
 use crate::users::parse_json;
 
-/// The signature header of deliveries.
-pub const SIGNATURE_HEADER: &str = "X-EConnect-Signature";
-
-/// `sha256=<hex HMAC-SHA256(body, secret)>`.
-pub fn signature(secret: &str, body: &[u8]) -> String {
-    let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
-        Ok(m) => m,
-        Err(_) => return String::new(), // HMAC takes keys of any length; never happens
-    };
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-}
-
+/// Checks a hook from a PUT: a name, and an action that is a mail address or a webhook URL.
 fn validate(mut hook: Hook) -> ApiResult<Hook> {
+    if hook.name.trim().is_empty() {
+        return Err(ApiError::bad_request("name is required"));
+    }
     let action = hook.action.trim().to_string();
-    let ok = if let Some(addr) = action.strip_prefix("mailto:") {
-        addr.contains('@')
+    let ok = if action.starts_with("mailto:") {
+        parse_mailto(&action).is_some()
     } else {
         match url::Url::parse(&action) {
             // http is allowed for loopback receivers only (tests); the platform wants https.
@@ -47,26 +41,24 @@ fn validate(mut hook: Hook) -> ApiResult<Hook> {
         ));
     }
     hook.action = action;
-    if hook.id.trim().is_empty() {
-        hook.id = uuid::Uuid::new_v4().to_string();
-    }
     Ok(hook)
 }
 
-fn is_loopback(u: &url::Url) -> bool {
-    match u.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
+/// Creates (no id) or updates (known id) a hook in `list`; the server sets the dates.
+fn save(list: &mut Vec<Hook>, mut hook: Hook, now: &str) -> ApiResult<Hook> {
+    hook.changed_on = Some(now.to_string());
+    if hook.id.trim().is_empty() {
+        hook.id = uuid::Uuid::new_v4().to_string();
+        hook.created_on = Some(now.to_string());
+        list.push(hook.clone());
+        return Ok(hook);
     }
-}
-
-fn upsert(list: &mut Vec<Hook>, hook: Hook) {
-    match list.iter_mut().find(|h| h.id == hook.id) {
-        Some(h) => *h = hook,
-        None => list.push(hook),
-    }
+    let Some(existing) = list.iter_mut().find(|h| h.id == hook.id) else {
+        return Err(ApiError::not_found(format!("Hook '{}' not found", hook.id)));
+    };
+    hook.created_on = existing.created_on.clone();
+    *existing = hook.clone();
+    Ok(hook)
 }
 
 /// `GET /api/v1/hook` — environment hooks (administrators).
@@ -85,37 +77,25 @@ pub async fn put_env(
     caller: Caller,
     body: Bytes,
 ) -> ApiResult<Json<Hook>> {
-    let hook = validate(parse_json(&body)?)?;
+    let now = rfc3339(st.clock.now());
     let mut inner = st.lock();
     require_admin(&inner, &caller)?;
-    upsert(&mut inner.env_hooks, hook.clone());
-    Ok(Json(hook))
+    let hook = validate(parse_json(&body)?)?;
+    save(&mut inner.env_hooks, hook, &now).map(Json)
 }
 
-/// `DELETE /api/v1/hook/{id}` — an environment hook (admin) or a party hook (canManageHook).
-pub async fn delete(
+/// `DELETE /api/v1/hook/{id}` — an environment hook (administrators).
+pub async fn delete_env(
     State(st): State<Arc<AppState>>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<()> {
     let mut inner = st.lock();
-    if inner.env_hooks.iter().any(|h| h.id == id) {
-        require_admin(&inner, &caller)?;
-        inner.env_hooks.retain(|h| h.id != id);
-        return Ok(());
-    }
-    let owner = inner
-        .parties
-        .values()
-        .find(|p| p.hooks.iter().any(|h| h.id == id))
-        .map(|p| p.id.clone());
-    let Some(party) = owner else {
+    require_admin(&inner, &caller)?;
+    if !inner.env_hooks.iter().any(|h| h.id == id) {
         return Err(ApiError::not_found(format!("Hook '{id}' not found")));
-    };
-    require_party(&inner, &caller, &party, Need::Hook)?;
-    if let Some(p) = inner.parties.get_mut(&party) {
-        p.hooks.retain(|h| h.id != id);
     }
+    inner.env_hooks.retain(|h| h.id != id);
     Ok(())
 }
 
@@ -136,121 +116,66 @@ pub async fn list_party(
     ))
 }
 
-/// `PUT /api/v1/{partyId}/hook`.
+/// `PUT /api/v1/{partyId}/hook` — create or update a party's hook.
 pub async fn put_party(
     State(st): State<Arc<AppState>>,
     caller: Caller,
     Path(raw): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<Hook>> {
+    let now = rfc3339(st.clock.now());
+    let mut inner = st.lock();
+    let party = require_party(&inner, &caller, &raw, Need::Hook)?;
     let hook = validate(parse_json(&body)?)?;
+    let p = inner
+        .parties
+        .get_mut(&party)
+        .ok_or_else(|| ApiError::not_found("Party not found"))?;
+    save(&mut p.hooks, hook, &now).map(Json)
+}
+
+/// `DELETE /api/v1/{partyId}/hook/{id}` — a party's hook.
+pub async fn delete_party(
+    State(st): State<Arc<AppState>>,
+    caller: Caller,
+    Path((raw, id)): Path<(String, String)>,
+) -> ApiResult<()> {
     let mut inner = st.lock();
     let party = require_party(&inner, &caller, &raw, Need::Hook)?;
     let p = inner
         .parties
         .get_mut(&party)
         .ok_or_else(|| ApiError::not_found("Party not found"))?;
-    upsert(&mut p.hooks, hook.clone());
-    Ok(Json(hook))
+    if !p.hooks.iter().any(|h| h.id == id) {
+        return Err(ApiError::not_found(format!("Hook '{id}' not found")));
+    }
+    p.hooks.retain(|h| h.id != id);
+    Ok(())
 }
 
-/// `GET /api/v1/{partyId}/hook/ping` — sends a `Ping` to the party's active hooks; 200, empty body.
+/// `GET /api/v1/{partyId}/hook/ping` — sends a test event to the party's active hooks
+/// (whatever their topics) and answers `{"id": partyId}`, as eConnect's SDK reads it.
 pub async fn ping(
     State(st): State<Arc<AppState>>,
     caller: Caller,
     Path(raw): Path<String>,
-) -> ApiResult<()> {
+) -> ApiResult<Json<Value>> {
     let party = {
         let inner = st.lock();
-        require_party(&inner, &caller, &raw, Need::Hook)?
-    };
-    fire(&st, &party, "Ping", "");
-    Ok(())
-}
-
-/// Delivers `topic` for a party's document to matching active hooks, in the background.
-pub fn fire(st: &Arc<AppState>, party: &str, topic: &str, document_id: &str) {
-    let targets: Vec<Hook> = {
-        let inner = st.lock();
-        let party_hooks = inner
-            .parties
-            .get(party)
-            .map(|p| p.hooks.as_slice())
-            .unwrap_or(&[]);
+        let party = require_party(&inner, &caller, &raw, Need::Hook)?;
         inner
-            .env_hooks
-            .iter()
-            .chain(party_hooks)
-            .filter(|h| {
-                h.is_active
-                    && (topic == "Ping" || h.topics.iter().any(|t| t.eq_ignore_ascii_case(topic)))
-            })
-            .cloned()
-            .collect()
+            .parties
+            .get(&party)
+            .map(|p| p.id.clone())
+            .ok_or_else(|| ApiError::not_found("Party not found"))?
     };
-    for hook in targets {
-        let body = json!({
-            "id": uuid::Uuid::new_v4().to_string(),
-            "hookId": hook.id,
-            "topic": topic,
-            "partyId": party_id::display(party),
-            "documentId": if document_id.is_empty() { None } else { Some(document_id) },
-            "dateTime": rfc3339(st.clock.now()),
-        })
-        .to_string();
-        let st = Arc::clone(st);
-        let topic = topic.to_string();
-        tokio::spawn(async move { deliver(&st, hook, topic, body).await });
-    }
-}
-
-async fn deliver(st: &AppState, hook: Hook, topic: String, body: String) {
-    let mut record = DeliveryRecord {
-        hook_id: hook.id.clone(),
-        topic,
-        url: String::new(),
-        status: None,
-        error: None,
-    };
-    if hook.action.starts_with("mailto:") {
-        record.url = hook.action.clone();
-        record.error = Some("mailto hooks are not delivered by the sandbox".into());
-    } else {
-        match url::Url::parse(&hook.action) {
-            Ok(mut u) => {
-                let secret = u.fragment().map(|f| {
-                    percent_encoding::percent_decode_str(f)
-                        .decode_utf8_lossy()
-                        .into_owned()
-                });
-                u.set_fragment(None);
-                record.url = u.to_string();
-                if !is_loopback(&u) {
-                    // The sandbox never sends anything off this machine.
-                    record.error = Some("not a loopback address: not delivered".into());
-                } else if let Some(http) = st.http() {
-                    let mut req = http
-                        .post(u.as_str())
-                        .header("content-type", "application/json")
-                        .header("user-agent", "eConnect-Sandbox-Hooks");
-                    if let Some(s) = secret.as_deref() {
-                        req = req.header(SIGNATURE_HEADER, signature(s, body.as_bytes()));
-                    }
-                    match req.body(body).send().await {
-                        Ok(resp) => record.status = Some(resp.status().as_u16()),
-                        Err(e) => record.error = Some(e.to_string()),
-                    }
-                } else {
-                    record.error = Some("no HTTP client available".into());
-                }
-            }
-            Err(e) => record.error = Some(e.to_string()),
-        }
-    }
-    tracing::debug!(?record, "hook delivery");
-    let mut inner = st.lock();
-    if inner.deliveries.len() >= 1000 {
-        inner.deliveries.pop_front();
-    }
-    inner.deliveries.push_back(record);
+    let event = HookEvent::new(
+        hook_events::PING,
+        &party,
+        None,
+        "Test event of the party's hooks",
+        st.clock.now(),
+    );
+    hook_events::emit(&st, event);
+    Ok(Json(json!({ "id": party_id::display(&party) })))
 }

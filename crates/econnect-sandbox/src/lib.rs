@@ -9,6 +9,8 @@ mod controls;
 mod documents;
 mod error;
 mod faults;
+mod hook_delivery;
+mod hook_events;
 mod hooks;
 mod intake;
 mod maintenance;
@@ -32,7 +34,8 @@ use axum::routing::{delete, get, post};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use controls::{ReceivedInvoice, SentDocuments};
+pub use controls::{EventRequest, ReceivedInvoice, SentDocuments};
+pub use hook_delivery::{RetryPlan, SIGNATURE_HEADER, signature};
 pub use party_id::normalise as normalise_party_id;
 pub use seed::{LOCKED_USER, STAFF_USER};
 pub use state::Counters;
@@ -129,9 +132,30 @@ impl RunningSandbox {
         }
     }
 
-    /// Moves the virtual clock forward.
+    /// Moves the virtual clock forward (hook events that became due fire).
     pub fn advance_time(&self, seconds: i64) {
-        self.state.clock.advance(seconds);
+        self.state.advance_clock(seconds);
+    }
+
+    /// Sets how webhook deliveries are retried (tests use short pauses).
+    pub fn set_hook_retry(&self, plan: RetryPlan) {
+        self.state.lock().hook_retry = plan;
+    }
+
+    /// Delivers a hook event now (e.g. a repeat of one already delivered); returns how many
+    /// hooks it reached.
+    pub fn emit_event(&self, event: EventRequest) -> Result<usize, String> {
+        controls::emit_event(&self.state, event).map_err(|e| e.message)
+    }
+
+    /// The webhook attempts so far, as `GET /_sandbox/deliveries` lists them.
+    pub fn deliveries(&self) -> serde_json::Value {
+        serde_json::json!(self.state.lock().deliveries)
+    }
+
+    /// The mails of mail hooks so far, as `GET /_sandbox/mails` lists them.
+    pub fn mails(&self) -> serde_json::Value {
+        serde_json::json!(self.state.lock().mails)
     }
 
     /// A snapshot of the counters.
@@ -175,6 +199,7 @@ pub async fn spawn(config: SandboxConfig) -> std::io::Result<RunningSandbox> {
     let clock_now = clock::Clock::default().now();
     let state = Arc::new(AppState::new(seed::build(config.seed, clock_now)));
     let app = router(Arc::clone(&state));
+    tokio::spawn(hook_events::run_scheduler(Arc::downgrade(&state)));
     let (stop, stopped) = oneshot::channel();
     let task = tokio::spawn(server::run(listener, app, stopped));
     tracing::info!(%addr, seed = ?config.seed, "eConnect sandbox listening");
@@ -217,11 +242,12 @@ fn router(state: Arc<AppState>) -> Router {
             get(peppol::delivery_option),
         )
         .route("/api/v1/hook", get(hooks::list_env).put(hooks::put_env))
-        .route("/api/v1/hook/{id}", delete(hooks::delete))
+        .route("/api/v1/hook/{id}", delete(hooks::delete_env))
         .route(
             &format!("{party}/hook"),
             get(hooks::list_party).put(hooks::put_party),
         )
+        .route(&format!("{party}/hook/{{id}}"), delete(hooks::delete_party))
         .route(&format!("{party}/hook/ping"), get(hooks::ping))
         .route(
             &format!("{party}/salesInvoice/send"),

@@ -271,37 +271,104 @@ pub async fn put_env(
     Ok(Json(env_json(&inner)))
 }
 
-/// `GET /api/v1/peppol/deliveryOption?partyIds=a,b` — public (no token). Sandbox shape:
-/// one `{"id","channel","description"}` per asked id, `channel` = `econnect`, `peppol` or `none`.
+/// The document types a party that receives accepts: (document type URN, is credit note).
+const DOCUMENT_TYPES: [(&str, bool); 4] = [
+    (
+        "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1",
+        false,
+    ),
+    (
+        "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1",
+        true,
+    ),
+    (
+        "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice##urn:cen.eu:en16931:2017#compliant#urn:fdc:nen.nl:nlcius:v1.0::2.1",
+        false,
+    ),
+    (
+        "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote##urn:cen.eu:en16931:2017#compliant#urn:fdc:nen.nl:nlcius:v1.0::2.1",
+        true,
+    ),
+];
+
+/// The Peppol billing process of every option.
+const BILLING_PROCESS: &str = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0";
+
+/// A stand-in access-point certificate (base64 text, not a real certificate).
+const SANDBOX_CERTIFICATE: &str = "U2FuZGJveCBhY2Nlc3MgcG9pbnQgY2VydGlmaWNhdGU=";
+
+/// `GET /api/v1/peppol/deliveryOption?partyIds=A&partyIds=B[&documentTypeIds=…&documentFamily=Invoice&isCredit=false]`
+/// — public (no token). One `{"partyId","documentTypeId","processId","protocol","url","certificate"}`
+/// per party and accepted document type; nothing for a party that cannot receive.
 pub async fn delivery_option(
     State(st): State<Arc<AppState>>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Vec<Value>>> {
     let q = q.unwrap_or_default();
-    let ids: Vec<String> = url::form_urlencoded::parse(q.as_bytes())
-        .filter(|(k, _)| k == "partyIds" || k == "partyId")
-        .flat_map(|(_, v)| {
-            v.split(',')
-                .map(|s| s.trim().to_string())
-                .collect::<Vec<_>>()
-        })
-        .filter(|s| !s.is_empty())
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(q.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.trim().to_string()))
+        .filter(|(_, v)| !v.is_empty())
         .collect();
+    let values = |key: &str| -> Vec<&str> {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    let ids = values("partyIds");
     if ids.is_empty() {
         return Err(ApiError::bad_request("partyIds is required"));
     }
+    let wanted_types = values("documentTypeIds");
+    let family = values("documentFamily")
+        .first()
+        .map(|f| f.to_ascii_lowercase());
+    if family.as_deref().is_some_and(|f| f != "invoice") {
+        // The sandbox's parties receive invoices and credit notes only.
+        return Ok(Json(Vec::new()));
+    }
+    let is_credit = match values("isCredit").first().map(|v| v.to_ascii_lowercase()) {
+        None => None,
+        Some(v) if v == "true" => Some(true),
+        Some(v) if v == "false" => Some(false),
+        Some(v) => {
+            return Err(ApiError::bad_request(format!(
+                "isCredit: '{v}' is not true or false"
+            )));
+        }
+    };
     let inner = st.lock();
-    Ok(Json(
-        ids.into_iter()
-            .map(|raw| {
-                let found = party_id::normalise(&raw).and_then(|n| reach(&inner, &n));
-                match found {
-                    Some((channel, description)) => json!({ "id": raw, "channel": channel, "description": description }),
-                    None => json!({ "id": raw, "channel": "none", "description": "Niet bereikbaar / Not reachable" }),
-                }
-            })
-            .collect(),
-    ))
+    let mut options = Vec::new();
+    for raw in ids {
+        let Some(party) = party_id::normalise(raw) else {
+            continue;
+        };
+        let Some((channel, _)) = reach(&inner, &party) else {
+            continue;
+        };
+        let url = if channel == "econnect" {
+            "https://accp-ap.econnect.eu/as4/v1"
+        } else {
+            "https://ap.peppol-directory.invalid/as4"
+        };
+        for (document_type, credit) in DOCUMENT_TYPES {
+            if is_credit.is_some_and(|c| c != credit)
+                || (!wanted_types.is_empty() && !wanted_types.contains(&document_type))
+            {
+                continue;
+            }
+            options.push(json!({
+                "partyId": party_id::display(&party),
+                "documentTypeId": document_type,
+                "processId": BILLING_PROCESS,
+                "protocol": "As4",
+                "url": url,
+                "certificate": SANDBOX_CERTIFICATE,
+            }));
+        }
+    }
+    Ok(Json(options))
 }
 
 /// Shallow merge of JSON objects (`patch` wins).

@@ -131,28 +131,43 @@ pub struct Party {
     pub hooks: Vec<Hook>,
 }
 
-/// A webhook subscription.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+/// A hook, with every field the client sent (unknown ones in `extra`), as the platform keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Hook {
-    /// Hook id (generated when missing on PUT).
-    #[serde(default)]
+    /// Hook id (assigned by the server when a PUT has none).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub id: String,
     /// Name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
     /// `mailto:…` or `https://…#secret`.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub action: String,
-    /// Topics such as `InvoiceReceived`.
-    #[serde(default)]
+    /// Topics such as `InvoiceReceived` or `*Received`.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub topics: Vec<String>,
-    /// Inactive hooks are not delivered.
-    #[serde(default = "yes")]
+    /// Inactive hooks deliver nothing. Absent means false (the platform's model has a plain bool).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub is_active: bool,
+    /// Set by the server when the hook is created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<String>,
+    /// Set by the server on every PUT.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_on: Option<String>,
+    /// Every other field (`publishTopics`, `filter`, `init`, and any unknown one), kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-fn yes() -> bool {
-    true
+/// `null` reads as the type's default: eConnect's .NET SDK writes `"id": null` when creating.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// Sales (sent) or purchase (received) document.
@@ -284,7 +299,7 @@ pub struct Counters {
     pub faults_injected: u64,
 }
 
-/// A hook delivery attempt, for tests (`/_sandbox/hooks/deliveries`).
+/// One webhook delivery attempt, for tests (`/_sandbox/deliveries`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryRecord {
@@ -292,12 +307,56 @@ pub struct DeliveryRecord {
     pub hook_id: String,
     /// Topic delivered.
     pub topic: String,
+    /// The event's document id, if any.
+    pub document_id: Option<String>,
     /// Target URL without the secret.
     pub url: String,
+    /// 1 for the first attempt, 2 for the first retry, …
+    pub attempt: u32,
+    /// The attempt's `sentOn`.
+    pub sent_on: String,
     /// HTTP status of the receiver, if it answered.
     pub status: Option<u16>,
-    /// Why it was not delivered.
+    /// Why it was not delivered (no answer, not loopback, …).
     pub error: Option<String>,
+}
+
+/// A mail the platform would have sent for a mail hook (`/_sandbox/mails`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MailRecord {
+    /// The addresses of the `mailto:` action.
+    pub to: Vec<String>,
+    /// Subject line.
+    pub subject: String,
+    /// The event's topic.
+    pub topic: String,
+    /// The party (display form).
+    pub party_id: String,
+    /// The event's document id, if any.
+    pub document_id: Option<String>,
+    /// The hook that sent it.
+    pub hook_id: String,
+    /// The event's message (the mail's text).
+    pub message: String,
+    /// When it was sent (sandbox clock).
+    pub sent_on: String,
+    /// The `mailto:` query options other than the address (`includeAttachment`, `version`, …).
+    pub options: BTreeMap<String, String>,
+    /// The document, attached only with `includeAttachment=true` (and when the sandbox has it).
+    pub attachment: Option<MailAttachment>,
+}
+
+/// A mail's attachment.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MailAttachment {
+    /// File name.
+    pub file_name: String,
+    /// MIME type.
+    pub content_type: String,
+    /// The document XML.
+    pub content: String,
 }
 
 /// Everything mutable, behind one mutex (never held across an await).
@@ -331,8 +390,16 @@ pub struct Inner {
     pub next_request_seq: u64,
     /// Invoice responses: response id → (document id, status code).
     pub responses: HashMap<String, (String, String)>,
-    /// Hook delivery attempts, newest last.
+    /// Webhook delivery attempts, newest last.
     pub deliveries: VecDeque<DeliveryRecord>,
+    /// Mails of mail hooks, newest last.
+    pub mails: VecDeque<MailRecord>,
+    /// Hook events due at a sandbox time: (unix ms, sequence) → event.
+    pub scheduled_events: BTreeMap<(i64, u64), crate::hook_events::HookEvent>,
+    /// Sequence of the next scheduled event (keeps events of the same instant in order).
+    pub next_event_seq: u64,
+    /// How webhook deliveries are retried.
+    pub hook_retry: crate::hook_delivery::RetryPlan,
 }
 
 impl Inner {
@@ -367,6 +434,8 @@ pub struct AppState {
     http: OnceLock<Option<reqwest::Client>>,
     /// Maintenance mode (`/_sandbox/maintenance`).
     pub maintenance: crate::maintenance::MaintenanceMode,
+    /// Wakes the hook-event scheduler (an event was scheduled or the clock moved).
+    pub events_changed: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -377,7 +446,14 @@ impl AppState {
             inner: Mutex::new(inner),
             http: OnceLock::new(),
             maintenance: crate::maintenance::MaintenanceMode::default(),
+            events_changed: std::sync::Arc::new(tokio::sync::Notify::new()),
         }
+    }
+
+    /// Moves the virtual clock forward and lets events that became due fire.
+    pub fn advance_clock(&self, seconds: i64) {
+        self.clock.advance(seconds);
+        self.events_changed.notify_one();
     }
 
     /// The hook client: no proxy, no redirects (a redirect could lead off this machine).

@@ -236,20 +236,20 @@ async fn write_paths_and_queries_follow_the_contract() {
         .delete_purchase_invoice(&party, &received)
         .await
         .expect("delete");
-    let hook = Hook {
-        id: Some("h1".into()),
-        name: "h".into(),
-        action: "mailto:a@b.nl".into(),
-        topics: vec![],
-        is_active: true,
-    };
-    client.put_hook(&hook).await.expect("put hook");
-    client.delete_hook("h1").await.expect("delete hook");
-    client
+    let hook = Hook::new("h", "mailto:a@b.nl", &[]);
+    let env_hook = client.put_hook(&hook).await.expect("put hook");
+    let env_hook_id = env_hook.id.expect("id assigned");
+    client.delete_hook(&env_hook_id).await.expect("delete hook");
+    let party_hook = client
         .put_party_hook(&party, &hook)
         .await
         .expect("put party hook");
+    let party_hook_id = party_hook.id.expect("id assigned");
     client.ping_party_hook(&party).await.expect("ping");
+    client
+        .delete_party_hook(&party, &party_hook_id)
+        .await
+        .expect("delete party hook");
 
     let requests = env.requests().await;
     let lines: Vec<String> = requests
@@ -283,9 +283,10 @@ async fn write_paths_and_queries_follow_the_contract() {
         format!("POST /api/v1/0106%3A30187412/purchaseInvoice/{doc}/response"),
         format!("DELETE /api/v1/0106%3A30187412/purchaseInvoice/{doc}"),
         "PUT /api/v1/hook".into(),
-        "DELETE /api/v1/hook/h1".into(),
+        format!("DELETE /api/v1/hook/{env_hook_id}"),
         "PUT /api/v1/0106%3A30187412/hook".into(),
         "GET /api/v1/0106%3A30187412/hook/ping".into(),
+        format!("DELETE /api/v1/0106%3A30187412/hook/{party_hook_id}"),
     ];
     assert_eq!(lines, expected);
     let respond = requests

@@ -22,7 +22,11 @@ async fn party_registration_is_off_by_default_and_can_be_switched() {
         .json()
         .await
         .unwrap();
-    assert_eq!(v[0]["channel"], "none");
+    assert_eq!(
+        v,
+        json!([]),
+        "a party that cannot receive has no delivery options"
+    );
 
     let resp = cx
         .http
@@ -41,17 +45,66 @@ async fn party_registration_is_off_by_default_and_can_be_switched() {
     let got = cx.get_json(&token, &path).await;
     assert_eq!(got["capabilities"], cfg["capabilities"]);
 
-    // Public look-up, no token, comma-separated ids.
+    // Public look-up, no token, `partyIds` repeated; invoices only.
     let q = format!(
-        "/api/v1/peppol/deliveryOption?partyIds={},0106:27312152,0106:11111111",
+        "/api/v1/peppol/deliveryOption?partyIds={}&partyIds=0106:27312152&partyIds=0106:11111111&documentFamily=Invoice&isCredit=False",
         enc(ORG3)
     );
     let resp = cx.http.get(cx.url(&q)).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let v: Value = resp.json().await.unwrap();
-    assert_eq!(v[0]["channel"], "econnect");
-    assert_eq!(v[1]["channel"], "peppol");
-    assert_eq!(v[2]["channel"], "none");
+    let options = v.as_array().unwrap();
+    let of = |party: &str| options.iter().filter(|o| o["partyId"] == party).count();
+    assert!(of(ORG3) >= 1, "{v}");
+    assert!(of("NL:KVK:27312152") >= 1, "{v}");
+    assert_eq!(of("NL:KVK:11111111"), 0);
+    for o in options {
+        let keys: Vec<&str> = o.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys.len(), 6, "documented fields only: {keys:?}");
+        for key in [
+            "partyId",
+            "documentTypeId",
+            "processId",
+            "protocol",
+            "url",
+            "certificate",
+        ] {
+            assert!(o[key].is_string(), "{key} in {o}");
+        }
+        assert!(
+            o["documentTypeId"]
+                .as_str()
+                .unwrap()
+                .contains("::Invoice##")
+        );
+        assert_eq!(o["protocol"], "As4");
+    }
+    // One document type asked for: only that one.
+    let bis = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote##urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0::2.1";
+    let q = format!(
+        "/api/v1/peppol/deliveryOption?partyIds={}&documentTypeIds={}",
+        enc(ORG3),
+        url_encode(bis)
+    );
+    let v: Value = cx
+        .http
+        .get(cx.url(&q))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v[0]["documentTypeId"], bis);
+    // Without partyIds the look-up is a bad request.
+    let resp = cx
+        .http
+        .get(cx.url("/api/v1/peppol/deliveryOption"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
 
     let resp = cx
         .http
@@ -140,4 +193,8 @@ async fn environment_defaults_are_read_by_all_and_changed_by_admins() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}
+
+fn url_encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
