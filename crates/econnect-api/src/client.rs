@@ -13,6 +13,7 @@ use url::Url;
 use crate::auth::TokenCache;
 use crate::config::Config;
 use crate::document_id::DocumentId;
+use crate::endpoints::DocumentRef;
 use crate::error::Error;
 use crate::multipart::Upload;
 
@@ -206,6 +207,30 @@ impl Client {
         let response = self.send(call).await?;
         let body = response.bytes().await.map_err(Error::from_transport)?;
         decode(&body)
+    }
+
+    /// Sends a call that creates a document (send, recognize, response) and reads its `{"id"}`.
+    ///
+    /// The one place that reads `409 Conflict`: the platform answers a repeated
+    /// `X-EConnect-DocumentId` with 409, which its documentation calls "not an error …
+    /// safely mark the request as completed" [C: shared/econnect-api.md, Headers; the PSB
+    /// overview and idempotency pages]. So a 409 on a call that carried our own id means
+    /// the document exists under that id: success. Without our id a 409 stays an error.
+    pub(crate) async fn create_document(&self, call: Call<'_>) -> Result<DocumentRef, Error> {
+        let ours = call.document_id.cloned();
+        match self.send_json::<DocumentRef>(call).await {
+            Err(err) if err.status() == Some(409) => match ours {
+                Some(id) => {
+                    tracing::debug!(id = %id, "409: the platform already has this document");
+                    Ok(DocumentRef {
+                        id: id.as_str().to_string(),
+                        already_there: true,
+                    })
+                }
+                None => Err(err),
+            },
+            other => other,
+        }
     }
 
     /// Sends a call whose answer body does not matter (DELETE: 200 with an empty body).

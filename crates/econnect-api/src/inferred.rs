@@ -12,10 +12,6 @@
 //! - the **status names** of a document's history (`Pending`, `Validated`, …);
 //! - the **role presets** (Basic user, Advanced user, Administrator → the five permissions):
 //!   the roles exist in the web platform only;
-//! - the **idempotency** of `X-EConnect-DocumentId`: the header is confirmed, but that the real
-//!   server answers a repeated id with the existing document (and creates no second one) is
-//!   what the sandbox does and what callers of this crate rely on when they retry an upload
-//!   with the same [`crate::DocumentId`];
 //! - the download's format parameter name (`targetFormat`; `targetDocumentTypeId` is the
 //!   newer name).
 

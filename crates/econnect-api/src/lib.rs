@@ -19,7 +19,7 @@ pub mod retry;
 
 pub use client::Client;
 pub use config::{Config, Credentials};
-pub use document_id::DocumentId;
+pub use document_id::{DocumentDirection, DocumentId};
 pub use endpoints::hooks::{Hook, Ping};
 pub use endpoints::me::{Me, Permissions, UserParty};
 pub use endpoints::peppol::{

@@ -1,8 +1,8 @@
 //! Retrying a call after a retryable failure, honouring the platform's `Retry-After`.
 //!
 //! Only use it for calls that are safe to repeat: reads, and creating calls that carry the
-//! same [`crate::DocumentId`] on every attempt (the platform then answers a repeat with the
-//! existing document).
+//! same [`crate::DocumentId`] on every attempt (the platform answers a repeat with 409, which
+//! the client reads as success: see `Client::create_document`).
 
 use std::future::Future;
 use std::time::Duration;

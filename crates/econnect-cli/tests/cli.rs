@@ -179,7 +179,11 @@ fn recognize_reports_each_file_and_fails_when_one_failed() {
     assert_eq!(lines.len(), 2, "{text}");
     let (path, id) = lines[0].split_once('\t').expect("tab");
     assert!(path.ends_with("goed.pdf"));
-    assert!(uuid::Uuid::parse_str(id).is_ok(), "document id, got {id:?}");
+    // Content-addressed: `ecp-` and 40 hex characters for a purchase invoice's first send.
+    assert!(
+        id.starts_with("ecp-") && id.len() == 44,
+        "document id, got {id:?}"
+    );
     assert!(
         lines[1].contains("te-klein.pdf") && lines[1].contains("FOUT"),
         "{}",
@@ -210,6 +214,32 @@ fn recognize_reports_each_file_and_fails_when_one_failed() {
     ]);
     assert!(status.status.success(), "{}", stderr(&status));
     assert!(stdout(&status).contains("Pending"), "{}", stdout(&status));
+}
+
+#[test]
+fn recognize_of_a_file_the_platform_already_has_succeeds_and_says_so() {
+    let sandbox = Sandbox::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = pdf(dir.path(), "al-verstuurd.pdf", 5000);
+    let first = sandbox.run(&["recognize", "--org", "NL:KVK:30187412", file.to_str().unwrap()]);
+    assert!(first.status.success(), "{}", stdout(&first));
+    let first_id = stdout(&first).trim().split_once('\t').expect("tab").1.to_string();
+    // A second installation (another data folder, so its ledger does not know the file):
+    // the platform answers 409 to the same content id, which is success.
+    let other_home = tempfile::tempdir().expect("second home");
+    let again = sandbox
+        .command("demo@voorbeeld.nl", "demo")
+        .env("ECONNECT_HOME", other_home.path())
+        .args(["recognize", "--org", "0106:30187412", file.to_str().unwrap()])
+        .output()
+        .expect("run econnect");
+    let text = stdout(&again);
+    assert_eq!(again.status.code(), Some(0), "{text}{}", stderr(&again));
+    assert!(!text.contains("weigerde") && !text.contains("FOUT"), "{text}");
+    let fields: Vec<&str> = text.trim().split('\t').collect();
+    assert_eq!(fields.len(), 3, "{text}");
+    assert_eq!(fields[1], first_id, "the same document");
+    assert_eq!(fields[2], "het platform heeft dit bestand al");
 }
 
 #[test]

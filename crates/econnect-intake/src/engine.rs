@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use econnect_api::{Client, PartyId};
+use econnect_api::{Client, DocumentId, PartyId};
 use econnect_store::Store;
 use econnect_store::ledger::{self, DuplicateOf, Enqueued, NewIntake};
 use econnect_store::outbox::{self, OutboxCounts, OutboxItem};
@@ -340,19 +340,18 @@ impl Intake {
             .filter(|(_, pf)| pf.refusal.is_none())
             .map(|(path, pf)| new_intake(party, direction, path, pf, None, None))
             .collect();
-        let mut written = ledger::enqueue_many(&self.inner.store, &items, force, None)
+        let mut written = ledger::enqueue_named(&self.inner.store, &items, force, None, &document_name)
             .await?
-            .into_iter()
-            .zip(&items);
+            .into_iter();
         let mut out = Vec::with_capacity(paths.len());
         for (path, pf) in paths.into_iter().zip(checks) {
             let outcome = match (&pf.refusal, written.next()) {
                 (Some(refusal), _) => SubmitOutcome::Refused {
                     refusal: refusal.clone(),
                 },
-                (None, Some((Enqueued::Written, item))) => {
-                    self.inner.emit_path(Some(&item.id), party, &path, Stage::Wachten);
-                    SubmitOutcome::Queued { id: item.id.clone() }
+                (None, Some((Enqueued::Written, id))) => {
+                    self.inner.emit_path(Some(&id), party, &path, Stage::Wachten);
+                    SubmitOutcome::Queued { id }
                 }
                 (None, Some((Enqueued::Duplicate(of), _))) => SubmitOutcome::Duplicate {
                     refusal: duplicate_refusal(&of),
@@ -558,7 +557,7 @@ fn new_intake(
     refusal: Option<&Refusal>,
 ) -> NewIntake {
     NewIntake {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: content_document_id(party, direction, &pf.sha256, 0),
         party_id: party.as_str().to_string(),
         direction: direction.as_str().to_string(),
         route: pf.route.map(|r: Route| r.as_str().to_string()),
@@ -574,6 +573,24 @@ fn new_intake(
         done_dir: done_dir.map(|d| d.to_string_lossy().into_owned()),
         refusal: refusal.map(|r| (code_text(r.code), r.message.clone())),
     }
+}
+
+/// The document id of these bytes for this organisation and direction, for the
+/// `attempt`-th intake of them (0: the first, the same in every installation).
+fn content_document_id(party: &PartyId, direction: Direction, sha256: &str, attempt: u32) -> String {
+    DocumentId::for_content_hex(party, direction.document_direction(), sha256, attempt)
+        .map(|id| id.as_str().to_string())
+        // Preflight always gives a digest; should one be missing, a random id is still unique.
+        .unwrap_or_else(|_| uuid::Uuid::new_v4().to_string())
+}
+
+/// Names an outbox row (= `X-EConnect-DocumentId`) for the `attempt`-th intake of its
+/// content: so a retry, a restart, a reinstall and a second installation watching the same
+/// folder all name a file the same, and the platform's 409 stops a second document, while
+/// "toch verzenden" (a later attempt) is a deliberate new one.
+fn document_name(item: &NewIntake, attempt: u32) -> String {
+    let direction = Direction::parse(&item.direction).unwrap_or(Direction::Purchase);
+    content_document_id(&PartyId::new(&item.party_id), direction, &item.sha256, attempt)
 }
 
 /// "al verzonden op <datum> als <document>".
@@ -665,7 +682,7 @@ async fn take_files(inner: Arc<Inner>, batch: Vec<watcher::Ready>) {
         let refusal = duplicate_refusal(of);
         (code_text(refusal.code), refusal.message)
     };
-    let outcomes = match ledger::enqueue_many(&inner.store, &items, false, Some(&record)).await {
+    let outcomes = match ledger::enqueue_named(&inner.store, &items, false, Some(&record), &document_name).await {
         Ok(outcomes) => outcomes,
         Err(e) => {
             tracing::error!(files = items.len(), error = %e, "queueing files failed; the next scan tries again");
@@ -676,22 +693,22 @@ async fn take_files(inner: Arc<Inner>, batch: Vec<watcher::Ready>) {
         }
     };
     let mut queued = false;
-    for ((item, (org, path, refusal)), outcome) in items.iter().zip(taken).zip(outcomes) {
+    for ((org, path, refusal), (outcome, id)) in taken.into_iter().zip(outcomes) {
         let (refusal, stage) = match (outcome, refusal) {
             (Enqueued::Written, None) => {
-                inner.emit_path(Some(&item.id), &org.party, &path, Stage::Wachten);
+                inner.emit_path(Some(&id), &org.party, &path, Stage::Wachten);
                 queued = true;
                 continue;
             }
             (Enqueued::Written, Some(refusal)) => (refusal.clone(), Stage::Mislukt { refusal }),
             (Enqueued::Duplicate(of), _) => (duplicate_refusal(&of), Stage::Duplicaat { of }),
         };
-        if let Ok(Some(row)) = outbox::get(&inner.store, &item.id).await {
+        if let Ok(Some(row)) = outbox::get(&inner.store, &id).await {
             uploader::move_after(&inner, &row, Some(&refusal)).await;
         } else {
             inner.forget_path(&path.to_string_lossy());
         }
-        inner.emit_path(Some(&item.id), &org.party, &path, stage);
+        inner.emit_path(Some(&id), &org.party, &path, stage);
     }
     if queued {
         inner.wake.notify_one();

@@ -41,6 +41,10 @@ pub enum Stage {
     Verzonden {
         /// The platform's document id.
         document_id: String,
+        /// The platform already had it (409 to our id, or another installation sent it):
+        /// nothing new was created. Not sent to the UI.
+        #[serde(skip)]
+        already_there: bool,
     },
     /// Refused (locally or by the platform), with the reason.
     #[serde(rename = "mislukt")]

@@ -12,10 +12,49 @@ use crate::refusal::Refusal;
 /// Most suffixes tried before giving up on a free name.
 const MAX_SUFFIX: u32 = 10_000;
 
-/// Moves `file` to `<folder>/Verwerkt/YYYY-MM/`; returns the new path.
+/// Moves `file` to `<folder>/Verwerkt/YYYY-MM/`; returns the new path. When a file of the
+/// same name and the same bytes is already there (another installation watching the same
+/// folder moved it while we were at it), the job is done: the source goes, nothing is
+/// copied again, and that file's path is returned.
 pub fn to_done(file: &Path, folder: &Path, now: OffsetDateTime) -> std::io::Result<PathBuf> {
     let month = format!("{:04}-{:02}", now.year(), u8::from(now.month()));
-    move_into(file, &folder.join(DONE_DIR).join(month))
+    let dir = folder.join(DONE_DIR).join(month);
+    if let Some(name) = file.file_name() {
+        let there = dir.join(name);
+        if there.exists() && same_content(file, &there) {
+            match std::fs::remove_file(file) {
+                Ok(()) => return Ok(there),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(there),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    move_into(file, &dir)
+}
+
+/// Whether two paths hold the same bytes (false when either cannot be read).
+fn same_content(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let (Ok(fa), Ok(fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    match (fa.metadata(), fb.metadata()) {
+        (Ok(ma), Ok(mb)) if ma.len() == mb.len() => {}
+        _ => return false,
+    }
+    let (mut ra, mut rb) = (std::io::BufReader::new(fa), std::io::BufReader::new(fb));
+    let (mut ba, mut bb) = ([0u8; 8192], [0u8; 8192]);
+    loop {
+        let Ok(n) = ra.read(&mut ba) else {
+            return false;
+        };
+        if n == 0 {
+            return rb.read(&mut bb).is_ok_and(|m| m == 0);
+        }
+        if rb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
+    }
 }
 
 /// Moves `file` to `<folder>/Mislukt/` and writes the reason next to it; returns the new path.
@@ -89,7 +128,11 @@ pub fn move_into(file: &Path, dir: &Path) -> std::io::Result<PathBuf> {
 /// exists) and then unlinking the source; where links are not supported, check and rename.
 fn no_clobber_rename(from: &Path, to: &Path) -> std::io::Result<()> {
     match std::fs::hard_link(from, to) {
-        Ok(()) => std::fs::remove_file(from),
+        // Unlinked meanwhile by another installation that found it at `to` already: moved.
+        Ok(()) => match std::fs::remove_file(from) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        },
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(e),
         Err(_) => {
@@ -129,5 +172,30 @@ mod tests {
         let reason = std::fs::read_to_string(moved.with_file_name("leeg.pdf.reden.txt")).unwrap();
         assert!(reason.starts_with("Het bestand is leeg"), "{reason}");
         assert!(reason.contains("Code: empty"));
+    }
+
+    #[test]
+    fn a_file_already_moved_by_another_installation_is_not_copied_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = OffsetDateTime::now_utc();
+        let f = dir.path().join("factuur.pdf");
+        std::fs::write(&f, "dezelfde inhoud").unwrap();
+        // The other installation linked it into Verwerkt/ and has not unlinked it yet.
+        let first = to_done(&f, dir.path(), now).unwrap();
+        std::fs::write(&f, "dezelfde inhoud").unwrap();
+        let second = to_done(&f, dir.path(), now).unwrap();
+        assert_eq!(second, first);
+        assert!(!f.exists());
+        let names: Vec<_> = std::fs::read_dir(first.parent().unwrap())
+            .unwrap()
+            .collect();
+        assert_eq!(names.len(), 1, "no 'factuur (2).pdf'");
+        // Other bytes under the same name still get a name of their own.
+        std::fs::write(&f, "andere inhoud").unwrap();
+        let third = to_done(&f, dir.path(), now).unwrap();
+        assert_eq!(
+            third.file_name().unwrap().to_string_lossy(),
+            "factuur (2).pdf"
+        );
     }
 }

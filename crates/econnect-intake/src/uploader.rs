@@ -1,11 +1,13 @@
 //! The uploader: claims due outbox rows (at most `concurrency` at once), sends each with
-//! `X-EConnect-DocumentId` = its outbox id (so a retry after a crash finds the document
-//! the first try made instead of creating a second), and records the outcome.
+//! `X-EConnect-DocumentId` = its outbox id, which is content-addressed (so a retry after a
+//! lost answer or a crash, and another installation sending the same file, get the
+//! platform's 409 "already there" instead of creating a second document), and records the
+//! outcome.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use econnect_api::{DocumentId, Error as ApiError, PartyId, SendOptions, Upload};
+use econnect_api::{DocumentId, DocumentRef, Error as ApiError, PartyId, SendOptions, Upload};
 use econnect_store::outbox::{self, OutboxItem};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
@@ -90,8 +92,8 @@ const FINISH_BATCH: usize = 64;
 /// one commit for many instead of one each (a commit rewrites a few pages of the log).
 const FINISH_WAIT: Duration = Duration::from_millis(10);
 
-/// A file the platform accepted, with its document id, on its way to be moved and recorded.
-type Done = (OutboxItem, String);
+/// A file the platform has (new, or already there), on its way to be moved and recorded.
+type Done = (OutboxItem, DocumentRef);
 
 /// Runs until the engine stops; then lets in-flight uploads finish.
 pub async fn run(inner: Arc<Inner>) {
@@ -194,8 +196,11 @@ async fn upload_one(inner: Arc<Inner>, item: OutboxItem, done: mpsc::UnboundedSe
     );
     let result = send(&inner, &item).await;
     match result {
-        Ok(document_id) => {
-            if let Err(mpsc::error::SendError(unrecorded)) = done.send((item, document_id)) {
+        Ok(doc) => {
+            if doc.already_there {
+                tracing::info!(id = %item.id, "the platform already has this file (409): recorded as sent");
+            }
+            if let Err(mpsc::error::SendError(unrecorded)) = done.send((item, doc)) {
                 accepted(&inner, vec![unrecorded]).await; // the finisher is gone (stopping)
             }
         }
@@ -206,10 +211,13 @@ async fn upload_one(inner: Arc<Inner>, item: OutboxItem, done: mpsc::UnboundedSe
                 inner.note_platform_maintenance(*wait);
             }
             // A file that is gone may have been sent and moved by a run that stopped before
-            // recording it: the platform knows the document by our id, so ask it.
+            // recording it, or by another installation watching the same folder: the id is
+            // the content's, so the platform knows the document by it. Ask it; when it has
+            // it, this file is done, quietly.
             if outcome == Outcome::Vanished && platform_has(&inner, &item).await {
-                let id = item.id.clone();
-                accepted(&inner, vec![(item, id)]).await;
+                tracing::info!(id = %item.id, "file gone and on the platform: sent elsewhere");
+                let doc = DocumentRef { id: item.id.clone(), already_there: true };
+                accepted(&inner, vec![(item, doc)]).await;
                 return;
             }
             failed(&inner, &item, outcome).await;
@@ -229,8 +237,9 @@ async fn platform_has(inner: &Inner, item: &OutboxItem) -> bool {
     history.is_ok()
 }
 
-/// Sends the file by its route; returns the platform's document id.
-async fn send(inner: &Inner, item: &OutboxItem) -> Result<String, ApiError> {
+/// Sends the file by its route; returns the platform's document (a 409 to our id is
+/// already success there, see `econnect_api::Client`).
+async fn send(inner: &Inner, item: &OutboxItem) -> Result<DocumentRef, ApiError> {
     let party = PartyId::new(&item.party_id);
     let document_id = DocumentId::parse(&item.id)?;
     let mut upload = Upload::from_path(&item.path).with_mime(item.mime.clone());
@@ -267,7 +276,7 @@ async fn send(inner: &Inner, item: &OutboxItem) -> Result<String, ApiError> {
                 .await?
         }
     };
-    Ok(doc.id)
+    Ok(doc)
 }
 
 /// Extracts a hybrid PDF's embedded invoice into a temporary file.
@@ -300,8 +309,8 @@ async fn embedded_to_temp(
 /// then record them all in one write.
 ///
 /// A crash between the move and the write leaves a row `sending`: the next start sends
-/// it again with the same document id, the platform answers with the document it already
-/// has, and the (already moved) file is then simply recorded as moved.
+/// it again with the same document id, the platform answers 409 (it has it), and the
+/// (already moved) file is then simply recorded as moved.
 async fn accepted(inner: &Arc<Inner>, batch: Vec<Done>) {
     let places: Vec<(String, Option<String>)> =
         batch.iter().map(|(item, _)| (item.path.clone(), item.done_dir.clone())).collect();
@@ -329,9 +338,9 @@ async fn accepted(inner: &Arc<Inner>, batch: Vec<Done>) {
     let rows: Vec<outbox::Accepted> = batch
         .iter()
         .zip(&moved)
-        .map(|((item, document_id), moved_to)| outbox::Accepted {
+        .map(|((item, doc), moved_to)| outbox::Accepted {
             id: item.id.clone(),
-            document_id: document_id.clone(),
+            document_id: doc.id.clone(),
             moved_to: moved_to.clone(),
         })
         .collect();
@@ -340,11 +349,12 @@ async fn accepted(inner: &Arc<Inner>, batch: Vec<Done>) {
         tracing::error!(files = rows.len(), error = %e, "recording sent files failed");
         return;
     }
-    for ((item, document_id), moved_to) in batch.into_iter().zip(moved) {
+    for ((item, doc), moved_to) in batch.into_iter().zip(moved) {
         if moved_to.is_some() {
             inner.forget_path(&item.original_path);
         }
-        inner.emit(&item, Stage::Verzonden { document_id });
+        let stage = Stage::Verzonden { document_id: doc.id, already_there: doc.already_there };
+        inner.emit(&item, stage);
     }
 }
 

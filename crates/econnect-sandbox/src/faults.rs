@@ -22,6 +22,9 @@ pub enum FaultKind {
     ServerError,
     /// The connection is closed without an HTTP response.
     Reset,
+    /// The request is handled in full (a document is created), then the connection is
+    /// closed without the answer: the client cannot tell whether it arrived.
+    ResetAfterHandling,
     /// 429 with `Retry-After`.
     RateLimited,
     /// 503 "maintenance" with `Retry-After`.
@@ -109,7 +112,11 @@ pub async fn observe(State(st): State<Arc<AppState>>, mut req: Request, next: Ne
     }
     let seq = recorder::record(&st, &req);
     req.extensions_mut().insert(seq);
-    if let Some(left) = st.maintenance.seconds_left().filter(|_| path.starts_with("/api/")) {
+    if let Some(left) = st
+        .maintenance
+        .seconds_left()
+        .filter(|_| path.starts_with("/api/"))
+    {
         // Read the body first: an early answer to an upload in flight looks like a reset.
         intake::drain(req.into_body()).await;
         let resp = crate::maintenance::answer(left).into_response();
@@ -122,6 +129,12 @@ pub async fn observe(State(st): State<Arc<AppState>>, mut req: Request, next: Ne
         Some(rule) => match rule.kind {
             FaultKind::Reset => {
                 let mut resp = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                resp.extensions_mut().insert(DropConnection);
+                return resp;
+            }
+            FaultKind::ResetAfterHandling => {
+                let mut resp = next.run(req).await;
+                recorder::set_status(&st, seq, resp.status().as_u16());
                 resp.extensions_mut().insert(DropConnection);
                 return resp;
             }

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::auth::{Caller, Need, require_party};
 use crate::clock::{parse_instant, rfc3339};
-use crate::documents::requested_id;
+use crate::documents::{refuse_taken_id, requested_id};
 use crate::error::{ApiError, ApiResult};
 use crate::state::{AppState, Direction, Document, unix_ms};
 use crate::ubl;
@@ -238,7 +238,7 @@ pub const RESPONSE_CODES: [&str; 7] = ["AB", "IP", "UQ", "CA", "RE", "AP", "PD"]
 
 /// `POST /api/v1/{partyId}/purchaseInvoice/{documentId}/response` → `{"id"}` of the response.
 ///
-/// Idempotent like uploads: a repeated `X-EConnect-DocumentId` answers the same id.
+/// Like uploads, a repeated `X-EConnect-DocumentId` (of any document) is answered 409.
 pub async fn respond(
     State(st): State<Arc<AppState>>,
     caller: Caller,
@@ -264,10 +264,7 @@ pub async fn respond(
     }
     let response_id = match wanted {
         Some(w) => {
-            if inner.responses.contains_key(&w) {
-                inner.counters.duplicates_refused += 1;
-                return Ok(Json(json!({ "id": w })));
-            }
+            refuse_taken_id(&mut inner, &w)?;
             w
         }
         None => uuid::Uuid::new_v4().to_string(),

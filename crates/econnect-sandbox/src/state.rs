@@ -291,7 +291,7 @@ pub struct Token {
 pub struct Counters {
     /// Documents created through the API per normalised party id (seeded ones excluded).
     pub documents_created: BTreeMap<String, u64>,
-    /// Uploads answered with an existing document because their document id was known.
+    /// Creating calls answered 409 because their document id was already taken.
     pub duplicates_refused: u64,
     /// API and identity requests seen (controls excluded).
     pub requests: u64,

@@ -1,6 +1,8 @@
 //! The intake ledger (issue 5): every file taken for an organisation, by content hash, and
 //! the one transaction that writes its ledger row and its outbox row together.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 
@@ -11,7 +13,8 @@ use crate::timestamp;
 /// A file about to be queued (or recorded as refused) for an organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewIntake {
-    /// The outbox id; also sent as `X-EConnect-DocumentId`.
+    /// The outbox id; also sent as `X-EConnect-DocumentId` (with [`enqueue_named`], the
+    /// name the namer gives decides instead).
     pub id: String,
     /// Normalised party id.
     pub party_id: String,
@@ -75,6 +78,10 @@ pub async fn enqueue(store: &Store, item: &NewIntake, force: bool) -> Result<Enq
 /// earlier intake.
 pub type DuplicateRecord<'a> = &'a (dyn Fn(&DuplicateOf) -> (String, String) + Sync);
 
+/// Names an item's row for its `n`-th intake of the same content by the same organisation
+/// in the same direction (0 for the first): the content-addressed document id.
+pub type RowNamer<'a> = &'a (dyn Fn(&NewIntake, u32) -> String + Sync);
+
 /// [`enqueue`] for a batch, in one transaction of a few statements whatever its size (a
 /// statement is a trip to the database thread). Items are taken in order, so of two with
 /// the same content in one batch the second is the duplicate. With `record_duplicate`, a
@@ -86,6 +93,59 @@ pub async fn enqueue_many(
     force: bool,
     record_duplicate: Option<DuplicateRecord<'_>>,
 ) -> Result<Vec<Enqueued>, StoreError> {
+    let done = enqueue_batch(store, items, force, record_duplicate, None).await?;
+    Ok(done.into_iter().map(|(outcome, _)| outcome).collect())
+}
+
+/// [`enqueue_many`] with rows named by `name` instead of by [`NewIntake::id`]: each item
+/// gets `name(item, n)` for the first `n`, counting from the number of earlier intakes of
+/// its content (organisation, direction and SHA-256) in the ledger and in this batch, that
+/// is not taken yet. So the first intake of some bytes is named `n = 0` in every
+/// installation, and a later one ("toch verzenden", a recorded duplicate) gets a new name.
+/// Decided inside the transaction, so two batches cannot pick the same name. One outcome
+/// per item, in order, with the id its row got (or would have got, for an unwritten one).
+pub async fn enqueue_named(
+    store: &Store,
+    items: &[NewIntake],
+    force: bool,
+    record_duplicate: Option<DuplicateRecord<'_>>,
+    name: RowNamer<'_>,
+) -> Result<Vec<(Enqueued, String)>, StoreError> {
+    enqueue_batch(store, items, force, record_duplicate, Some(name)).await
+}
+
+/// The rows already in the ledger for the content of `items`: how many per (organisation,
+/// SHA-256, direction), and their ids.
+async fn earlier_intakes(
+    tx: &mut sqlx::SqliteConnection,
+    items: &[NewIntake],
+) -> Result<(HashMap<(String, String, String), u32>, HashSet<String>), StoreError> {
+    let keys = json(items.iter().map(|i| serde_json::json!([i.party_id, i.sha256])))?;
+    let found: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT DISTINCT l.id, l.party_id, l.sha256, o.direction
+         FROM json_each(?) j
+         JOIN intake_ledger l ON l.party_id = j.value->>0 AND l.sha256 = j.value->>1
+         JOIN intake_outbox o ON o.id = l.id",
+    )
+    .bind(keys)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut counts: HashMap<(String, String, String), u32> = HashMap::new();
+    let mut ids = HashSet::new();
+    for (id, party, sha, direction) in found {
+        *counts.entry((party, sha, direction)).or_default() += 1;
+        ids.insert(id);
+    }
+    Ok((counts, ids))
+}
+
+async fn enqueue_batch(
+    store: &Store,
+    items: &[NewIntake],
+    force: bool,
+    record_duplicate: Option<DuplicateRecord<'_>>,
+    name: Option<RowNamer<'_>>,
+) -> Result<Vec<(Enqueued, String)>, StoreError> {
     let now = timestamp::now();
     let mut writer = store.writer().await?;
     // The write lock is held from here, so two intakes of the same content cannot both
@@ -116,6 +176,29 @@ pub async fn enqueue_many(
             }
         }
     }
+    // Each item's row id: its own, or the first free name from its count of earlier intakes.
+    let ids: Vec<String> = match name {
+        None => items.iter().map(|i| i.id.clone()).collect(),
+        Some(name) => {
+            let (mut counts, mut taken) = earlier_intakes(&mut tx, items).await?;
+            items
+                .iter()
+                .map(|item| {
+                    let key = (item.party_id.clone(), item.sha256.clone(), item.direction.clone());
+                    let count = counts.entry(key).or_default();
+                    let mut n = *count;
+                    let mut id = name(item, n);
+                    while taken.contains(&id) {
+                        n = n.saturating_add(1);
+                        id = name(item, n);
+                    }
+                    *count = n.saturating_add(1);
+                    taken.insert(id.clone());
+                    id
+                })
+                .collect()
+        }
+    };
     let mut outcomes = Vec::with_capacity(items.len());
     let mut rows = Vec::with_capacity(items.len());
     // Content queued by this batch, for the duplicates within it.
@@ -136,7 +219,7 @@ pub async fn enqueue_many(
             None => {
                 if item.refusal.is_none() {
                     queued_here.entry(key).or_insert_with(|| DuplicateOf {
-                        id: item.id.clone(),
+                        id: ids[n].clone(),
                         file_name: item.file_name.clone(),
                         state: "queued".into(),
                         document_id: None,
@@ -155,7 +238,7 @@ pub async fn enqueue_many(
         };
         let (code, message) = refusal.unzip();
         rows.push(serde_json::json!({
-            "id": item.id, "party": item.party_id, "direction": item.direction, "route": item.route,
+            "id": ids[n], "party": item.party_id, "direction": item.direction, "route": item.route,
             "path": item.path, "fileName": item.file_name, "mime": item.mime, "sha": item.sha256,
             "size": item.size, "eInvoice": item.e_invoice, "state": state, "code": code,
             "message": message, "doneDir": item.done_dir,
@@ -187,7 +270,7 @@ pub async fn enqueue_many(
         .await?;
     }
     store.commit(tx).await?;
-    Ok(outcomes)
+    Ok(outcomes.into_iter().zip(ids).collect())
 }
 
 fn json(rows: impl Iterator<Item = serde_json::Value>) -> Result<String, StoreError> {

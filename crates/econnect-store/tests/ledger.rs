@@ -92,3 +92,37 @@ async fn without_a_record_a_duplicate_is_not_written_and_force_sends_it() {
     assert_eq!(forced, Enqueued::Written);
     assert_eq!(outbox::get(&store, "tweede").await.expect("read").expect("row").state, "queued");
 }
+
+fn content_name(item: &NewIntake, n: u32) -> String {
+    let base = format!("{}-{}-{}", item.direction, &item.sha256[..4], item.party_id.len());
+    if n == 0 { base } else { format!("{base}-{}", n + 1) }
+}
+
+#[tokio::test]
+async fn named_rows_count_earlier_intakes_of_the_same_content() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("cache.sqlite")).await.expect("store");
+    // The first intake of some content gets name 0, whatever id the item carried.
+    let first = ledger::enqueue_named(&store, &[intake("x", 'a', None)], false, None, &content_name)
+        .await
+        .expect("first");
+    assert_eq!(first, [(Enqueued::Written, "purchase-aaaa-13".to_string())]);
+    // A recorded duplicate and a second copy in the same batch get the next names; other
+    // content and another direction start at 0.
+    let mut sales = intake("y", 'a', None);
+    sales.direction = "sales".into();
+    let batch = [intake("y", 'a', None), intake("z", 'a', None), intake("w", 'b', None), sales];
+    let done = ledger::enqueue_named(&store, &batch, false, Some(&as_refused), &content_name)
+        .await
+        .expect("batch");
+    let ids: Vec<&str> = done.iter().map(|(_, id)| id.as_str()).collect();
+    assert_eq!(ids, ["purchase-aaaa-13-2", "purchase-aaaa-13-3", "purchase-bbbb-13", "sales-aaaa-13"]);
+    assert!(matches!(&done[0].0, Enqueued::Duplicate(of) if of.id == "purchase-aaaa-13"));
+    assert_eq!(outbox::get(&store, "purchase-aaaa-13-2").await.expect("read").expect("row").state, "refused");
+    // "Toch verzenden": forced, the same content gets a name of its own.
+    let forced = ledger::enqueue_named(&store, &[intake("v", 'a', None)], true, None, &content_name)
+        .await
+        .expect("forced");
+    assert_eq!(forced, [(Enqueued::Written, "purchase-aaaa-13-4".to_string())]);
+    assert_eq!(outbox::get(&store, "purchase-aaaa-13-4").await.expect("read").expect("row").state, "queued");
+}

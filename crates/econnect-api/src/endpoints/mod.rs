@@ -14,8 +14,12 @@ use crate::party_id::{PartyId, encode_path_segment};
 /// The answer of every call that creates a document: `{"id"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentRef {
-    /// The new (or, for a repeated document id, the existing) document's id.
+    /// The new document's id, or the id we sent when the platform already had it.
     pub id: String,
+    /// True when the platform answered `409 Conflict` to our own document id: it already
+    /// had this document (an earlier attempt, or another installation, created it).
+    #[serde(skip)]
+    pub already_there: bool,
 }
 
 /// `/api/v1/{partyId}` with the party id URL-encoded.

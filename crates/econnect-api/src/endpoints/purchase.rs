@@ -86,7 +86,7 @@ impl Client {
         channel: Option<&str>,
     ) -> Result<DocumentRef, Error> {
         let url = self.recognize_url(party, "purchaseInvoice", channel)?;
-        self.send_json(
+        self.create_document(
             Call::new(Method::POST, url)
                 .file(file)
                 .document_id(document_id),
@@ -162,7 +162,7 @@ impl Client {
             "{}/response",
             document_path(party, "purchaseInvoice", invoice_id)
         ))?;
-        self.send_json(
+        self.create_document(
             Call::new(Method::POST, url)
                 .json(response)?
                 .document_id(document_id),

@@ -53,7 +53,7 @@ impl Client {
             }
         }
         strip_empty_query(&mut url);
-        self.send_json(
+        self.create_document(
             Call::new(Method::POST, url)
                 .file(file)
                 .document_id(document_id),
@@ -70,7 +70,7 @@ impl Client {
         channel: Option<&str>,
     ) -> Result<DocumentRef, Error> {
         let url = self.recognize_url(party, "salesInvoice", channel)?;
-        self.send_json(
+        self.create_document(
             Call::new(Method::POST, url)
                 .file(file)
                 .document_id(document_id),

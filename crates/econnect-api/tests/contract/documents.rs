@@ -111,31 +111,6 @@ async fn recognize_purchase_invoice_of_a_non_invoice_ends_rejected_with_reason()
 }
 
 #[tokio::test]
-async fn the_same_document_id_twice_creates_one_document() {
-    let env = Env::demo().await;
-    let client = env.client();
-    let party = first_party(&client).await;
-    let id = DocumentId::new_random();
-    let file = Upload::from_path(env.pdf("inkoop.pdf", 8192, "factuur"));
-    let first = client
-        .recognize_purchase_invoice(&party, &file, &id, None)
-        .await
-        .expect("first");
-    let second = client
-        .recognize_purchase_invoice(&party, &file, &id, None)
-        .await
-        .expect("retry");
-    assert_eq!(first, second);
-    let counters = env.counters().await;
-    assert_eq!(
-        counters["documentsCreated"][party.as_str()],
-        1,
-        "{counters}"
-    );
-    assert_eq!(counters["duplicatesRefused"], 1, "{counters}");
-}
-
-#[tokio::test]
 async fn intake_rules_refuse_small_and_unsupported_files() {
     let env = Env::demo().await;
     let client = env.client();

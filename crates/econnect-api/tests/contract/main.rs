@@ -3,6 +3,7 @@
 mod common;
 
 mod auth;
+mod document_ids;
 mod documents;
 mod errors;
 mod identity;

@@ -139,8 +139,9 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
     // every create, which slowed whichever writer came next (seen with perf).
     if args.engine_only {
         for round in 0..args.rounds.max(1) {
+            let round_files = engine_files(work.path(), &files, round, args)?;
             let (wall, cpu) =
-                cpu_timed(engine_run(&url, work.path(), &format!("map-p{round}"), &files, args.concurrency)).await?;
+                cpu_timed(engine_run(&url, work.path(), &format!("map-p{round}"), &round_files, args.concurrency)).await?;
             println!("    engine only: {:.2} s, CPU {:.2} ms/file", wall.as_secs_f64(), cpu.as_secs_f64() * 1000.0 / files.len() as f64);
         }
         sandbox.shutdown().await;
@@ -152,12 +153,13 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
         checks.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&checked_dir), true)).await?);
         let written_dir = work.path().join(format!("bron-schrijven-{round}"));
         let name = format!("map-a{round}");
+        let round_files = engine_files(work.path(), &files, round, args)?;
         // The writing sides alternate which goes first.
         if round % 2 == 0 {
             wraws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&written_dir), false)).await?);
-            engines.push(cpu_timed(engine_run(&url, work.path(), &name, &files, args.concurrency)).await?);
+            engines.push(cpu_timed(engine_run(&url, work.path(), &name, &round_files, args.concurrency)).await?);
         } else {
-            engines.push(cpu_timed(engine_run(&url, work.path(), &name, &files, args.concurrency)).await?);
+            engines.push(cpu_timed(engine_run(&url, work.path(), &name, &round_files, args.concurrency)).await?);
             wraws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&written_dir), false)).await?);
         }
         println!(
@@ -342,6 +344,25 @@ fn pct(sorted_ms: &[f64], p: f64) -> f64 {
 }
 
 /// Generates `count` distinct PDFs with sizes spread evenly over [min, max] KiB.
+/// The files of one engine round: the first round sends `files`; later rounds send files
+/// of the same sizes with other text. Document ids are content-addressed, so sending the
+/// same bytes again would only meet the platform's 409 (nothing new created), while the
+/// bare loop, with fresh random ids, creates a document every time: not like with like.
+fn engine_files(
+    work: &Path,
+    files: &[(String, Vec<u8>)],
+    round: usize,
+    args: &BenchIntakeArgs,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    if round == 0 {
+        return Ok(files.to_vec());
+    }
+    let dir = work.join(format!("bron-ronde-{round}"));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    write_pdfs(&dir, files.len(), args.min_kb, args.max_kb, &format!("r{round}"))
+        .map_err(|e| e.to_string())
+}
+
 fn write_pdfs(
     dir: &Path,
     count: usize,

@@ -193,7 +193,13 @@ fn absolute(p: &std::path::Path) -> PathBuf {
 fn print_event(ev: &IntakeEvent) {
     let what = match &ev.stage {
         Stage::Wachten => "wachten".to_string(),
-        Stage::Verzonden { document_id } => format!("verzonden\t{document_id}"),
+        Stage::Verzonden {
+            document_id,
+            already_there,
+        } => {
+            let note = if *already_there { ALREADY_THERE_NOTE } else { "" };
+            format!("verzonden\t{document_id}{note}")
+        }
         Stage::Mislukt { refusal } => format!("mislukt\t{}", refusal.message),
         Stage::Dood { refusal } => format!("opgegeven\t{}", refusal.message),
         Stage::Duplicaat { of } => {
@@ -209,8 +215,12 @@ fn print_event(ev: &IntakeEvent) {
     println!("{}\t{what}", ev.path);
 }
 
+/// Said after the document id of a file the platform already had (its 409 to our id).
+const ALREADY_THERE_NOTE: &str = "\thet platform heeft dit bestand al";
+
 /// Preflights, records and uploads each file through the outbox; one line per file
-/// (`path<TAB>document id` or `path<TAB>FOUT: reason`); failure when any failed.
+/// (`path<TAB>document id`, with a note when the platform already had it, or
+/// `path<TAB>FOUT: reason`); failure when any failed.
 pub async fn recognize(
     cli: &Cli,
     org: &str,
@@ -254,7 +264,8 @@ pub async fn recognize(
             }
         }
     }
-    let mut outcomes: std::collections::HashMap<String, Result<String, String>> =
+    // Per outbox id: the document id and whether the platform already had it, or why not.
+    let mut outcomes: std::collections::HashMap<String, Result<(String, bool), String>> =
         Default::default();
     while !waiting.is_empty() {
         match tokio::time::timeout(Duration::from_millis(500), events.recv()).await {
@@ -263,7 +274,7 @@ pub async fn recognize(
                 for id in waiting.clone() {
                     if let Ok(Some(item)) = intake.item(&id).await {
                         let done = match item.state.as_str() {
-                            "sent" => Some(Ok(item.document_id.unwrap_or_default())),
+                            "sent" => Some(Ok((item.document_id.unwrap_or_default(), false))),
                             "refused" | "dead" => {
                                 Some(Err(item.refusal_message.unwrap_or_default()))
                             }
@@ -281,7 +292,10 @@ pub async fn recognize(
                     continue;
                 };
                 let done = match ev.stage {
-                    Stage::Verzonden { document_id } => Some(Ok(document_id)),
+                    Stage::Verzonden {
+                        document_id,
+                        already_there,
+                    } => Some(Ok((document_id, already_there))),
                     Stage::Mislukt { refusal } | Stage::Dood { refusal } => {
                         Some(Err(refusal.message))
                     }
@@ -305,7 +319,8 @@ pub async fn recognize(
             Err(e) => Err(e),
         };
         match result {
-            Ok(doc) => println!("{path}\t{doc}"),
+            Ok((doc, false)) => println!("{path}\t{doc}"),
+            Ok((doc, true)) => println!("{path}\t{doc}{ALREADY_THERE_NOTE}"),
             Err(reason) => {
                 failed += 1;
                 println!("{path}\tFOUT: {reason}");

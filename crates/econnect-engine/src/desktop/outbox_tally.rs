@@ -83,7 +83,7 @@ mod tests {
         assert_eq!(tally.counts(), (1, 0, 0), "the path entry gives way to the id");
         tally.take(&event(Some("a"), Stage::Uploaden { bytes_sent: 0, bytes_total: 10 }));
         assert_eq!(tally.counts(), (0, 1, 0));
-        let notice = tally.take(&event(Some("a"), Stage::Verzonden { document_id: "d".into() }));
+        let notice = tally.take(&event(Some("a"), Stage::Verzonden { document_id: "d".into(), already_there: false }));
         assert_eq!(notice.map(|n| n.kind), Some(NoticeKind::FileSent));
         assert_eq!(tally.counts(), (0, 0, 0));
     }

@@ -57,6 +57,14 @@ impl Direction {
             _ => None,
         }
     }
+
+    /// The platform client's direction (part of a content-addressed document id).
+    pub fn document_direction(self) -> econnect_api::DocumentDirection {
+        match self {
+            Direction::Purchase => econnect_api::DocumentDirection::Purchase,
+            Direction::Sales => econnect_api::DocumentDirection::Sales,
+        }
+    }
 }
 
 /// What the bytes say the file is.

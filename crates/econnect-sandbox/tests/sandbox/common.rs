@@ -104,6 +104,20 @@ impl Ctx {
         bytes: Vec<u8>,
         id: Option<&str>,
     ) -> Response {
+        self.upload_result(token, party, endpoint, bytes, id)
+            .await
+            .expect("upload")
+    }
+
+    /// [`Ctx::upload`] that returns a transport error instead of panicking on it.
+    pub async fn upload_result(
+        &self,
+        token: &str,
+        party: &str,
+        endpoint: &str,
+        bytes: Vec<u8>,
+        id: Option<&str>,
+    ) -> reqwest::Result<Response> {
         let form = Form::new().part("file", Part::bytes(bytes).file_name("factuur.pdf"));
         let mut req = self
             .http
@@ -113,7 +127,7 @@ impl Ctx {
         if let Some(id) = id {
             req = req.header("X-EConnect-DocumentId", id);
         }
-        req.send().await.expect("upload")
+        req.send().await
     }
 
     pub async fn control(&self, path: &str, body: Value) -> Value {

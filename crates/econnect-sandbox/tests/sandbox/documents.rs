@@ -14,8 +14,18 @@ async fn id_of(resp: reqwest::Response) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
+/// Asserts a refusal with the platform's error JSON and returns its code.
+async fn error_json(resp: reqwest::Response, status: StatusCode) -> String {
+    assert_eq!(resp.status(), status);
+    let v: Value = resp.json().await.unwrap();
+    for field in ["code", "message", "helpLink", "requestId", "dateTime"] {
+        assert!(v[field].is_string(), "{field} missing in {v}");
+    }
+    v["code"].as_str().unwrap().to_string()
+}
+
 #[tokio::test]
-async fn a_repeated_document_id_returns_the_existing_document() {
+async fn a_repeated_document_id_is_answered_409_for_any_party_and_content() {
     let cx = Ctx::start().await;
     let token = cx.demo().await;
     let first = id_of(
@@ -30,33 +40,38 @@ async fn a_repeated_document_id_returns_the_existing_document() {
     )
     .await;
     assert_eq!(first, "outbox-42");
-    // Same id, even with another spelling of the party and other bytes: same answer, nothing new.
-    let again = id_of(
-        cx.upload(
-            &token,
-            "0106:30187412",
-            "purchaseInvoice/recognize",
-            pdf(5000, "x"),
-            Some("outbox-42"),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(again, first);
-    let counters = cx.control_get("/_sandbox/counters").await;
-    assert_eq!(counters["documentsCreated"][ORG1_NORM], 1);
-    assert_eq!(counters["duplicatesRefused"], 1);
-    // The same id for another party is a conflict, not a silent success.
-    let resp = cx
+    // The same request again (a retry whose answer was lost): 409, nothing new.
+    let again = cx
         .upload(
             &token,
-            ORG2,
+            ORG1,
             "purchaseInvoice/recognize",
             pdf(4096, "factuur"),
             Some("outbox-42"),
         )
         .await;
-    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    assert_eq!(error_json(again, StatusCode::CONFLICT).await, "API409");
+    // Another spelling of the party, other bytes, another endpoint, another party: all 409.
+    let repeats = [
+        ("0106:30187412", "purchaseInvoice/recognize", pdf(5000, "x")),
+        (ORG1, "salesInvoice/recognize", pdf(4096, "factuur")),
+        (ORG2, "purchaseInvoice/recognize", pdf(4096, "factuur")),
+        (ORG3, "salesInvoice/send", ubl(3000)),
+    ];
+    for (party, endpoint, bytes) in repeats {
+        let resp = cx
+            .upload(&token, party, endpoint, bytes, Some("outbox-42"))
+            .await;
+        assert_eq!(
+            error_json(resp, StatusCode::CONFLICT).await,
+            "API409",
+            "{party} {endpoint}"
+        );
+    }
+    let counters = cx.control_get("/_sandbox/counters").await;
+    assert_eq!(counters["documentsCreated"][ORG1_NORM], 1);
+    assert_eq!(counters["documentsCreated"].as_object().unwrap().len(), 1);
+    assert_eq!(counters["duplicatesRefused"], 5);
     // Without the header the sandbox generates ids.
     let a = id_of(
         cx.upload(&token, ORG1, "salesInvoice/recognize", pdf(4096, "a"), None)
@@ -74,28 +89,83 @@ async fn a_repeated_document_id_returns_the_existing_document() {
 }
 
 #[tokio::test]
-async fn concurrent_uploads_with_one_id_create_one_document() {
+async fn document_ids_outside_the_syntax_are_refused_with_400() {
+    let cx = Ctx::start().await;
+    let token = cx.demo().await;
+    let long = "a".repeat(65);
+    for bad in [
+        "abcde",
+        "abc_def",
+        "factuur@kantoor",
+        "outbox:42",
+        "a b cdef",
+        long.as_str(),
+    ] {
+        for endpoint in [
+            "purchaseInvoice/recognize",
+            "salesInvoice/recognize",
+            "salesInvoice/send",
+        ] {
+            let bytes = if endpoint.ends_with("send") {
+                ubl(3000)
+            } else {
+                pdf(4096, "f")
+            };
+            let resp = cx.upload(&token, ORG1, endpoint, bytes, Some(bad)).await;
+            assert_eq!(
+                error_json(resp, StatusCode::BAD_REQUEST).await,
+                "API400",
+                "{bad:?} {endpoint}"
+            );
+        }
+    }
+    for good in ["abcdef", "ecp-0123456789.abc", &"a".repeat(64)] {
+        let resp = cx
+            .upload(
+                &token,
+                ORG1,
+                "purchaseInvoice/recognize",
+                pdf(4096, "f"),
+                Some(good),
+            )
+            .await;
+        assert_eq!(id_of(resp).await, good);
+    }
+    let counters = cx.control_get("/_sandbox/counters").await;
+    assert_eq!(counters["documentsCreated"][ORG1_NORM], 3);
+}
+
+#[tokio::test]
+async fn concurrent_uploads_with_one_id_create_one_document_and_409_the_rest() {
     let cx = Arc::new(Ctx::start().await);
     let token = Arc::new(cx.demo().await);
     let mut tasks = Vec::new();
     for _ in 0..20 {
         let (cx, token) = (Arc::clone(&cx), Arc::clone(&token));
         tasks.push(tokio::spawn(async move {
-            let resp = cx
-                .upload(
-                    &token,
-                    ORG1,
-                    "salesInvoice/recognize",
-                    pdf(2048, "f"),
-                    Some("same-id"),
-                )
-                .await;
-            id_of(resp).await
+            cx.upload(
+                &token,
+                ORG1,
+                "salesInvoice/recognize",
+                pdf(2048, "f"),
+                Some("same-id"),
+            )
+            .await
+            .status()
         }));
     }
+    let mut statuses = Vec::new();
     for t in tasks {
-        assert_eq!(t.await.unwrap(), "same-id");
+        statuses.push(t.await.unwrap());
     }
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1);
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CONFLICT)
+            .count(),
+        19
+    );
     let counters = cx.control_get("/_sandbox/counters").await;
     assert_eq!(counters["documentsCreated"][ORG1_NORM], 1);
     assert_eq!(counters["duplicatesRefused"], 19);

@@ -62,6 +62,46 @@ async fn reset_closes_the_connection_without_a_response() {
 }
 
 #[tokio::test]
+async fn reset_after_handling_creates_the_document_and_loses_the_answer() {
+    let cx = Ctx::start().await;
+    let token = cx.demo().await;
+    fault(
+        &cx,
+        json!({ "kind": "resetAfterHandling", "next": 1, "pathContains": "recognize" }),
+    )
+    .await;
+    let lost = cx
+        .upload_result(
+            &token,
+            ORG1,
+            "purchaseInvoice/recognize",
+            pdf(300_000, "factuur"),
+            Some("lost-answer-1"),
+        )
+        .await;
+    let err = lost.expect_err("the answer never arrives");
+    assert!(err.status().is_none(), "{err:?}");
+    let counters = cx.control_get("/_sandbox/counters").await;
+    assert_eq!(
+        counters["documentsCreated"]["0106:30187412"], 1,
+        "{counters}"
+    );
+    assert_eq!(counters["faultsInjected"], 1);
+    // The retry with the same id learns that the platform has it.
+    let retry = cx
+        .upload(
+            &token,
+            ORG1,
+            "purchaseInvoice/recognize",
+            pdf(300_000, "factuur"),
+            Some("lost-answer-1"),
+        )
+        .await;
+    assert_eq!(retry.status(), StatusCode::CONFLICT);
+    assert_eq!(code(retry).await, "API409");
+}
+
+#[tokio::test]
 async fn rate_limited_and_maintenance_carry_retry_after() {
     let cx = Ctx::start().await;
     let token = cx.demo().await;
@@ -201,7 +241,7 @@ async fn requests_are_recorded_with_headers_and_part_names() {
         .bearer_auth(&token)
         .header("Subscription-Key", "abc")
         .header("X-EConnect-DomainId", "dom-1")
-        .header("X-EConnect-DocumentId", "rec-1")
+        .header("X-EConnect-DocumentId", "rec-001")
         .multipart(reqwest::multipart::Form::new().text("note", "hallo").part(
             "file",
             reqwest::multipart::Part::bytes(pdf(2048, "f")).file_name("a.pdf"),
@@ -225,7 +265,7 @@ async fn requests_are_recorded_with_headers_and_part_names() {
     assert_eq!(r["headers"]["authorization"], "Bearer …");
     assert_eq!(r["headers"]["subscription-key"], "abc");
     assert_eq!(r["headers"]["x-econnect-domainid"], "dom-1");
-    assert_eq!(r["headers"]["x-econnect-documentid"], "rec-1");
+    assert_eq!(r["headers"]["x-econnect-documentid"], "rec-001");
     assert!(
         r["headers"]["content-type"]
             .as_str()

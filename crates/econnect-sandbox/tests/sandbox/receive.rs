@@ -186,7 +186,7 @@ async fn response_and_delete() {
     let cx = Ctx::start().await;
     let token = cx.demo().await;
     let id = add(&cx, false).await;
-    let respond = |body: Value, doc_id: Option<&'static str>| {
+    let respond = |body: Value, doc_id: Option<&str>| {
         let mut req = cx
             .http
             .post(cx.url(&format!(
@@ -206,13 +206,21 @@ async fn response_and_delete() {
     assert_eq!(resp.status(), StatusCode::OK);
     let v: Value = resp.json().await.unwrap();
     assert_eq!(v["id"], "resp-1");
-    let v: Value = respond(json!({ "status": "AP" }), Some("resp-1"))
-        .await
-        .unwrap()
-        .json()
+    // A repeated id is 409 with the error JSON, like every other document id.
+    let resp = respond(json!({ "status": "AP" }), Some("resp-1"))
         .await
         .unwrap();
-    assert_eq!(v["id"], "resp-1");
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    assert_eq!(code(resp).await, "API409");
+    // So is the id of an invoice, and an id outside the syntax is 400.
+    let resp = respond(json!({ "status": "AP" }), Some(id.as_str()))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    let resp = respond(json!({ "status": "AP" }), Some("resp_2"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let resp = respond(json!({ "status": "OK" }), None).await.unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let resp = respond(
