@@ -240,11 +240,6 @@ fn router(state: Arc<AppState>) -> Router {
             get(documents::sales_status),
         )
         .route(
-            &format!("{party}/purchaseInvoice"),
-            get(receive::list_purchase),
-        )
-        .route(&format!("{party}/salesInvoice"), get(receive::list_sales))
-        .route(
             &format!("{party}/purchaseInvoice/recognize"),
             post(documents::purchase_recognize).layer(DefaultBodyLimit::disable()),
         )

@@ -257,14 +257,9 @@ pub fn received_document(
     }
 }
 
-/// Adds `parties` organisations (all accessible to the demo user) with `per_party` sent
-/// documents and `per_party` received invoices each; returns the new party ids.
-pub fn bulk(
-    inner: &mut Inner,
-    parties: usize,
-    per_party: usize,
-    now: OffsetDateTime,
-) -> Vec<String> {
+/// Adds `parties` organisations (all accessible to the demo user); returns the new party ids.
+/// They carry no documents: with no list call on the platform nothing could find them.
+pub fn bulk(inner: &mut Inner, parties: usize) -> Vec<String> {
     let start = inner.parties.len();
     let mut ids = Vec::with_capacity(parties);
     for k in 0..parties {
@@ -278,42 +273,6 @@ pub fn bulk(
         inner.parties.insert(id.clone(), party(&id, &name));
         if let Some(u) = inner.users.get_mut(&DEMO_USER.to_lowercase()) {
             u.parties.insert(id.clone(), Permissions::ALL);
-        }
-        for d in 0..per_party {
-            let age = i64::try_from(d).unwrap_or(0) * 60;
-            let t = now - Duration::seconds(age);
-            inner.insert_document(Document {
-                id: format!("bulk-{n}-s{d}"),
-                party: id.clone(),
-                direction: Direction::Sales,
-                channel: CHANNELS[d % 4].to_string(),
-                created_on: t,
-                stages: delivered_timeline(t),
-                meta: None,
-                receiver: None,
-                downloaded_on: None,
-                deleted: false,
-            });
-            let (sname, skvk) = SUPPLIERS[d % SUPPLIERS.len()];
-            let meta = InvoiceMeta {
-                sender_id: format!("NL:KVK:{skvk}"),
-                sender_name: sname.to_string(),
-                invoice_number: format!("B{n}-{d:05}"),
-                issue_date: date(t),
-                amount_cents: 1_000 + i64::try_from(d % 10_000).unwrap_or(0) * 37,
-                currency: "EUR".into(),
-                with_pdf: false,
-                file_name: String::new(),
-            pdf_bytes: None,
-            raw_xml: None,
-            };
-            inner.insert_document(received_document(
-                format!("bulk-{n}-r{d}"),
-                &id,
-                CHANNELS[(d + 1) % 4],
-                t,
-                meta,
-            ));
         }
         ids.push(party_id::display(&id));
     }
