@@ -34,7 +34,7 @@ use tokio::task::JoinHandle;
 
 pub use controls::{ReceivedInvoice, SentDocuments};
 pub use party_id::normalise as normalise_party_id;
-pub use seed::{LOCKED_USER, STAFF_USER};
+pub use seed::{LOCKED_USER, STAFF_USER, SeededDocument};
 pub use state::Counters;
 
 use error::ApiError;
@@ -157,6 +157,11 @@ impl RunningSandbox {
     /// Adds a received purchase invoice and returns its id.
     pub fn add_received(&self, invoice: ReceivedInvoice) -> Result<String, String> {
         controls::add_received(&self.state, invoice).map_err(|e| e.message)
+    }
+
+    /// The demo seed's documents (the demo installation's own history), oldest first.
+    pub fn seeded_documents(&self) -> Vec<SeededDocument> {
+        seed::seeded_documents(&self.state.lock())
     }
 }
 

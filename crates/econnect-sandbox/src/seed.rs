@@ -278,3 +278,49 @@ pub fn bulk(inner: &mut Inner, parties: usize) -> Vec<String> {
     }
     ids
 }
+
+/// A document of the demo seed, as the demo installation knows it: the sales invoices it
+/// "sent" earlier and the purchase invoices that "arrived" for it. Not a platform call (the
+/// platform has no list): the embedded sandbox tells its own app what its history is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeededDocument {
+    /// The document id (`demo-<kvk>-s<n>` sent, `demo-<kvk>-r<n>` received).
+    pub id: String,
+    /// The organisation (normalised party id).
+    pub party_id: String,
+    /// A sales invoice the demo installation sent (else a purchase invoice it received).
+    pub sent: bool,
+    /// `idr`, `email`, `econnect` or `peppol`.
+    pub channel: String,
+    /// When it was created or received (RFC 3339).
+    pub created_on: String,
+    /// The file name it was sent from (sales invoices; empty for received ones).
+    pub file_name: String,
+}
+
+/// The documents the demo seed made (ids starting with `demo-`), oldest first.
+pub fn seeded_documents(inner: &Inner) -> Vec<SeededDocument> {
+    let mut docs: Vec<SeededDocument> = inner
+        .documents
+        .values()
+        .filter(|d| d.id.starts_with("demo-") && !d.deleted)
+        .map(|d| {
+            let sent = d.direction == Direction::Sales;
+            let extension = if d.channel == "idr" { "pdf" } else { "xml" };
+            SeededDocument {
+                id: d.id.clone(),
+                party_id: d.party.clone(),
+                sent,
+                channel: d.channel.clone(),
+                created_on: crate::clock::rfc3339(d.created_on),
+                file_name: if sent {
+                    format!("verkoopfactuur {}.{extension}", d.id.trim_start_matches("demo-"))
+                } else {
+                    String::new()
+                },
+            }
+        })
+        .collect();
+    docs.sort_by(|a, b| (&a.created_on, &a.id).cmp(&(&b.created_on, &b.id)));
+    docs
+}

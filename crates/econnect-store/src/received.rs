@@ -520,18 +520,20 @@ impl Store {
         Ok(())
     }
 
-    /// Received documents that arrived before `before`, are not saved on this disk and
-    /// were not warned about yet (the retention guard).
+    /// Received invoices that arrived before `before`, are not saved on this disk and were
+    /// not warned about yet (the retention guard). They are the ones recorded here (announced
+    /// by a hook, see [`Store::record_listed`]): the platform has no list to find others by.
     pub async fn retention_risks(&self, before: &str) -> Result<Vec<RetentionRisk>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT d.id AS document_id, d.party_id, p.name AS party_name, d.invoice_number,
-               d.created_at
-             FROM documents d JOIN parties p ON p.id = d.party_id
-             LEFT JOIN received_invoices r ON r.document_id = d.id
-             WHERE d.direction = 'received' AND d.created_at < ? AND d.status <> 'Rejected'
-               AND (r.state IS NULL OR r.state <> 'saved')
-               AND NOT EXISTS (SELECT 1 FROM retention_warnings w WHERE w.document_id = d.id)
-             ORDER BY d.created_at LIMIT 1000",
+            "SELECT r.document_id, r.party_id, p.name AS party_name,
+               COALESCE(r.invoice_number, d.invoice_number) AS invoice_number,
+               r.received_on AS created_at
+             FROM received_invoices r JOIN parties p ON p.id = r.party_id
+             LEFT JOIN documents d ON d.id = r.document_id
+             WHERE r.received_on < ? AND r.state <> 'saved' AND r.deleted_at IS NULL
+               AND (d.status IS NULL OR d.status <> 'Rejected')
+               AND NOT EXISTS (SELECT 1 FROM retention_warnings w WHERE w.document_id = r.document_id)
+             ORDER BY r.received_on LIMIT 1000",
         )
         .bind(before)
         .fetch_all(self.pool())
