@@ -6,7 +6,10 @@
 //! per-minute budget, so 10,000 open documents cost a bounded number of calls per minute.
 //! History entries without a name carry no status and are skipped.
 
+mod refresh;
 pub mod schedule;
+
+pub use refresh::StatusRefresh;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
