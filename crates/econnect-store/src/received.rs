@@ -16,7 +16,7 @@ use crate::timestamp;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub enum ReceivedState {
-    /// Seen in the receive list; to be downloaded.
+    /// Announced (recorded with `record_listed`); to be downloaded.
     Listed,
     /// Target paths chosen; files being put in place (a crash resumes here).
     Writing,
@@ -109,7 +109,8 @@ const SELECT: &str = "SELECT document_id, party_id, received_on, state, attempts
     xml_path, pdf_path, xml_sha256, pdf_sha256, supplier, invoice_number, issue_date, amount,
     currency, response, response_at, response_note, deleted_at, saved_at FROM received_invoices";
 
-/// One item of a receive list, as recorded before downloading.
+/// A received invoice announced to this computer (a hook's InvoiceReceived: the platform
+/// has no list), as recorded before downloading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListedInvoice {
     /// The document id.
@@ -166,9 +167,10 @@ pub struct RetentionRisk {
 }
 
 impl Store {
-    /// Records the items of one receive-list page (new ones as `listed`) and moves the
-    /// organisation's list position to `received_to`, in one transaction. Returns how
-    /// many were new.
+    /// Records announced invoices (new ones as `listed`, to be downloaded by the next receive
+    /// pass; a known id is left alone, so a repeated announcement is harmless) and, when
+    /// given, moves the organisation's position to `received_to`, in one transaction.
+    /// Returns how many were new.
     pub async fn record_listed(
         &self,
         party_id: &str,
@@ -211,16 +213,6 @@ impl Store {
         }
         self.commit(tx).await?;
         Ok(new)
-    }
-
-    /// How far an organisation's receive list was read (`receivedOn` of the newest item).
-    pub async fn receive_cursor(&self, party_id: &str) -> Result<Option<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT received_to FROM receive_cursors WHERE party_id = ?")
-                .bind(party_id)
-                .fetch_optional(self.pool())
-                .await?,
-        )
     }
 
     /// Invoices to download now (listed, interrupted while writing, or failed and due),
