@@ -85,6 +85,13 @@ pub async fn documents(engine: State<'_, Engine>, query: DocumentQuery) -> Resul
     engine.documents(query).await
 }
 
+/// What the documents screen covers: sent from this computer, received by hook.
+#[tauri::command]
+#[specta::specta]
+pub async fn document_coverage(engine: State<'_, Engine>) -> Result<econnect_engine::DocumentCoverage, EngineError> {
+    engine.document_coverage().await
+}
+
 /// One document with its status history.
 #[tauri::command]
 #[specta::specta]

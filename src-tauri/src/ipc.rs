@@ -18,6 +18,7 @@ pub fn builder() -> Builder<tauri::Wry> {
         commands::organisations,
         commands::organisation,
         commands::documents,
+        commands::document_coverage,
         commands::document,
         commands::open_sign_up_page,
         commands::preflight_files,

@@ -31,10 +31,7 @@ pub use endpoints::sales::{RecipientParty, SendOptions};
 pub use endpoints::users::User;
 pub use endpoints::{DocumentRef, StatusEntry};
 pub use error::{AuthError, AuthErrorKind, Error};
-pub use inferred::{
-    DocumentStatus, PurchaseInvoicePage, PurchaseInvoiceQuery, ReceivedInvoice, Role,
-    SalesInvoicePage, SalesInvoiceQuery, SentInvoice,
-};
+pub use inferred::{DocumentStatus, Role};
 pub use multipart::Upload;
 pub use party_id::PartyId;
 pub use retry::RetryPolicy;

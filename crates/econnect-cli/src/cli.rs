@@ -90,13 +90,15 @@ pub enum Command {
     },
     /// Signs out: deletes the remembered password from the OS keyring.
     Logout,
-    /// Brings the local cache level with the platform.
+    /// Brings the organisation data up to date, then the statuses of open documents sent
+    /// from here.
     Sync {
         /// Print JSON instead of a summary.
         #[arg(long)]
         json: bool,
     },
-    /// Lists documents from the local cache (also offline).
+    /// Lists the documents of this computer (sent from here, received), each with its file
+    /// name and status (also offline).
     Documents {
         /// Only this organisation (party id, e.g. NL:KVK:12345678).
         #[arg(long)]
@@ -171,11 +173,11 @@ pub enum BenchCommand {
     Upload(BenchUploadArgs),
     /// The intake engine: watched-folder throughput vs a bare upload loop, pickup latency, memory.
     Intake(crate::commands::bench_intake::BenchIntakeArgs),
-    /// Syncs 50 × 2,000 documents into an empty cache vs a raw bulk insert; then searches.
+    /// Syncs 50 organisations, writes 50 × 2,000 local documents vs a raw bulk insert; then searches.
     Sync(BenchSyncArgs),
-    /// Brings 10,000 open documents' statuses up to date: calls made and time.
+    /// Brings 10,000 open documents' statuses up to date (one status call each): calls and time.
     Status(crate::commands::bench_receive::BenchStatusArgs),
-    /// Downloads 1,000 received invoices vs a bare download loop over the same sandbox.
+    /// Downloads 1,000 announced received invoices vs a bare download loop over the same ids.
     Receive(crate::commands::bench_receive::BenchReceiveArgs),
 }
 
@@ -185,7 +187,7 @@ pub struct BenchSyncArgs {
     /// Organisations.
     #[arg(long, default_value_t = 50)]
     pub parties: usize,
-    /// Documents per organisation (half sent, half received).
+    /// Local documents per organisation (half sent, half received).
     #[arg(long, default_value_t = 2000)]
     pub documents: usize,
     /// Search queries to time.

@@ -581,6 +581,7 @@ impl Engine {
             stop,
             sync_lock: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
+            receive_kick: Notify::new(),
         });
         let last_synced = store.last_completed().await.ok().flatten();
         self.inner.status.send_modify(|s| {

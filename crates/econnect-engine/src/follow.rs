@@ -1,5 +1,11 @@
 //! The session's followers beside the sync loop: status tracking and receiving, started
 //! when a session opens and stopped with it. Their news becomes notices for the tray.
+//!
+//! How a receive pass is triggered: the platform has no list of received invoices, so an
+//! invoice is known once it is recorded with `Store::record_listed` (a hook's
+//! InvoiceReceived event, via [`crate::Engine::announce_received`]). That kicks
+//! `Session::receive_kick`, and [`receive_loop`] runs a pass at once; it also runs one after
+//! every completed sync and at least every minute (for failed downloads that are due again).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,12 +56,17 @@ pub(crate) fn start(inner: &Arc<Inner>, session: &Arc<Session>) {
             }
         }
     });
-    tokio::spawn(receive_loop(Arc::clone(inner), receiver, session.stop.subscribe()));
+    tokio::spawn(receive_loop(Arc::clone(inner), Arc::clone(session), receiver, session.stop.subscribe()));
 }
 
-/// A pass after every completed sync (the organisations and receive states are fresh
-/// then), and at least every minute.
-async fn receive_loop(inner: Arc<Inner>, receiver: Receiver, mut stop: tokio::sync::watch::Receiver<bool>) {
+/// A pass when kicked (an invoice was announced), after every completed sync (the
+/// organisations and receive states are fresh then), and at least every minute.
+async fn receive_loop(
+    inner: Arc<Inner>,
+    session: Arc<Session>,
+    receiver: Receiver,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     let mut status = inner.status.subscribe();
     let mut last = status.borrow().last_synced.clone();
     loop {
@@ -70,6 +81,7 @@ async fn receive_loop(inner: Arc<Inner>, receiver: Receiver, mut stop: tokio::sy
                 }
                 last = now;
             }
+            _ = session.receive_kick.notified() => {}
             _ = tokio::time::sleep(RECEIVE_INTERVAL) => {}
             _ = stop.wait_for(|s| *s) => return,
         }

@@ -3,6 +3,7 @@
 
 pub mod about;
 pub mod config;
+mod demo;
 pub mod desktop;
 pub mod engine;
 pub mod environment;
@@ -43,7 +44,8 @@ pub use econnect_store::{ReceivedInvoice, ReceivedState};
 pub use receive::answers::{AnswerKind, InvoiceAnswer};
 pub use receive::{ReceiveFolder, ReceiveSummary};
 pub use econnect_store::{
-    ChangeKind, Channel, Direction, DocumentDetail, DocumentPage, DocumentQuery, DocumentRow,
+    ChangeKind, Channel, Direction, DocumentCoverage, DocumentDetail, DocumentPage, DocumentQuery,
+    DocumentRow, ListedInvoice,
     DocumentSort, Organisation, OrganisationDetail, OrganisationQuery, Permissions, ReceiveState,
     SortField, StatusStep, UserAccess,
 };

@@ -111,6 +111,8 @@ pub(crate) struct Session {
     pub sync_lock: tokio::sync::Mutex<()>,
     /// Wakes the sync loop early (e.g. a network-change hint from the shell).
     pub wake: Notify,
+    /// Starts a receive pass now: a hook announced an invoice (see `follow.rs`).
+    pub receive_kick: Notify,
 }
 
 impl Session {

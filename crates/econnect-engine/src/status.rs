@@ -9,16 +9,12 @@ use crate::error::EngineError;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncProgress {
-    /// What is being fetched: `organisations`, `users`, `receiveStates`, `documents`.
+    /// What is being fetched: `organisations`, `users`, `receiveStates`.
     pub step: String,
-    /// Organisations whose documents are done.
+    /// Organisations whose data is done.
     pub organisations_done: u32,
-    /// Organisations whose documents are to be synced.
+    /// Organisations to be synced (known once they are read).
     pub organisations_total: u32,
-    /// Document pages written in this sync.
-    pub pages: u32,
-    /// Documents written in this sync.
-    pub documents: u32,
 }
 
 /// The engine's state as the UI shows it.
@@ -41,22 +37,12 @@ pub struct EngineStatus {
     pub last_error: Option<EngineError>,
 }
 
-/// What one sync did.
+/// What one sync did (organisation data only: the platform has no document lists).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncSummary {
     /// Organisations synced.
     pub organisations: u32,
-    /// Document pages written.
-    pub pages: u32,
-    /// Documents written (new, changed or unchanged).
-    pub documents: u32,
-    /// Documents new to the cache.
-    pub inserted: u32,
-    /// Documents changed.
-    pub updated: u32,
-    /// Documents removed (gone from the platform).
-    pub deleted: u32,
     /// How long it took, in milliseconds.
     pub duration_ms: u32,
 }

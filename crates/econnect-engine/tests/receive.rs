@@ -10,7 +10,7 @@ use std::time::Duration;
 use econnect_api::Client;
 use econnect_engine::receive::{ReceiveEvent, ReceiveOptions, Receiver};
 use econnect_sandbox::{ReceivedInvoice, RunningSandbox, Seed};
-use econnect_store::{ReceivedState, Store};
+use econnect_store::{ListedInvoice, ReceivedState, Store, timestamp};
 use serde_json::json;
 
 /// Bakkerij De Gouden Korenaar: receiving on in the demo, three invoices waiting (one with a PDF).
@@ -31,6 +31,16 @@ impl Setup {
         let store = Store::open(&dir.path().join("cache.sqlite")).await.expect("store");
         let setup = Setup { sb, client, store, dir };
         setup.receiver(ReceiveOptions::default()).refresh_organisations().await.expect("organisations");
+        // The demo's three waiting invoices, announced as a hook does (there is no list).
+        let waiting: Vec<ListedInvoice> = setup
+            .sb
+            .seeded_documents()
+            .into_iter()
+            .filter(|d| !d.sent && d.party_id == PARTY)
+            .map(|d| ListedInvoice { document_id: d.id, received_on: d.created_on, channel: d.channel })
+            .collect();
+        assert_eq!(waiting.len(), 3);
+        setup.store.record_listed(PARTY, &waiting, None).await.expect("announce");
         setup
     }
 
@@ -46,8 +56,12 @@ impl Setup {
         )
     }
 
+    /// A new invoice arrives and a hook announces it (InvoiceReceived → `record_listed`).
     async fn add(&self, invoice: ReceivedInvoice) -> String {
-        self.sb.add_received(ReceivedInvoice { party_id: PARTY.into(), ..invoice }).expect("add")
+        let id = self.sb.add_received(ReceivedInvoice { party_id: PARTY.into(), ..invoice }).expect("add");
+        let item = ListedInvoice { document_id: id.clone(), received_on: timestamp::now(), channel: "peppol".into() };
+        self.store.record_listed(PARTY, &[item], None).await.expect("announce");
+        id
     }
 }
 
@@ -75,21 +89,23 @@ fn with_ext(all: &[PathBuf], ext: &str) -> usize {
 async fn each_invoice_is_written_once_across_restarts_crashes_and_faults() {
     let s = Setup::new().await;
     let first = s.receiver(ReceiveOptions::default()).pass().await.expect("pass");
-    assert_eq!((first.listed, first.saved, first.failed), (3, 3, 0));
+    assert_eq!((first.organisations, first.saved, first.failed), (1, 3, 0));
     let all = files(&s.out());
     assert_eq!((with_ext(&all, "xml"), with_ext(&all, "pdf")), (3, 1), "{all:?}");
     assert!(all.iter().all(|p| p.starts_with(s.out().join("Ontvangen").join("Bakkerij De Gouden Korenaar B.V"))), "{all:?}");
     assert!(all.iter().any(|p| p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".pdf")
         && std::fs::read(p).is_ok_and(|b| b.starts_with(b"%PDF")))));
 
-    // A restart (a new receiver on the same cache) finds nothing new.
+    // A restart (a new receiver on the same cache) finds nothing new; a repeated
+    // announcement (a hook delivered twice) changes nothing either.
+    let repeat = ListedInvoice { document_id: format!("demo-{}-r1", &PARTY[5..]), received_on: timestamp::now(), channel: "peppol".into() };
+    assert_eq!(s.store.record_listed(PARTY, &[repeat], None).await.expect("again"), 0);
     let again = s.receiver(ReceiveOptions::default()).pass().await.expect("pass");
-    assert_eq!((again.listed, again.saved), (0, 0));
+    assert_eq!(again.saved, 0);
 
     // A crash after the files were placed but before "saved" was recorded, with a temp
     // file left behind: the next pass finishes without a second copy.
     sqlx::query("UPDATE received_invoices SET state = 'writing'").execute(s.store.pool()).await.expect("sql");
-    sqlx::query("DELETE FROM receive_cursors").execute(s.store.pool()).await.expect("sql");
     let resumed = s.receiver(ReceiveOptions::default()).pass().await.expect("pass");
     assert_eq!(resumed.saved, 3);
     assert_eq!(files(&s.out()), all, "no second copies, no temp files left");
@@ -220,9 +236,14 @@ async fn an_invoice_not_on_disk_after_60_days_is_warned_about_once() {
     .expect("engine");
     engine.sign_in(common::sign_in(&sb, common::USER, common::PASSWORD, false)).await.expect("sign in");
     // Hoveniersbedrijf Groenrijk does not receive here: nothing downloads it.
-    sb.add_received(ReceivedInvoice { party_id: "0106:56012934".into(), invoice_number: Some("OUD-1".into()), age_days: Some(61), ..Default::default() })
+    let old = sb
+        .add_received(ReceivedInvoice { party_id: "0106:56012934".into(), invoice_number: Some("OUD-1".into()), age_days: Some(61), ..Default::default() })
         .expect("add");
     engine.sync_now().await.expect("sync");
+    // Its hook came 61 days ago; nothing downloaded it since.
+    let arrived = timestamp::format(time::OffsetDateTime::now_utc() - time::Duration::days(61));
+    let announced = ListedInvoice { document_id: old.clone(), received_on: arrived, channel: "peppol".into() };
+    assert_eq!(engine.announce_received("NL:KVK:56012934", &[announced]).await.expect("announce"), 1);
     let receiver = Receiver::new(
         engine.client().await.expect("client"),
         engine.store().await.expect("store"),
@@ -236,7 +257,8 @@ async fn an_invoice_not_on_disk_after_60_days_is_warned_about_once() {
             risks.push(label);
         }
     }
-    assert_eq!(risks, ["OUD-1"]);
+    // Only the hook's document id is known (nothing was downloaded to read a number from).
+    assert_eq!(risks, [old]);
     receiver.pass().await.expect("pass");
     assert!(!std::iter::from_fn(|| events.try_recv().ok()).any(|e| matches!(e, ReceiveEvent::RetentionRisk { .. })), "warned once");
 }

@@ -150,12 +150,11 @@ async fn without_a_keyring_the_session_lives_in_memory_only() {
     assert!(info.keyring_message.is_some());
     engine.sync_now().await.unwrap();
     assert!(
-        engine
-            .documents(DocumentQuery::default())
+        !engine
+            .organisations(OrganisationQuery::default())
             .await
             .unwrap()
-            .total
-            > 0,
+            .is_empty(),
         "the session works"
     );
     assert!(
@@ -183,13 +182,17 @@ async fn reads_work_offline_and_the_status_says_since_when() {
         .await
         .unwrap();
     engine.sync_now().await.unwrap();
+    // Documents sent from here earlier (local-first: the only ones there are).
+    let sent: Vec<String> = (0..3).map(|n| format!("eerder-{n}")).collect();
+    record_sent(&engine, "NL:KVK:30187412", &sent).await;
     let before = engine
         .documents(DocumentQuery {
-            search: Some("korenaar".into()),
+            search: Some("eerder".into()),
             ..Default::default()
         })
         .await
         .unwrap();
+    assert_eq!(before.total, 3, "found by file name");
     let any_id = engine
         .documents(DocumentQuery::default())
         .await
@@ -215,7 +218,7 @@ async fn reads_work_offline_and_the_status_says_since_when() {
     );
     let after = engine
         .documents(DocumentQuery {
-            search: Some("korenaar".into()),
+            search: Some("eerder".into()),
             ..Default::default()
         })
         .await
@@ -243,7 +246,7 @@ async fn reads_work_offline_and_the_status_says_since_when() {
     assert_eq!(
         restarted
             .documents(DocumentQuery {
-                search: Some("korenaar".into()),
+                search: Some("eerder".into()),
                 ..Default::default()
             })
             .await
@@ -277,12 +280,27 @@ async fn sandbox_mode_signs_in_without_an_account_and_goes_offline_when_stopped(
         })
         .await
     );
+    // The demo installation's own history: every seeded sales invoice (12 × 6) as sent
+    // from here, and the waiting invoices of the receiving organisations once the receive
+    // pass (started by their announcement) saved them.
+    let mut coverage = engine.document_coverage().await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let now = engine.document_coverage().await.unwrap();
+        if now == coverage && now.received > 0 && now.sent_here > 0 {
+            break;
+        }
+        coverage = now;
+        assert!(std::time::Instant::now() < deadline, "not settled: {coverage:?}");
+    }
+    assert_eq!(coverage.sent_here, 72);
     let docs = engine
         .documents(DocumentQuery::default())
         .await
         .unwrap()
         .total;
-    assert!(docs > 0);
+    assert_eq!(docs, coverage.sent_here + coverage.received);
 
     engine.stop_sandbox().await.unwrap();
     assert!(engine.sync_now().await.is_err());
@@ -333,8 +351,8 @@ async fn the_engine_notices_by_itself_that_the_network_is_back() {
         engine.status()
     );
     assert_eq!(
-        cached_documents(&engine).await,
-        platform_documents(&back).await
+        cached_organisations(&engine).await,
+        platform_organisations(&back).await
     );
 }
 
@@ -366,8 +384,8 @@ async fn the_sync_loop_comes_back_online_when_the_platform_returns() {
         "{status:?}"
     );
     assert_eq!(
-        cached_documents(&engine).await,
-        platform_documents(&back).await
+        cached_organisations(&engine).await,
+        platform_organisations(&back).await
     );
 }
 

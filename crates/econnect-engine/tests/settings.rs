@@ -85,12 +85,13 @@ async fn the_subscription_key_lives_in_the_keyring_and_is_sent_after_the_next_si
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn emptying_the_cache_keeps_the_outbox_and_a_sync_fills_it_again() {
+async fn emptying_the_cache_keeps_the_outbox_and_the_local_documents() {
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path()).await;
     engine.sign_in(sign_in(&sb, USER, PASSWORD, false)).await.unwrap();
     engine.sync_now().await.unwrap();
+    record_sent(&engine, PARTY, &["eigen-1".to_string(), "eigen-2".to_string()]).await;
     let full = engine.cache_info().await.unwrap();
     assert!(full.documents > 0 && full.bytes > 0, "{full:?}");
 
@@ -107,15 +108,19 @@ async fn emptying_the_cache_keeps_the_outbox_and_a_sync_fills_it_again() {
 
     let store = engine.store().await.unwrap();
     store.clear_cache().await.unwrap();
-    assert_eq!(store.document_total().await.unwrap(), 0);
+    assert_eq!(
+        store.document_total().await.unwrap(),
+        full.documents,
+        "documents are local-first: no list could bring them back"
+    );
     assert_eq!(outbox.queue(&engine, None).await.unwrap().len(), 1, "the outbox stays");
 
     engine.clear_cache().await.unwrap();
     let refilled = eventually(Duration::from_secs(30), || async {
-        engine.cache_info().await.map(|c| c.documents).unwrap_or(0) == full.documents
+        engine.users().await.map(|u| !u.users.is_empty()).unwrap_or(false)
     })
     .await;
-    assert!(refilled, "the background sync filled the cache again");
+    assert!(refilled, "the background sync fetched the users again");
     outbox.stop().await;
 }
 
@@ -126,7 +131,10 @@ async fn the_document_list_exports_as_csv_with_every_row() {
     let engine = engine(dir.path()).await;
     engine.sign_in(sign_in(&sb, USER, PASSWORD, false)).await.unwrap();
     engine.sync_now().await.unwrap();
+    let ids: Vec<String> = (0..25).map(|n| format!("csv-{n}")).collect();
+    record_sent(&engine, PARTY, &ids).await;
     let total = engine.documents(DocumentQuery::default()).await.unwrap().total;
+    assert_eq!(total, 25);
     let path = dir.path().join("documenten.csv");
     let export = engine
         .export_documents_csv(DocumentQuery::default(), &path)

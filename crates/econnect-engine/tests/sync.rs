@@ -1,20 +1,23 @@
-//! The sync against the in-process sandbox: a clean run, runs through injected faults (429,
-//! 503, resets) that end identical to the sandbox, resuming after a restart, status changes
-//! over the sandbox's virtual clock, and the change feed.
+//! The sync against the in-process sandbox, which (like the platform) has no document
+//! lists: a clean run brings the organisation data and never asks for a list, runs through
+//! injected faults (429, 503, resets), old list cursors do not hold back "last synced",
+//! documents sent from here get their statuses from their own status calls, and the change
+//! feed batches what is written.
 
 mod common;
 
 use std::time::Duration;
 
 use common::*;
-use econnect_api::{PartyId, PurchaseInvoiceQuery};
-use econnect_engine::{ChangeKind, Direction, DocumentQuery, OrganisationQuery, ReceiveState};
+use econnect_api::PartyId;
+use econnect_engine::tracking::{Tracker, TrackerOptions};
+use econnect_engine::{ChangeKind, DocumentQuery, OrganisationQuery, ReceiveState};
 use econnect_sandbox::Seed;
-use econnect_store::{DocumentRecord, Store, profile_database_path};
+use econnect_store::{Store, profile_database_path};
 use serde_json::json;
 
 #[tokio::test]
-async fn a_sync_caches_the_whole_demo_environment() {
+async fn a_sync_brings_the_organisation_data_and_never_asks_for_a_document_list() {
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path()).await;
@@ -31,27 +34,14 @@ async fn a_sync_caches_the_whole_demo_environment() {
         .await
         .unwrap();
     assert_eq!(orgs.len(), 12);
+    assert_eq!(cached_organisations(&engine).await, platform_organisations(&sb).await);
     let bakkerij = orgs.iter().find(|o| o.id == "0106:30187412").unwrap();
     assert_eq!(bakkerij.kvk.as_deref(), Some("30187412"));
     assert_eq!(bakkerij.receive, ReceiveState::On);
     assert!(bakkerij.permissions.can_send_document);
     // Organisation 3 is not registered for receiving.
     assert_eq!(orgs[2].receive, ReceiveState::NotRegistered);
-    let found = engine
-        .organisations(OrganisationQuery {
-            search: Some("korenaar".into()),
-        })
-        .await
-        .unwrap();
-    assert_eq!(found.len(), 1);
-
-    assert_eq!(
-        cached_documents(&engine).await,
-        platform_documents(&sb).await
-    );
     let detail = engine.organisation("NL:KVK:30187412").await.unwrap();
-    assert_eq!(detail.sent_count, 6);
-    assert_eq!(detail.received_count, 3);
     assert!(
         detail
             .users
@@ -60,7 +50,6 @@ async fn a_sync_caches_the_whole_demo_environment() {
         "an administrator sees the users"
     );
     assert!(engine.session().await.unwrap().is_admin);
-    // The sign-in's own sync may still be running (sync_now can have gone first).
     assert!(
         eventually(Duration::from_secs(10), || async {
             !engine.status().syncing
@@ -73,32 +62,23 @@ async fn a_sync_caches_the_whole_demo_environment() {
         "{status:?}"
     );
 
-    // Sent documents with a filter and received ones by counterparty.
-    let sent = engine
-        .documents(DocumentQuery {
-            party: Some("NL:KVK:30187412".into()),
-            direction: Some(Direction::Sent),
-            status: Some("rejected".into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    assert_eq!(sent.total, 1);
-
-    // A second sync changes nothing.
+    // Local-first: nothing was sent from this installation, so there are no documents.
+    assert!(cached_documents(&engine).await.is_empty());
+    let coverage = engine.document_coverage().await.unwrap();
+    assert_eq!((coverage.sent_here, coverage.received), (0, 0));
+    assert_eq!(list_requests(&sb).await, Vec::<String>::new());
     let again = engine.sync_now().await.unwrap();
-    assert_eq!((again.inserted, again.updated, again.deleted), (0, 0, 0));
+    assert_eq!(again.organisations, 12);
 }
 
 #[tokio::test]
-async fn faults_mid_sync_still_end_identical_to_the_sandbox() {
+async fn faults_mid_sync_still_end_with_the_organisation_data() {
     let sb = sandbox(Seed::Demo).await;
-    // Enough documents for several pages per list (100 per page).
     control(
         &sb,
         reqwest::Method::POST,
         "/_sandbox/seed",
-        json!({"parties": 2, "documentsPerParty": 250}),
+        json!({"parties": 20}),
     )
     .await;
     let dir = tempfile::tempdir().unwrap();
@@ -107,18 +87,13 @@ async fn faults_mid_sync_still_end_identical_to_the_sandbox() {
         .sign_in(sign_in(&sb, USER, PASSWORD, false))
         .await
         .unwrap();
-    // The first sync (started by sign-in) may be running; the faults hit the next calls.
-    fault(&sb, json!({"kind": "rateLimited", "next": 3, "retryAfter": 1, "pathContains": "/purchaseInvoice"})).await;
+    fault(&sb, json!({"kind": "rateLimited", "next": 2, "retryAfter": 1, "pathContains": "/me/party"})).await;
     fault(
         &sb,
-        json!({"kind": "maintenance", "next": 2, "retryAfter": 1, "pathContains": "/salesInvoice"}),
+        json!({"kind": "maintenance", "next": 2, "retryAfter": 1, "pathContains": "/peppol/config"}),
     )
     .await;
-    fault(
-        &sb,
-        json!({"kind": "reset", "next": 3, "pathContains": "/purchaseInvoice"}),
-    )
-    .await;
+    fault(&sb, json!({"kind": "reset", "next": 2, "pathContains": "/user"})).await;
     fault(&sb, json!({"kind": "reset", "rate": 0.05})).await;
     let summary = engine.sync_now().await;
     control(
@@ -130,136 +105,57 @@ async fn faults_mid_sync_still_end_identical_to_the_sandbox() {
     .await;
     let counters = control(&sb, reqwest::Method::GET, "/_sandbox/counters", json!(null)).await;
     assert!(
-        counters["faultsInjected"].as_u64().unwrap() >= 8,
+        counters["faultsInjected"].as_u64().unwrap() >= 4,
         "{counters}"
     );
     let summary = match summary {
         Ok(s) => s,
-        // 5% random resets may exhaust one call's retries: the next sync picks up from the cursor.
+        // 5% random resets may exhaust one call's retries: the next sync gets it all.
         Err(_) => engine.sync_now().await.unwrap(),
     };
-    assert!(summary.pages > 0);
-    let mut platform = platform_documents(&sb).await;
-    assert!(platform.len() > 1000, "{}", platform.len());
-    if cached_documents(&engine).await != platform {
-        // Statuses move on their own (the demo's pending documents validate 5 s after the
-        // seed); a sync slowed down by the faults (and by status tracking and receiving
-        // sharing the platform) may have listed them just before. One more sync settles it.
-        engine.sync_now().await.unwrap();
-        platform = platform_documents(&sb).await;
-    }
-    assert_eq!(cached_documents(&engine).await, platform);
+    assert_eq!(summary.organisations, 32);
+    assert_eq!(cached_organisations(&engine).await, platform_organisations(&sb).await);
+    assert_eq!(list_requests(&sb).await, Vec::<String>::new());
 }
 
 #[tokio::test]
-async fn a_restarted_sync_resumes_from_the_saved_page() {
+async fn an_old_document_list_cursor_does_not_hold_back_last_synced() {
     let sb = sandbox(Seed::Empty).await;
-    let seeded = control(
-        &sb,
-        reqwest::Method::POST,
-        "/_sandbox/seed",
-        json!({"parties": 1, "documentsPerParty": 250}),
-    )
-    .await;
-    let party = PartyId::new(seeded["parties"][0].as_str().unwrap());
     let dir = tempfile::tempdir().unwrap();
-
-    // A previous run wrote page 1 of this party's purchase list, then the app was killed.
-    let first = client(&sb)
-        .list_purchase_invoices(&party, &PurchaseInvoiceQuery::default())
-        .await
-        .unwrap();
-    let token = first.continuation_token.clone().unwrap();
     {
+        // An older version was stopped in the middle of paging a document list.
         let profile = custom(&sb).profile(USER);
         let store = Store::open(&profile_database_path(dir.path(), &profile))
             .await
             .unwrap();
         store
-            .replace_parties(&[econnect_store::PartyRecord {
-                id: party.as_str().into(),
-                name: "x".into(),
-                permissions: econnect_store::Permissions {
-                    can_receive_document: true,
-                    ..Default::default()
-                },
-            }])
+            .start_round("purchase_invoices", "0106:30187412")
             .await
             .unwrap();
-        let round = store
-            .start_round("purchase_invoices", party.as_str())
-            .await
-            .unwrap();
-        let docs: Vec<DocumentRecord> = first
-            .items
-            .iter()
-            .map(|i| DocumentRecord {
-                id: i.id.clone(),
-                channel: econnect_store::Channel::Peppol,
-                status: "Delivered".into(),
-                counterparty_id: None,
-                counterparty_name: None,
-                invoice_number: None,
-                issue_date: None,
-                amount: None,
-                currency: None,
-                created_at: i.received_on.clone().unwrap(),
-            })
-            .collect();
-        store
-            .write_document_page(
-                "purchase_invoices",
-                party.as_str(),
-                Direction::Received,
-                round.generation,
-                &docs,
-                Some(&token),
-            )
-            .await
-            .unwrap();
+        assert_eq!(store.last_completed().await.unwrap(), None);
         store.close().await;
     }
-    control(
-        &sb,
-        reqwest::Method::DELETE,
-        "/_sandbox/requests",
-        json!(null),
-    )
-    .await;
-
     let engine = engine(dir.path()).await;
     engine
         .sign_in(sign_in(&sb, USER, PASSWORD, false))
         .await
         .unwrap();
     engine.sync_now().await.unwrap();
-    let requests = control(&sb, reqwest::Method::GET, "/_sandbox/requests", json!(null)).await;
-    let purchase_pages: Vec<String> = requests
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| {
-            r["method"] == "GET"
-                && r["path"]
-                    .as_str()
-                    .unwrap()
-                    .ends_with(&format!("{}/purchaseInvoice", party.to_path_segment()))
-        })
-        .map(|r| r["query"].as_str().unwrap_or("").to_string())
-        .collect();
-    assert!(!purchase_pages.is_empty());
     assert!(
-        purchase_pages[0].contains(&token),
-        "the first request after the restart continues from the saved page: {purchase_pages:?}"
+        eventually(Duration::from_secs(10), || async {
+            let status = engine.status();
+            !status.syncing && status.last_synced.is_some()
+        })
+        .await,
+        "{:?}",
+        engine.status()
     );
-    assert_eq!(
-        cached_documents(&engine).await,
-        platform_documents(&sb).await
-    );
+    let store = engine.store().await.unwrap();
+    assert!(store.cursor("purchase_invoices", "0106:30187412").await.unwrap().is_none());
 }
 
 #[tokio::test]
-async fn status_changes_become_history_and_reach_subscribers() {
+async fn a_sent_document_gets_its_status_history_from_its_own_status_call() {
     let sb = sandbox(Seed::Empty).await;
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path()).await;
@@ -270,7 +166,7 @@ async fn status_changes_become_history_and_reach_subscribers() {
     engine.sync_now().await.unwrap();
     let mut feed = engine.subscribe();
 
-    // A new sales invoice, uploaded by someone else: Pending now, Delivered after 155 s.
+    // A sales invoice sent from here: Pending now, Delivered after 120 s.
     let party = PartyId::new("NL:KVK:30187412");
     let mut pdf = b"%PDF-1.4\n".to_vec();
     pdf.resize(4096, b' ');
@@ -283,8 +179,8 @@ async fn status_changes_become_history_and_reach_subscribers() {
         .await
         .unwrap()
         .id;
+    record_sent(&engine, party.as_str(), std::slice::from_ref(&id)).await;
 
-    engine.sync_now().await.unwrap();
     let batch = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
             let batch = feed.recv().await.unwrap();
@@ -297,59 +193,62 @@ async fn status_changes_become_history_and_reach_subscribers() {
     .expect("a batch names the new document");
     assert!(batch.kinds.contains(&ChangeKind::Documents));
     assert!(batch.parties.contains(&"0106:30187412".to_string()));
-    assert_eq!(
-        engine
-            .documents(DocumentQuery::default())
-            .await
-            .unwrap()
-            .rows
-            .iter()
-            .find(|r| r.id == id)
-            .unwrap()
-            .status,
-        "Pending"
-    );
+    let rows = engine.documents(DocumentQuery::default()).await.unwrap().rows;
+    let row = rows.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(row.status, "Pending");
+    assert_eq!(row.file_name.as_deref(), Some(format!("{id}.xml").as_str()));
 
-    control(
-        &sb,
-        reqwest::Method::POST,
-        "/_sandbox/time/advance",
-        json!({"seconds": 200}),
-    )
-    .await;
-    engine.sync_now().await.unwrap();
-    // Offline-style read of the history the sync observed (the platform's own comes next).
+    sb.advance_time(200);
+    let tracker = Tracker::new(
+        engine.client().await.unwrap(),
+        engine.store().await.unwrap(),
+        TrackerOptions::default(),
+    );
     let store = engine.store().await.unwrap();
-    let observed = store.document(&id).await.unwrap();
-    let steps: Vec<&str> = observed.history.iter().map(|s| s.status.as_str()).collect();
-    assert_eq!(steps, ["Pending", "Delivered"]);
-    // Online, `document` replaces it with the platform's full history.
-    let detail = engine.document(&id).await.unwrap();
-    let steps: Vec<&str> = detail.history.iter().map(|s| s.status.as_str()).collect();
+    // The session's own tracker may get there first; either way one status call does it.
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            let _ = tracker.round().await;
+            store.document(&id).await.unwrap().document.status == "Delivered"
+        })
+        .await
+    );
+    let tracked = store.document(&id).await.unwrap();
+    // The platform's history has an entry with a null name: it carries no status and is
+    // left out, never an error.
+    let steps: Vec<&str> = tracked.history.iter().map(|s| s.status.as_str()).collect();
     assert_eq!(steps, ["Pending", "Validated", "Routed", "Delivered"]);
-    assert!(detail.history.iter().all(|s| s.source == "platform"));
+    assert!(tracked.history.iter().all(|s| s.source == "platform"));
+    let detail = engine.document(&id).await.unwrap();
+    assert_eq!(detail.history, tracked.history, "the refresh reads the same");
+    assert_eq!(list_requests(&sb).await, Vec::<String>::new());
 }
 
 #[tokio::test]
 async fn batches_are_at_most_one_per_100_ms() {
     let sb = sandbox(Seed::Empty).await;
-    control(
+    let seeded = control(
         &sb,
         reqwest::Method::POST,
         "/_sandbox/seed",
-        json!({"parties": 3, "documentsPerParty": 400}),
+        json!({"parties": 3}),
     )
     .await;
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path()).await;
+    engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, false))
+        .await
+        .unwrap();
+    engine.sync_now().await.unwrap();
     let mut feed = engine.subscribe();
-    // Receive while the sync runs, so each receipt time is the send time.
+    // Receive while the documents are written, so each receipt time is the send time.
     let listener = tokio::spawn(async move {
         let started = std::time::Instant::now();
         let mut times = Vec::new();
         let mut documents = std::collections::BTreeSet::new();
         let mut truncated = false;
-        // Until the feed has been quiet for 2 s (the sync is over by then).
+        // Until the feed has been quiet for 2 s (the writes are over by then).
         while let Ok(batch) = tokio::time::timeout(Duration::from_secs(2), feed.recv()).await {
             let batch = batch.expect("the subscriber keeps up");
             times.push(started.elapsed());
@@ -358,11 +257,15 @@ async fn batches_are_at_most_one_per_100_ms() {
         }
         (times, if truncated { 2400 } else { documents.len() })
     });
-    engine
-        .sign_in(sign_in(&sb, USER, PASSWORD, false))
-        .await
-        .unwrap();
-    engine.sync_now().await.unwrap();
+    // 2,400 documents sent from here, recorded 100 at a time as the uploads are accepted.
+    for (p, party) in seeded["parties"].as_array().unwrap().iter().enumerate() {
+        for chunk in 0..8 {
+            let ids: Vec<String> = (0..100).map(|n| format!("s{p}-{chunk}-{n}")).collect();
+            record_sent(&engine, party.as_str().unwrap(), &ids).await;
+            // Uploads are accepted over time: the writes span several batch windows.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
     let (times, seen) = listener.await.unwrap();
     assert_eq!(
         seen, 2400,

@@ -1,5 +1,6 @@
-//! Status tracking against the sandbox: a batch reaches its final statuses under injected
-//! faults, within the call budget, and rejections carry the platform's reason.
+//! Status tracking against the sandbox: documents sent from here reach their final statuses
+//! by their own status calls (there is no list) under injected faults, within the call
+//! budget, and rejections carry the platform's reason.
 
 mod common;
 
@@ -50,24 +51,26 @@ async fn a_batch_reaches_final_statuses_under_faults_within_the_budget() {
     let sb = common::sandbox(Seed::Empty).await;
     let dir = tempfile::tempdir().expect("dir");
     let engine = signed_in(&sb, dir.path()).await;
-    sb.add_sent(SentDocuments { party_id: PARTY.into(), count: 300, reject_every: 7, fail_every: 11, ..SentDocuments::default() })
+    let ids = sb
+        .add_sent(SentDocuments { party_id: PARTY.into(), count: 300, reject_every: 7, fail_every: 11, ..SentDocuments::default() })
         .expect("seed");
-    engine.sync_now().await.expect("sync");
+    common::record_sent(&engine, PARTY, &ids).await;
     let tracker = Tracker::new(
         engine.client().await.expect("client"),
         engine.store().await.expect("store"),
-        TrackerOptions { calls_per_minute: 1200, burst: 20, list_threshold: 10, tick: Duration::from_millis(10) },
+        TrackerOptions { calls_per_minute: 3000, burst: 20, tick: Duration::from_millis(10) },
     );
-    assert_eq!(tracker.open_count().await.expect("open"), 300, "all pending after the sync");
+    assert_eq!(tracker.open_count().await.expect("open"), 300, "all sent from here, pending");
     sb.advance_time(600);
     common::fault(&sb, json!({"kind": "serverError", "rate": 0.2})).await;
     common::fault(&sb, json!({"kind": "reset", "rate": 0.05})).await;
     let took = track_to_the_end(&tracker).await;
     let stats = tracker.stats();
     assert!(stats.calls <= tracker.budget().ceiling(took), "{stats:?} in {took:?}");
-    // Batched: the list answers most; only rejections and failures need their own call.
-    assert!(stats.list_calls >= 3 && stats.calls < 200, "{stats:?}");
+    // One status call per document (there is no list), plus retries of the faulted ones.
+    assert!(stats.calls >= 300, "{stats:?}");
     assert_eq!(stats.changes, 300);
+    assert_eq!(common::list_requests(&sb).await, Vec::<String>::new());
 
     let rejected = engine
         .documents(econnect_engine::DocumentQuery { status: Some("Rejected".into()), limit: Some(1000), ..Default::default() })
@@ -84,12 +87,12 @@ async fn one_call_per_document_respects_the_budget_and_the_schedule() {
     let sb = common::sandbox(Seed::Empty).await;
     let dir = tempfile::tempdir().expect("dir");
     let engine = signed_in(&sb, dir.path()).await;
-    sb.add_sent(SentDocuments { party_id: PARTY.into(), count: 30, reject_every: 3, ..SentDocuments::default() }).expect("seed");
-    engine.sync_now().await.expect("sync");
+    let ids = sb.add_sent(SentDocuments { party_id: PARTY.into(), count: 30, reject_every: 3, ..SentDocuments::default() }).expect("seed");
+    common::record_sent(&engine, PARTY, &ids).await;
     let tracker = Tracker::new(
         engine.client().await.expect("client"),
         engine.store().await.expect("store"),
-        TrackerOptions { calls_per_minute: 600, burst: 5, list_threshold: usize::MAX, tick: Duration::from_millis(10) },
+        TrackerOptions { calls_per_minute: 600, burst: 5, tick: Duration::from_millis(10) },
     );
     // Nothing moved yet: one round asks each once, and a second right after asks none.
     assert_eq!(tracker.round().await.expect("round"), 30);
@@ -98,7 +101,7 @@ async fn one_call_per_document_respects_the_budget_and_the_schedule() {
     let tracker = Tracker::new(
         engine.client().await.expect("client"),
         engine.store().await.expect("store"),
-        TrackerOptions { calls_per_minute: 600, burst: 5, list_threshold: usize::MAX, tick: Duration::from_millis(10) },
+        TrackerOptions { calls_per_minute: 600, burst: 5, tick: Duration::from_millis(10) },
     );
     sb.advance_time(600);
     common::fault(&sb, json!({"kind": "serverError", "rate": 0.3})).await;

@@ -47,21 +47,3 @@ pub fn date(t: OffsetDateTime) -> String {
     let d = t.date();
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
-
-/// Parses an RFC 3339 date-time or a plain `YYYY-MM-DD` date (start of that day, UTC).
-pub fn parse_instant(s: &str, end_of_day: bool) -> Option<OffsetDateTime> {
-    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
-        return Some(t);
-    }
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let d = time::Date::parse(s, &fmt).ok()?;
-    let start = d.midnight().assume_utc();
-    if end_of_day {
-        start
-            .checked_add(Duration::days(1))
-            .and_then(|t| t.checked_sub(Duration::nanoseconds(1)))
-            .or(Some(start))
-    } else {
-        Some(start)
-    }
-}

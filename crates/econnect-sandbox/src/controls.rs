@@ -182,29 +182,22 @@ async fn received(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Jso
     add_received(&st, req).map(|id| Json(json!({ "id": id })))
 }
 
+/// Body of `POST /_sandbox/seed`: organisations only (documents have no list to be found by).
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct BulkSeed {
     parties: usize,
-    #[serde(default)]
-    documents_per_party: usize,
 }
 
 async fn bulk_seed(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<Value>> {
     let req: BulkSeed = parse_json(&body)?;
-    if req.parties > 100_000
-        || req.documents_per_party > 100_000
-        || req.parties * req.documents_per_party > 2_000_000
-    {
+    if req.parties > 100_000 {
         return Err(ApiError::bad_request(
-            "at most 2,000,000 documents per seed call",
+            "at most 100,000 parties per seed call",
         ));
     }
-    let now = st.clock.now();
-    let ids = seed::bulk(&mut st.lock(), req.parties, req.documents_per_party, now);
-    Ok(Json(
-        json!({ "parties": ids, "documents": req.parties * req.documents_per_party * 2 }),
-    ))
+    let ids = seed::bulk(&mut st.lock(), req.parties);
+    Ok(Json(json!({ "parties": ids })))
 }
 
 #[derive(Deserialize)]
@@ -344,7 +337,10 @@ pub fn add_sent(st: &Arc<AppState>, req: SentDocuments) -> ApiResult<Vec<String>
     let prefix = req.id_prefix.unwrap_or_else(|| "sent-".into());
     let mut inner = st.lock();
     if !inner.parties.contains_key(&party) {
-        return Err(ApiError::not_found(format!("Party {} does not exist", req.party_id)));
+        return Err(ApiError::not_found(format!(
+            "Party {} does not exist",
+            req.party_id
+        )));
     }
     let reason = req.reason.unwrap_or_else(|| {
         "Geen factuur herkend (bijv. herinnering, order of pakbon) / Not an invoice (e.g. a reminder, order or packing slip)".into()
@@ -352,7 +348,7 @@ pub fn add_sent(st: &Arc<AppState>, req: SentDocuments) -> ApiResult<Vec<String>
     let mut ids = Vec::with_capacity(req.count);
     for n in 0..req.count {
         let id = format!("{prefix}{n}");
-        // Spread over a few milliseconds so the list's order is the creation order.
+        // Spread over a few milliseconds so creation times differ, as real uploads' do.
         let t = now + time::Duration::milliseconds(i64::try_from(n).unwrap_or(0));
         let stages = if req.reject_every > 0 && n % req.reject_every == req.reject_every - 1 {
             crate::state::rejected_timeline(t, &reason)

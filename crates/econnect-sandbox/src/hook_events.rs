@@ -148,7 +148,9 @@ pub fn schedule_for_document(inner: &mut Inner, doc: &Document) {
     let kind = "'Invoice'";
     let id = doc.id.as_str();
     let party = doc.party.as_str();
-    let event = match (doc.direction, last.name) {
+    // A null-named entry is never the last one (see `state::delivered_timeline`).
+    let reason = last.description.clone().unwrap_or_default();
+    let event = match (doc.direction, last.name.unwrap_or_default()) {
         (Direction::Sales, "Delivered") => HookEvent::new(
             INVOICE_SENT,
             party,
@@ -167,26 +169,26 @@ pub fn schedule_for_document(inner: &mut Inner, doc: &Document) {
                     before.at,
                 )
                 .detail("attempt", "1")
-                .detail("reason", last.description.clone());
+                .detail("reason", reason.clone());
                 schedule(inner, before.at, with_common_details(retry, doc));
             }
             HookEvent::new(
                 INVOICE_SENT_ERROR,
                 party,
                 Some(id),
-                format!("{kind} could not be sent: {}", last.description),
+                format!("{kind} could not be sent: {reason}"),
                 last.at,
             )
-            .detail("reason", last.description.clone())
+            .detail("reason", reason.clone())
         }
         (Direction::Sales, "Rejected") => HookEvent::new(
             INVOICE_SENT_ERROR,
             party,
             Some(id),
-            format!("{kind} was rejected: {}", last.description),
+            format!("{kind} was rejected: {reason}"),
             last.at,
         )
-        .detail("reason", last.description.clone()),
+        .detail("reason", reason.clone()),
         (Direction::Purchase, "Delivered") => HookEvent::new(
             INVOICE_RECEIVED,
             party,
@@ -198,10 +200,10 @@ pub fn schedule_for_document(inner: &mut Inner, doc: &Document) {
             INVOICE_RECEIVED_ERROR,
             party,
             Some(id),
-            format!("{kind} could not be processed: {}", last.description),
+            format!("{kind} could not be processed: {reason}"),
             last.at,
         )
-        .detail("reason", last.description.clone()),
+        .detail("reason", reason.clone()),
         _ => return,
     };
     let at = event.created_on;

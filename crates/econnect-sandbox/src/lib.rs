@@ -37,7 +37,7 @@ use tokio::task::JoinHandle;
 pub use controls::{EventRequest, ReceivedInvoice, SentDocuments};
 pub use hook_delivery::{RetryPlan, SIGNATURE_HEADER, signature};
 pub use party_id::normalise as normalise_party_id;
-pub use seed::{LOCKED_USER, STAFF_USER};
+pub use seed::{LOCKED_USER, STAFF_USER, SeededDocument};
 pub use state::Counters;
 
 use error::ApiError;
@@ -182,6 +182,11 @@ impl RunningSandbox {
     pub fn add_received(&self, invoice: ReceivedInvoice) -> Result<String, String> {
         controls::add_received(&self.state, invoice).map_err(|e| e.message)
     }
+
+    /// The demo seed's documents (the demo installation's own history), oldest first.
+    pub fn seeded_documents(&self) -> Vec<SeededDocument> {
+        seed::seeded_documents(&self.state.lock())
+    }
 }
 
 impl Drop for RunningSandbox {
@@ -265,11 +270,6 @@ fn router(state: Arc<AppState>) -> Router {
             &format!("{party}/salesInvoice/{{documentId}}/status"),
             get(documents::sales_status),
         )
-        .route(
-            &format!("{party}/purchaseInvoice"),
-            get(receive::list_purchase),
-        )
-        .route(&format!("{party}/salesInvoice"), get(receive::list_sales))
         .route(
             &format!("{party}/purchaseInvoice/recognize"),
             post(documents::purchase_recognize).layer(DefaultBodyLimit::disable()),

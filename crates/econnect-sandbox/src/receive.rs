@@ -1,180 +1,22 @@
-//! Receiving: the purchase-invoice list, download (starts retention), response, delete.
+//! Receiving: download (starts retention), response, delete. There is no list: the platform
+//! has none, so `GET {party}/purchaseInvoice` falls through to the 404 of unknown paths.
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::{Caller, Need, require_party};
-use crate::clock::{parse_instant, rfc3339};
 use crate::documents::{refuse_taken_id, requested_id};
 use crate::error::{ApiError, ApiResult};
-use crate::state::{AppState, Direction, Document, unix_ms};
+use crate::state::{AppState, Direction};
 use crate::ubl;
 use crate::users::parse_json;
-
-/// Items per page of the receive list.
-pub const PAGE_SIZE: usize = 100;
-
-fn encode_token(ms: i64, id: &str) -> String {
-    hex::encode(format!("v1|{ms}|{id}"))
-}
-
-fn decode_token(t: &str) -> Option<(i64, String)> {
-    let raw = String::from_utf8(hex::decode(t).ok()?).ok()?;
-    let mut it = raw.splitn(3, '|');
-    if it.next()? != "v1" {
-        return None;
-    }
-    let ms = it.next()?.parse().ok()?;
-    Some((ms, it.next()?.to_string()))
-}
-
-/// `GET /api/v1/{partyId}/purchaseInvoice?status=&from=&to=&continuationToken=`.
-///
-/// Oldest first by `receivedOn`; the token is opaque (the last item's key). Rejected
-/// documents are left out unless `status=Rejected` is asked for.
-pub async fn list_purchase(
-    State(st): State<Arc<AppState>>,
-    caller: Caller,
-    Path(raw): Path<String>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Json<Value>> {
-    list(&st, &caller, &raw, q, Direction::Purchase)
-}
-
-/// `GET /api/v1/{partyId}/salesInvoice?status=&from=&to=&continuationToken=` — [I] the
-/// sandbox's reading of "a list endpoint per document type": the same paging as the receive
-/// list, items `{"id","receiverId","channel","status","createdOn"}`, all statuses unless filtered.
-pub async fn list_sales(
-    State(st): State<Arc<AppState>>,
-    caller: Caller,
-    Path(raw): Path<String>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Json<Value>> {
-    list(&st, &caller, &raw, q, Direction::Sales)
-}
-
-fn list(
-    st: &AppState,
-    caller: &Caller,
-    raw: &str,
-    q: Option<String>,
-    dir: Direction,
-) -> ApiResult<Json<Value>> {
-    let q = q.unwrap_or_default();
-    let mut status = None;
-    let mut from = None;
-    let mut to = None;
-    let mut after = None;
-    for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
-        if v.is_empty() {
-            continue;
-        }
-        match k.as_ref() {
-            "status" => status = Some(v.into_owned()),
-            "from" => {
-                from = Some(
-                    parse_instant(&v, false)
-                        .ok_or_else(|| ApiError::bad_request("from must be a date or date-time"))?,
-                )
-            }
-            "to" => {
-                to = Some(
-                    parse_instant(&v, true)
-                        .ok_or_else(|| ApiError::bad_request("to must be a date or date-time"))?,
-                )
-            }
-            "continuationToken" => {
-                after = Some(
-                    decode_token(&v)
-                        .ok_or_else(|| ApiError::bad_request("Invalid continuationToken"))?,
-                )
-            }
-            _ => {}
-        }
-    }
-    let now = st.clock.now();
-    let inner = st.lock();
-    let need = if dir == Direction::Sales {
-        Need::Send
-    } else {
-        Need::Receive
-    };
-    let party = require_party(&inner, caller, raw, need)?;
-    let mut items = Vec::new();
-    let mut next = None;
-    if let Some(index) = inner.index.get(&(party.clone(), dir)) {
-        let range: Box<dyn Iterator<Item = &(i64, String)>> = match &after {
-            Some(key) => Box::new(index.range((
-                std::ops::Bound::Excluded(key.clone()),
-                std::ops::Bound::Unbounded,
-            ))),
-            None => Box::new(index.iter()),
-        };
-        for key in range {
-            let Some(doc) = inner.documents.get(&key.1) else {
-                continue;
-            };
-            if !doc.is_visible(now) {
-                continue;
-            }
-            let current = doc.current_status(now);
-            let wanted = match &status {
-                Some(s) => current.eq_ignore_ascii_case(s),
-                None => dir == Direction::Sales || current != "Rejected",
-            };
-            if !wanted
-                || from.is_some_and(|f| doc.created_on < f)
-                || to.is_some_and(|t| doc.created_on > t)
-            {
-                continue;
-            }
-            if items.len() == PAGE_SIZE {
-                // There is at least one more: the token points after the last item given.
-                next = items
-                    .last()
-                    .map(|(ms, id, _): &(i64, String, Value)| encode_token(*ms, id));
-                break;
-            }
-            items.push((key.0, doc.id.clone(), item(doc, current)));
-        }
-    }
-    Ok(Json(json!({
-        "items": items.into_iter().map(|(_, _, v)| v).collect::<Vec<_>>(),
-        "continuationToken": next,
-    })))
-}
-
-fn item(doc: &Document, current: &str) -> Value {
-    if doc.direction == Direction::Sales {
-        return json!({
-            "id": doc.id,
-            "receiverId": doc.receiver,
-            "channel": doc.channel,
-            "status": current,
-            "createdOn": rfc3339(doc.created_on),
-        });
-    }
-    let meta = doc.meta.as_ref();
-    json!({
-        "id": doc.id,
-        "senderId": meta.map(|m| m.sender_id.clone()),
-        "senderName": meta.map(|m| m.sender_name.clone()),
-        "invoiceNumber": meta.map(|m| m.invoice_number.clone()),
-        "issueDate": meta.map(|m| m.issue_date.clone()),
-        "amount": meta.map(|m| m.amount_cents as f64 / 100.0),
-        "currency": meta.map(|m| m.currency.clone()),
-        "channel": doc.channel,
-        "receivedOn": rfc3339(doc.created_on),
-        "status": current,
-    })
-}
 
 /// `GET /api/v1/{partyId}/purchaseInvoice/{documentId}/download[?targetFormat=|targetDocumentTypeId=]`.
 ///
@@ -290,9 +132,5 @@ pub async fn delete(
         .filter(|d| d.party == party && d.direction == Direction::Purchase && d.is_visible(now))
         .ok_or_else(|| ApiError::not_found(format!("Document '{id}' not found")))?;
     doc.deleted = true;
-    let key = (unix_ms(doc.created_on), doc.id.clone());
-    if let Some(index) = inner.index.get_mut(&(party, Direction::Purchase)) {
-        index.remove(&key);
-    }
     Ok(())
 }

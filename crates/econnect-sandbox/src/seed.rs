@@ -257,14 +257,9 @@ pub fn received_document(
     }
 }
 
-/// Adds `parties` organisations (all accessible to the demo user) with `per_party` sent
-/// documents and `per_party` received invoices each; returns the new party ids.
-pub fn bulk(
-    inner: &mut Inner,
-    parties: usize,
-    per_party: usize,
-    now: OffsetDateTime,
-) -> Vec<String> {
+/// Adds `parties` organisations (all accessible to the demo user); returns the new party ids.
+/// They carry no documents: with no list call on the platform nothing could find them.
+pub fn bulk(inner: &mut Inner, parties: usize) -> Vec<String> {
     let start = inner.parties.len();
     let mut ids = Vec::with_capacity(parties);
     for k in 0..parties {
@@ -279,43 +274,53 @@ pub fn bulk(
         if let Some(u) = inner.users.get_mut(&DEMO_USER.to_lowercase()) {
             u.parties.insert(id.clone(), Permissions::ALL);
         }
-        for d in 0..per_party {
-            let age = i64::try_from(d).unwrap_or(0) * 60;
-            let t = now - Duration::seconds(age);
-            inner.insert_document(Document {
-                id: format!("bulk-{n}-s{d}"),
-                party: id.clone(),
-                direction: Direction::Sales,
-                channel: CHANNELS[d % 4].to_string(),
-                created_on: t,
-                stages: delivered_timeline(t),
-                meta: None,
-                receiver: None,
-                downloaded_on: None,
-                deleted: false,
-            });
-            let (sname, skvk) = SUPPLIERS[d % SUPPLIERS.len()];
-            let meta = InvoiceMeta {
-                sender_id: format!("NL:KVK:{skvk}"),
-                sender_name: sname.to_string(),
-                invoice_number: format!("B{n}-{d:05}"),
-                issue_date: date(t),
-                amount_cents: 1_000 + i64::try_from(d % 10_000).unwrap_or(0) * 37,
-                currency: "EUR".into(),
-                with_pdf: false,
-                file_name: String::new(),
-            pdf_bytes: None,
-            raw_xml: None,
-            };
-            inner.insert_document(received_document(
-                format!("bulk-{n}-r{d}"),
-                &id,
-                CHANNELS[(d + 1) % 4],
-                t,
-                meta,
-            ));
-        }
         ids.push(party_id::display(&id));
     }
     ids
+}
+
+/// A document of the demo seed, as the demo installation knows it: the sales invoices it
+/// "sent" earlier and the purchase invoices that "arrived" for it. Not a platform call (the
+/// platform has no list): the embedded sandbox tells its own app what its history is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeededDocument {
+    /// The document id (`demo-<kvk>-s<n>` sent, `demo-<kvk>-r<n>` received).
+    pub id: String,
+    /// The organisation (normalised party id).
+    pub party_id: String,
+    /// A sales invoice the demo installation sent (else a purchase invoice it received).
+    pub sent: bool,
+    /// `idr`, `email`, `econnect` or `peppol`.
+    pub channel: String,
+    /// When it was created or received (RFC 3339).
+    pub created_on: String,
+    /// The file name it was sent from (sales invoices; empty for received ones).
+    pub file_name: String,
+}
+
+/// The documents the demo seed made (ids starting with `demo-`), oldest first.
+pub fn seeded_documents(inner: &Inner) -> Vec<SeededDocument> {
+    let mut docs: Vec<SeededDocument> = inner
+        .documents
+        .values()
+        .filter(|d| d.id.starts_with("demo-") && !d.deleted)
+        .map(|d| {
+            let sent = d.direction == Direction::Sales;
+            let extension = if d.channel == "idr" { "pdf" } else { "xml" };
+            SeededDocument {
+                id: d.id.clone(),
+                party_id: d.party.clone(),
+                sent,
+                channel: d.channel.clone(),
+                created_on: crate::clock::rfc3339(d.created_on),
+                file_name: if sent {
+                    format!("verkoopfactuur {}.{extension}", d.id.trim_start_matches("demo-"))
+                } else {
+                    String::new()
+                },
+            }
+        })
+        .collect();
+    docs.sort_by(|a, b| (&a.created_on, &a.id).cmp(&(&b.created_on, &b.id)));
+    docs
 }

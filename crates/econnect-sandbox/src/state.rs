@@ -1,6 +1,6 @@
 //! The sandbox's in-memory state: users, parties, documents, tokens, hooks and test bookkeeping.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -182,10 +182,11 @@ pub enum Direction {
 /// One entry of a document's status history.
 #[derive(Debug, Clone)]
 pub struct Stage {
-    /// `Pending`, `Validated`, `Routed`, `Delivered`, `Rejected`, `Failed`.
-    pub name: &'static str,
-    /// Description (Dutch / English).
-    pub description: String,
+    /// `Pending`, `Validated`, `Routed`, `Delivered`, `Rejected`, `Failed`; `None` is served
+    /// as `"name": null` (the platform's model has it nullable, and clients must cope).
+    pub name: Option<&'static str>,
+    /// Description (Dutch / English); `None` is served as null.
+    pub description: Option<String>,
     /// When the document reaches this stage (virtual clock).
     pub at: OffsetDateTime,
 }
@@ -216,7 +217,11 @@ pub struct InvoiceMeta {
 }
 
 /// A document (sent or received) with its status timeline.
+///
+/// `channel` and `receiver` are kept as the platform keeps them although no call answers them
+/// since the invented lists are gone (hook event details may).
 #[derive(Debug, Clone)]
+#[allow(dead_code)]
 pub struct Document {
     /// Document id (caller-chosen via `X-EConnect-DocumentId` or generated).
     pub id: String,
@@ -249,11 +254,11 @@ impl Document {
             .filter(move |(_, s)| s.at <= now)
     }
 
-    /// The current status name at `now`.
+    /// The current status name at `now`: the latest named stage (unnamed ones carry no news).
     pub fn current_status(&self, now: OffsetDateTime) -> &'static str {
         self.visible_stages(now)
+            .filter_map(|(_, s)| s.name)
             .last()
-            .map(|(_, s)| s.name)
             .unwrap_or("Pending")
     }
 
@@ -368,8 +373,6 @@ pub struct Inner {
     pub parties: BTreeMap<String, Party>,
     /// Document id → document.
     pub documents: HashMap<String, Document>,
-    /// (party, direction) → (createdOn ms, id) of its documents, for paging in order.
-    pub index: BTreeMap<(String, Direction), BTreeSet<(i64, String)>>,
     /// Access token → token.
     pub tokens: HashMap<String, Token>,
     /// Environment-wide hooks.
@@ -403,13 +406,8 @@ pub struct Inner {
 }
 
 impl Inner {
-    /// Inserts a document and indexes it.
+    /// Inserts a document.
     pub fn insert_document(&mut self, doc: Document) {
-        let key = (unix_ms(doc.created_on), doc.id.clone());
-        self.index
-            .entry((doc.party.clone(), doc.direction))
-            .or_default()
-            .insert(key);
         self.documents.insert(doc.id.clone(), doc);
     }
 
@@ -419,7 +417,7 @@ impl Inner {
     }
 }
 
-/// Milliseconds since the Unix epoch.
+/// Milliseconds since the Unix epoch (saturating), the key of scheduled hook events.
 pub fn unix_ms(t: OffsetDateTime) -> i64 {
     i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
@@ -478,6 +476,10 @@ impl AppState {
 }
 
 /// The status timeline of a document that is delivered normally.
+///
+/// Between Validated and Routed it carries one entry whose `name` and `description` are null,
+/// at 15 s: the platform's status model has both nullable, so every delivered document
+/// gives clients a null name to cope with (deterministically, for tests).
 pub fn delivered_timeline(t: OffsetDateTime) -> Vec<Stage> {
     vec![
         stage("Pending", "Document ontvangen / Document received", t),
@@ -486,6 +488,11 @@ pub fn delivered_timeline(t: OffsetDateTime) -> Vec<Stage> {
             "Document gevalideerd / Document validated",
             t + Duration::seconds(5),
         ),
+        Stage {
+            name: None,
+            description: None,
+            at: t + Duration::seconds(15),
+        },
         stage(
             "Routed",
             "Document verzonden naar ontvanger / Document routed to recipient",
@@ -531,8 +538,8 @@ pub fn received_timeline(t: OffsetDateTime) -> Vec<Stage> {
 
 fn stage(name: &'static str, description: &str, at: OffsetDateTime) -> Stage {
     Stage {
-        name,
-        description: description.to_string(),
+        name: Some(name),
+        description: Some(description.to_string()),
         at,
     }
 }

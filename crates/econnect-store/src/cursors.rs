@@ -92,6 +92,18 @@ impl Store {
         self.commit(tx).await
     }
 
+    /// Forgets the cursors of lists that are no longer read (the invented document lists of
+    /// older versions), so [`Store::last_completed`] is not held back by them.
+    pub async fn forget_rounds(&self, resources: &[&str]) -> Result<(), StoreError> {
+        let names = serde_json::to_string(resources)
+            .map_err(|e| StoreError::InvalidInput(e.to_string()))?;
+        sqlx::query("DELETE FROM sync_cursors WHERE resource IN (SELECT value FROM json_each(?))")
+            .bind(names)
+            .execute(&mut *self.writer().await?)
+            .await?;
+        Ok(())
+    }
+
     /// When every list was last completed: the oldest completion (None if one never ended).
     pub async fn last_completed(&self) -> Result<Option<String>, StoreError> {
         let row: (i64, Option<String>) = sqlx::query_as(

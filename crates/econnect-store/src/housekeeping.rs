@@ -31,19 +31,15 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// Empties the re-fetchable part of the cache in one transaction, records the change
-    /// (so open pages reload), then gives the space back to the file system.
+    /// Empties the re-fetchable part of the cache (users, sync positions) in one transaction,
+    /// records the change (so open pages reload), then gives the space back to the file
+    /// system. Documents stay: they are local-first (what this installation sent and
+    /// received), and the platform has no list to fetch them again from. Returns the users
+    /// removed.
     pub async fn clear_cache(&self) -> Result<u64, StoreError> {
         let mut writer = self.writer().await?;
         let mut tx = writer.begin().await?;
-        let removed = sqlx::query("DELETE FROM documents")
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        sqlx::query("DELETE FROM document_status_history")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM users").execute(&mut *tx).await?;
+        let removed = sqlx::query("DELETE FROM users").execute(&mut *tx).await?.rows_affected();
         sqlx::query("DELETE FROM sync_cursors")
             .execute(&mut *tx)
             .await?;

@@ -17,6 +17,7 @@ pub mod error;
 pub mod housekeeping;
 pub mod ledger;
 pub mod outbox;
+pub mod own;
 pub mod parties;
 pub mod people;
 pub mod received;
@@ -36,6 +37,7 @@ pub use error::StoreError;
 pub use parties::{
     Organisation, OrganisationDetail, OrganisationQuery, PartyRecord, Permissions, ReceiveState,
 };
+pub use own::{DocumentCoverage, OwnDocument};
 pub use people::CachedUser;
 pub use received::{InvoiceFacts, ListedInvoice, ReceivedInvoice, ReceivedState, RetentionRisk, SavedInvoice};
 pub use tracking::{LearnedStatus, OpenDocument, StatusChange};

@@ -147,13 +147,16 @@ pub struct Accepted {
     pub moved_to: Option<String>,
 }
 
-/// Records accepted files (their document ids, and where each was moved) in one statement.
+/// Records accepted files (their document ids, and where each was moved) and their rows in
+/// `documents` (see [`crate::own`]), in one transaction.
 pub async fn mark_sent(store: &Store, accepted: &[Accepted]) -> Result<(), StoreError> {
     let rows: Vec<serde_json::Value> = accepted
         .iter()
         .map(|a| serde_json::json!([a.id, a.document_id, a.moved_to]))
         .collect();
     let rows = serde_json::to_string(&rows).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
+    let mut writer = store.writer().await?;
+    let mut tx = writer.begin().await?;
     sqlx::query(
         "UPDATE intake_outbox AS o SET state = 'sent', document_id = j.value->>1, sent_at = ?1,
              updated_at = ?1, last_error = NULL, path = COALESCE(j.value->>2, o.path),
@@ -161,10 +164,12 @@ pub async fn mark_sent(store: &Store, accepted: &[Accepted]) -> Result<(), Store
          FROM json_each(?2) AS j WHERE o.id = j.value->>0",
     )
     .bind(timestamp::now())
-    .bind(rows)
-    .execute(&mut *store.writer().await?)
+    .bind(&rows)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    // Local-first documents: what the platform accepted is in Documenten from now on.
+    crate::own::insert_from_outbox(&mut tx, &rows).await?;
+    store.commit(tx).await
 }
 
 /// A temporary failure: back to the queue at `next_ms`; `count` adds one failed attempt

@@ -16,7 +16,7 @@ use crate::timestamp;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub enum ReceivedState {
-    /// Seen in the receive list; to be downloaded.
+    /// Announced (recorded with `record_listed`); to be downloaded.
     Listed,
     /// Target paths chosen; files being put in place (a crash resumes here).
     Writing,
@@ -109,7 +109,8 @@ const SELECT: &str = "SELECT document_id, party_id, received_on, state, attempts
     xml_path, pdf_path, xml_sha256, pdf_sha256, supplier, invoice_number, issue_date, amount,
     currency, response, response_at, response_note, deleted_at, saved_at FROM received_invoices";
 
-/// One item of a receive list, as recorded before downloading.
+/// A received invoice announced to this computer (a hook's InvoiceReceived: the platform
+/// has no list), as recorded before downloading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListedInvoice {
     /// The document id.
@@ -166,9 +167,10 @@ pub struct RetentionRisk {
 }
 
 impl Store {
-    /// Records the items of one receive-list page (new ones as `listed`) and moves the
-    /// organisation's list position to `received_to`, in one transaction. Returns how
-    /// many were new.
+    /// Records announced invoices (new ones as `listed`, to be downloaded by the next receive
+    /// pass; a known id is left alone, so a repeated announcement is harmless) and, when
+    /// given, moves the organisation's position to `received_to`, in one transaction.
+    /// Returns how many were new.
     pub async fn record_listed(
         &self,
         party_id: &str,
@@ -211,16 +213,6 @@ impl Store {
         }
         self.commit(tx).await?;
         Ok(new)
-    }
-
-    /// How far an organisation's receive list was read (`receivedOn` of the newest item).
-    pub async fn receive_cursor(&self, party_id: &str) -> Result<Option<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT received_to FROM receive_cursors WHERE party_id = ?")
-                .bind(party_id)
-                .fetch_optional(self.pool())
-                .await?,
-        )
     }
 
     /// Invoices to download now (listed, interrupted while writing, or failed and due),
@@ -520,18 +512,20 @@ impl Store {
         Ok(())
     }
 
-    /// Received documents that arrived before `before`, are not saved on this disk and
-    /// were not warned about yet (the retention guard).
+    /// Received invoices that arrived before `before`, are not saved on this disk and were
+    /// not warned about yet (the retention guard). They are the ones recorded here (announced
+    /// by a hook, see [`Store::record_listed`]): the platform has no list to find others by.
     pub async fn retention_risks(&self, before: &str) -> Result<Vec<RetentionRisk>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT d.id AS document_id, d.party_id, p.name AS party_name, d.invoice_number,
-               d.created_at
-             FROM documents d JOIN parties p ON p.id = d.party_id
-             LEFT JOIN received_invoices r ON r.document_id = d.id
-             WHERE d.direction = 'received' AND d.created_at < ? AND d.status <> 'Rejected'
-               AND (r.state IS NULL OR r.state <> 'saved')
-               AND NOT EXISTS (SELECT 1 FROM retention_warnings w WHERE w.document_id = d.id)
-             ORDER BY d.created_at LIMIT 1000",
+            "SELECT r.document_id, r.party_id, p.name AS party_name,
+               COALESCE(r.invoice_number, d.invoice_number) AS invoice_number,
+               r.received_on AS created_at
+             FROM received_invoices r JOIN parties p ON p.id = r.party_id
+             LEFT JOIN documents d ON d.id = r.document_id
+             WHERE r.received_on < ? AND r.state <> 'saved' AND r.deleted_at IS NULL
+               AND (d.status IS NULL OR d.status <> 'Rejected')
+               AND NOT EXISTS (SELECT 1 FROM retention_warnings w WHERE w.document_id = r.document_id)
+             ORDER BY r.received_on LIMIT 1000",
         )
         .bind(before)
         .fetch_all(self.pool())

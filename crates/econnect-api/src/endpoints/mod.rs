@@ -44,11 +44,33 @@ pub struct StatusEntry {
     #[serde(default)]
     pub id: String,
     /// The status name (`Pending`, `Validated`, …; see [`crate::inferred::DocumentStatus`]).
-    pub name: crate::inferred::DocumentStatus,
-    /// Free text, e.g. the reason of a rejection.
+    /// May be null ([C]: nullable in eConnect's .NET SDK): such an entry carries no news.
+    #[serde(default)]
+    pub name: Option<crate::inferred::DocumentStatus>,
+    /// Free text, e.g. the reason of a rejection; may be null ([C]).
     #[serde(default)]
     pub description: Option<String>,
     /// When the document got this status, as the platform wrote it (ISO 8601).
     #[serde(default)]
     pub created_on: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StatusEntry;
+    use crate::inferred::DocumentStatus;
+
+    #[test]
+    fn status_entries_with_a_null_or_missing_name_or_description_parse() {
+        let history: Vec<StatusEntry> = serde_json::from_str(
+            r#"[{"id":"a","name":"Pending","description":"ok","createdOn":"2026-11-29T10:00:00Z"},
+                {"id":"b","name":null,"description":null,"createdOn":"2026-11-29T10:00:15Z"},
+                {"id":"c"}]"#,
+        )
+        .unwrap();
+        assert_eq!(history[0].name, Some(DocumentStatus::Pending));
+        assert_eq!(history[1].name, None);
+        assert_eq!(history[1].description, None);
+        assert_eq!(history[2].name, None);
+    }
 }

@@ -26,7 +26,7 @@ async fn send_sales_invoice_uses_the_callers_id_and_its_history_advances() {
         .await
         .expect("status");
     assert_eq!(
-        history.first().map(|s| &s.name),
+        history.first().and_then(|s| s.name.as_ref()),
         Some(&DocumentStatus::Pending)
     );
     assert!(history.iter().all(|s| s.created_on.is_some()));
@@ -36,8 +36,13 @@ async fn send_sales_invoice_uses_the_callers_id_and_its_history_advances() {
         .await
         .expect("status later");
     let last = history.last().expect("entries");
-    assert_eq!(last.name, DocumentStatus::Delivered);
-    assert!(last.name.is_final());
+    assert_eq!(last.name, Some(DocumentStatus::Delivered));
+    // [C] name and description are nullable: the sandbox's delivered history has such an entry.
+    let unnamed = history
+        .iter()
+        .find(|s| s.name.is_none())
+        .expect("an entry with a null name");
+    assert!(unnamed.description.is_none() && unnamed.created_on.is_some());
 }
 
 #[tokio::test]
@@ -64,7 +69,7 @@ async fn send_to_an_unreachable_receiver_ends_failed() {
         .await
         .expect("status");
     assert_eq!(
-        history.last().map(|s| s.name.clone()),
+        history.last().and_then(|s| s.name.clone()),
         Some(DocumentStatus::Failed)
     );
 }
@@ -106,7 +111,7 @@ async fn recognize_purchase_invoice_of_a_non_invoice_ends_rejected_with_reason()
         .await
         .expect("status");
     let last = history.last().expect("entries");
-    assert_eq!(last.name, DocumentStatus::Rejected);
+    assert_eq!(last.name, Some(DocumentStatus::Rejected));
     assert!(last.description.as_deref().is_some_and(|d| !d.is_empty()));
 }
 

@@ -131,38 +131,37 @@ pub(crate) async fn session(cli: &Cli) -> Result<(Engine, SessionInfo), String> 
     }
 }
 
-/// Syncs the cache and prints what changed.
+/// Brings the organisation data up to date, then the statuses of the documents sent from
+/// here that are still open (one status call each: the platform has no document lists).
 pub async fn sync(cli: &Cli, json: bool, offset: UtcOffset) -> Result<ExitCode, String> {
     let (engine, _) = session(cli).await?;
-    let result = engine.sync_now().await;
-    let summary = match result {
-        Ok(summary) => summary,
-        Err(e) => {
-            let status = engine.status();
-            let since = status
-                .offline_since
-                .as_deref()
-                .map(|t| local_clock(t, offset));
-            return Err(match since {
-                Some(since) => format!("{} (offline sinds {since})", messages::describe_engine(&e)),
-                None => messages::describe_engine(&e),
-            });
+    let offline = |e: &econnect_engine::EngineError| {
+        let since = engine
+            .status()
+            .offline_since
+            .as_deref()
+            .map(|t| local_clock(t, offset));
+        match since {
+            Some(since) => format!("{} (offline sinds {since})", messages::describe_engine(e)),
+            None => messages::describe_engine(e),
         }
     };
+    let summary = engine.sync_now().await.map_err(|e| offline(&e))?;
+    let statuses = engine.refresh_statuses().await.map_err(|e| offline(&e))?;
     if json {
+        let both = serde_json::json!({ "sync": summary, "statuses": statuses });
         println!(
             "{}",
-            serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?
+            serde_json::to_string_pretty(&both).map_err(|e| e.to_string())?
         );
     } else {
         println!(
-            "{} organisaties, {} documenten ({} nieuw, {} gewijzigd, {} verwijderd) in {} ms",
+            "{} organisaties bijgewerkt in {} ms; {} van {} open documenten nagevraagd, {} status(sen) gewijzigd",
             summary.organisations,
-            summary.documents,
-            summary.inserted,
-            summary.updated,
-            summary.deleted,
-            summary.duration_ms
+            summary.duration_ms,
+            statuses.checked,
+            statuses.open,
+            statuses.changed
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -201,21 +200,20 @@ pub async fn documents(
             );
         }
     }
+    // One line per document: date, direction, status, file name, organisation, number,
+    // counterparty, amount, id (tab-separated).
     for r in &page.rows {
         println!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             r.created_at.get(..10).unwrap_or(&r.created_at),
-            r.party_id,
             if r.direction == econnect_engine::Direction::Sent {
                 "verzonden"
             } else {
                 "ontvangen"
             },
-            serde_json::to_value(r.channel)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
             r.status,
+            r.file_name.as_deref().unwrap_or("-"),
+            r.party_id,
             r.invoice_number.as_deref().unwrap_or("-"),
             r.counterparty_name
                 .as_deref()
@@ -229,6 +227,12 @@ pub async fn documents(
         );
     }
     eprintln!("{} van {} documenten", page.rows.len(), page.total);
+    if let Ok(c) = engine.document_coverage().await {
+        eprintln!(
+            "lokaal: {} verzonden vanaf deze computer, {} ontvangen (aangekondigd door een hook); het platform heeft geen documentlijsten",
+            c.sent_here, c.received
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -25,10 +25,11 @@ pub async fn status(
     }
     .map_err(|e| messages::describe(&e, offset))?;
     for entry in history {
+        // The platform's history may hold entries without a name: shown as "-".
         println!(
             "{}\t{}\t{}",
             entry.created_on.as_deref().unwrap_or("-"),
-            entry.name,
+            entry.name.as_ref().map_or("-", |n| n.as_str()),
             entry.description.as_deref().unwrap_or("")
         );
     }

@@ -1,5 +1,6 @@
 //! `econnect receive`: one receive pass — sync the organisations and their receive states,
-//! then download what is new into the receive folder (or `--to DIR`).
+//! then download the invoices hooks announced (recorded here) into the receive folder (or
+//! `--to DIR`). The platform has no list of received invoices.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,8 +34,8 @@ pub async fn run(cli: &Cli, org: Option<String>, to: Option<PathBuf>, json: bool
         println!("{}", serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?);
     } else {
         println!(
-            "{} organisaties, {} nieuw, {} opgeslagen in {folder}, {} mislukt (later opnieuw), {} geweigerd, in {} ms",
-            summary.organisations, summary.listed, summary.saved, summary.failed, summary.refused, summary.duration_ms
+            "{} organisaties, {} opgeslagen in {folder}, {} mislukt (later opnieuw), {} geweigerd, in {} ms",
+            summary.organisations, summary.saved, summary.failed, summary.refused, summary.duration_ms
         );
     }
     Ok(if summary.failed + summary.refused > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })

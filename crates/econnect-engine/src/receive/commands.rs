@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use econnect_store::ReceivedInvoice;
+use econnect_store::{DocumentCoverage, ListedInvoice, ReceivedInvoice};
 use serde::{Deserialize, Serialize};
 
 use super::answers::{self, InvoiceAnswer};
@@ -26,6 +26,24 @@ impl Engine {
     pub async fn received_invoices(&self, ids: Vec<String>) -> Result<Vec<ReceivedInvoice>, EngineError> {
         let session = self.require().await?;
         Ok(session.store.received_invoices(&ids).await?)
+    }
+
+    /// Records invoices a hook announced for an organisation (InvoiceReceived) and starts a
+    /// receive pass at once; returns how many were new. A repeated announcement is a no-op.
+    pub async fn announce_received(&self, party_id: &str, invoices: &[ListedInvoice]) -> Result<u32, EngineError> {
+        let session = self.require().await?;
+        let party = econnect_api::PartyId::new(party_id);
+        let new = session.store.record_listed(party.as_str(), invoices, None).await?;
+        session.receive_kick.notify_one();
+        Ok(new)
+    }
+
+    /// What the Documents screen covers: documents sent from this computer and invoices
+    /// received (announced by a hook and saved here). The platform has no lists, so these
+    /// are all the documents there are to show.
+    pub async fn document_coverage(&self) -> Result<DocumentCoverage, EngineError> {
+        let session = self.require().await?;
+        Ok(session.store.document_coverage().await?)
     }
 
     /// Runs a receive pass now (after any running one).

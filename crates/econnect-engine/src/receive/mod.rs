@@ -1,5 +1,9 @@
-//! Receiving (issue 8): for every organisation with receiving on and the right to receive,
-//! list what is new, download each UBL (and the PDF embedded in it) into
+//! Receiving (issue 8): the platform has no list of received documents; a hook announces
+//! each one (InvoiceReceived with its documentId). Whoever hears of it records it with
+//! [`Store::record_listed`] (state `listed`) and triggers a pass (see
+//! [`crate::Engine::announce_received`] and `follow.rs`). A pass downloads every recorded
+//! invoice that is due, for every organisation with receiving on and the right to
+//! receive: each UBL (and the PDF embedded in it) into
 //! `<map>/Ontvangen/<organisatie>/YYYY-MM/<leverancier> <factuurnummer>.xml|.pdf`, and record
 //! it in the cache. Every step is recorded before the next, so a crash or restart resumes
 //! and writes each invoice exactly once. The platform is told nothing here: answers
@@ -18,10 +22,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use econnect_api::{Client, PartyId, PurchaseInvoiceQuery};
+use econnect_api::{Client, PartyId};
 use econnect_store::{
-    InvoiceFacts, ListedInvoice, Organisation, OrganisationQuery, ReceivedInvoice, SavedInvoice, Store,
-    timestamp,
+    InvoiceFacts, Organisation, OrganisationQuery, ReceivedInvoice, SavedInvoice, Store, timestamp,
 };
 use futures_util::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
@@ -74,10 +77,8 @@ impl Default for ReceiveOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ReceiveSummary {
-    /// Organisations whose list was read.
+    /// Organisations that receive (whose recorded invoices were looked at).
     pub organisations: u32,
-    /// Invoices new in the lists.
-    pub listed: u32,
     /// Invoices saved on disk.
     pub saved: u32,
     /// Downloads that failed (tried again later).
@@ -256,65 +257,24 @@ impl Receiver {
             .collect())
     }
 
-    /// One pass: read every receiving organisation's list, download what is due, warn
-    /// about what is at risk. A failing organisation does not stop the others.
+    /// One pass: download every recorded invoice that is due (announced by a hook and
+    /// recorded with [`Store::record_listed`], or failed earlier and due again) for the
+    /// receiving organisations, then warn about what is at risk.
     pub async fn pass(&self) -> Result<ReceiveSummary, EngineError> {
         let _one_at_a_time = self.pass_lock.lock().await;
         let started = Instant::now();
         let organisations = self.organisations().await?;
-        let mut summary = ReceiveSummary::default();
-        let mut first_error = None;
-        for o in &organisations {
-            match self.list_new(&o.id).await {
-                Ok(n) => {
-                    summary.organisations += 1;
-                    summary.listed += n;
-                }
-                Err(e) => {
-                    tracing::warn!(party = o.id, error = %e, "receive list not read");
-                    first_error.get_or_insert(e);
-                }
-            }
-        }
+        let mut summary = ReceiveSummary {
+            organisations: u32::try_from(organisations.len()).unwrap_or(u32::MAX),
+            ..ReceiveSummary::default()
+        };
         let (saved, failed, refused) = self.download_due(&organisations).await?;
         summary.saved = saved;
         summary.failed = failed;
         summary.refused = refused;
         self.guard_retention().await?;
         summary.duration_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
-        match first_error {
-            Some(e) if summary.organisations == 0 => Err(e),
-            _ => Ok(summary),
-        }
-    }
-
-    /// Reads an organisation's receive list from where the last pass stopped; every page
-    /// is recorded (and the position moved) in one transaction. Returns how many were new.
-    async fn list_new(&self, party_id: &str) -> Result<u32, EngineError> {
-        let party = PartyId::new(party_id);
-        let from = self.store.receive_cursor(party_id).await?;
-        let mut query = PurchaseInvoiceQuery { from, ..PurchaseInvoiceQuery::default() };
-        let mut new = 0;
-        loop {
-            let page =
-                with_retries("receive list", || self.client.list_purchase_invoices(&party, &query))
-                    .await?;
-            let items: Vec<ListedInvoice> = page
-                .items
-                .iter()
-                .map(|i| ListedInvoice {
-                    document_id: i.id.clone(),
-                    received_on: i.received_on.clone().unwrap_or_else(timestamp::now),
-                    channel: i.channel.clone().unwrap_or_else(|| "other".into()),
-                })
-                .collect();
-            let newest = items.iter().map(|i| timestamp::normalise(&i.received_on)).max();
-            new += self.store.record_listed(party_id, &items, newest.as_deref()).await?;
-            match page.continuation_token {
-                Some(token) if !page.items.is_empty() => query.continuation_token = Some(token),
-                _ => return Ok(new),
-            }
-        }
+        Ok(summary)
     }
 
     /// Downloads every due invoice of the receiving organisations, several at a time.

@@ -1,19 +1,18 @@
 //! The sync: on sign-in, every interval, on demand and when the network is back. Brings the
-//! cache level with the platform: organisations, users, receive states, then the documents
-//! of every organisation (several at a time). Unreachable → status "offline since …", the
+//! organisation data level with the platform: me, organisations and permissions, users and
+//! memberships, Peppol registrations. Documents are not synced: the platform has no list of
+//! them, so they are local-first (what this installation sent, what hooks delivered) and
+//! their statuses are followed by the tracker. Unreachable → status "offline since …", the
 //! cache keeps serving reads, and the loop probes again with growing pauses.
 
 mod calls;
 pub(crate) mod directory;
-mod lists;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use econnect_api::PartyId;
+use econnect_api::{PartyId, StatusEntry};
 use econnect_store::{Direction, DocumentRow, StatusStep, timestamp};
-use futures_util::{StreamExt, stream};
 
 use crate::engine::Inner;
 use crate::error::{EngineError, ErrorCode};
@@ -22,8 +21,10 @@ use crate::status::{SyncProgress, SyncSummary};
 
 pub(crate) use calls::with_retries;
 
-/// Document lists synced at the same time.
-const LIST_CONCURRENCY: usize = 4;
+/// Cursors of the document lists older versions paged through (they do not exist).
+const OBSOLETE_LISTS: [&str; 2] = ["purchase_invoices", "sales_invoices"];
+/// The cursor whose completion marks a finished sync of the organisation data.
+const ORGANISATIONS: &str = "organisations";
 /// Longest wait for one network probe's TCP connect.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -85,108 +86,33 @@ async fn sync_inner(
     set_step(inner, "receiveStates");
     directory::receive_states(client, store, &parties).await?;
 
-    let mut jobs = Vec::new();
     for p in &parties {
         for (allowed, direction) in [
             (p.permissions.can_receive_document, Direction::Received),
             (p.permissions.can_send_document, Direction::Sent),
         ] {
-            if allowed {
-                jobs.push((p.id.clone(), direction));
-            } else {
+            if !allowed {
                 // No longer allowed to see them: they leave the cache too.
                 store.remove_documents(&p.id, direction).await?;
             }
         }
     }
-    let total_parties = u32::try_from(parties.len()).unwrap_or(u32::MAX);
+    let total = u32::try_from(parties.len()).unwrap_or(u32::MAX);
     inner.status.send_modify(|s| {
-        s.progress = Some(SyncProgress {
-            step: "documents".into(),
-            organisations_total: total_parties,
-            ..SyncProgress::default()
-        });
+        if let Some(progress) = s.progress.as_mut() {
+            progress.organisations_done = total;
+            progress.organisations_total = total;
+        }
     });
-    let pages = Arc::new(AtomicU32::new(0));
-    let documents = Arc::new(AtomicU32::new(0));
-    let on_page: Arc<dyn Fn(u32) + Send + Sync> = {
-        let inner = Arc::clone(inner);
-        Arc::new(move |count: u32| {
-            let p = pages.fetch_add(1, Ordering::Relaxed) + 1;
-            let d = documents.fetch_add(count, Ordering::Relaxed) + count;
-            inner.status.send_modify(|s| {
-                if let Some(progress) = s.progress.as_mut() {
-                    progress.pages = p;
-                    progress.documents = d;
-                }
-            });
-        })
+    if session.sandbox.lock().await.is_some() {
+        crate::demo::adopt_history(session).await?;
+    }
+    store.forget_rounds(&OBSOLETE_LISTS).await?;
+    store.complete_round(ORGANISATIONS, "").await?;
+    let summary = SyncSummary {
+        organisations: total,
+        duration_ms: u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX),
     };
-    let mut remaining_per_party: std::collections::HashMap<String, usize> =
-        std::collections::HashMap::new();
-    for (party, _) in &jobs {
-        *remaining_per_party.entry(party.clone()).or_default() += 1;
-    }
-    let write_lock = Arc::new(tokio::sync::Mutex::new(()));
-    // Each job owns its clones: borrowed captures make the spawned loop's future not `Send`.
-    let mut results = stream::iter(jobs)
-        .map(|(party, direction)| {
-            let (client, store, on_page) = (client.clone(), store.clone(), Arc::clone(&on_page));
-            let write_lock = Arc::clone(&write_lock);
-            async move {
-                let r = lists::sync_list(
-                    &client,
-                    &store,
-                    &party,
-                    direction,
-                    &write_lock,
-                    on_page.as_ref(),
-                )
-                .await;
-                (party, r)
-            }
-        })
-        .buffer_unordered(LIST_CONCURRENCY);
-    let mut summary = SyncSummary {
-        organisations: total_parties,
-        ..SyncSummary::default()
-    };
-    let mut first_error = None;
-    let mut parties_done = total_parties - u32::try_from(remaining_per_party.len()).unwrap_or(0);
-    while let Some((party, result)) = results.next().await {
-        match result {
-            Ok(outcome) => {
-                summary.pages += outcome.pages;
-                summary.documents += outcome.documents;
-                summary.inserted += outcome.totals.inserted;
-                summary.updated += outcome.totals.updated;
-                summary.deleted += outcome.totals.deleted;
-            }
-            Err(e) => {
-                tracing::warn!(party, error = %e, "document list not synced");
-                first_error.get_or_insert(e);
-            }
-        }
-        if let Some(left) = remaining_per_party.get_mut(&party) {
-            *left -= 1;
-            if *left == 0 {
-                parties_done += 1;
-                inner.status.send_modify(|s| {
-                    if let Some(progress) = s.progress.as_mut() {
-                        progress.organisations_done = parties_done;
-                    }
-                });
-            }
-        }
-    }
-    if summary.inserted + summary.deleted > 0 {
-        // Many new rows: refresh the planner's statistics so filters use the right index.
-        store.optimize().await;
-    }
-    if let Some(e) = first_error {
-        return Err(e);
-    }
-    summary.duration_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
     tracing::info!(?summary, "sync done");
     Ok(summary)
 }
@@ -388,17 +314,25 @@ pub(crate) async fn refresh_history(
             .await?
         }
     };
-    let steps: Vec<StatusStep> = entries
-        .into_iter()
-        .map(|e| StatusStep {
-            status: e.name.as_str().to_string(),
-            description: e.description,
-            occurred_at: e.created_on.as_deref().map(timestamp::normalise),
-            source: "platform".into(),
-        })
-        .collect();
+    let steps = history_steps(entries);
     if !steps.is_empty() {
         session.store.replace_history(&doc.id, &steps).await?;
     }
     Ok(())
+}
+
+/// The platform's history as cached steps. An entry without a name carries no status (the
+/// platform's model has `name` nullable): it is left out, never an error.
+pub(crate) fn history_steps(entries: Vec<StatusEntry>) -> Vec<StatusStep> {
+    entries
+        .into_iter()
+        .filter_map(|e| {
+            Some(StatusStep {
+                status: e.name?.as_str().to_string(),
+                description: e.description,
+                occurred_at: e.created_on.as_deref().map(timestamp::normalise),
+                source: "platform".into(),
+            })
+        })
+        .collect()
 }

@@ -1,23 +1,23 @@
-//! Status tracking (issue 8): follows every document that has not reached a final status
-//! (Delivered, Rejected, Failed) until it does. Each document is asked about on a schedule
-//! that slows down as it ages; calls are batched — an organisation with many documents due
-//! is read from its list (one call answers up to a page of documents), the rest one status
-//! call each — and every call waits for a token of a per-minute budget, so 10,000 open
-//! documents cost a bounded number of calls per minute. A rejection or failure is always
-//! followed by the document's own history, which carries the platform's reason.
+//! Status tracking (issue 8): follows every open document of this installation (one it sent,
+//! not yet Delivered, Rejected or Failed) until it reaches a final status. The platform has
+//! no document lists, so each document is asked about with its own status call
+//! (`GET …/salesInvoice|purchaseInvoice/{id}/status`, which carries the history and any
+//! reason), on a schedule that slows down as it ages; every call waits for a token of a
+//! per-minute budget, so 10,000 open documents cost a bounded number of calls per minute.
+//! History entries without a name carry no status and are skipped.
 
+mod refresh;
 pub mod schedule;
+
+pub use refresh::StatusRefresh;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use econnect_api::{Client, PartyId, PurchaseInvoiceQuery};
-use econnect_store::{
-    Direction, LearnedStatus, OpenDocument, StatusChange, StatusStep, Store,
-    timestamp,
-};
+use econnect_api::{Client, PartyId};
+use econnect_store::{Direction, LearnedStatus, OpenDocument, StatusChange, Store};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Mutex, broadcast};
 use tokio::time::Instant;
@@ -34,15 +34,13 @@ pub struct TrackerOptions {
     pub calls_per_minute: u32,
     /// Calls at once at most (the bucket's size).
     pub burst: u32,
-    /// An organisation with at least this many documents due is read from its list.
-    pub list_threshold: usize,
     /// Pause between rounds.
     pub tick: Duration,
 }
 
 impl Default for TrackerOptions {
     fn default() -> Self {
-        TrackerOptions { calls_per_minute: 120, burst: 20, list_threshold: 10, tick: Duration::from_secs(5) }
+        TrackerOptions { calls_per_minute: 120, burst: 20, tick: Duration::from_secs(5) }
     }
 }
 
@@ -52,8 +50,6 @@ impl Default for TrackerOptions {
 pub struct TrackerStats {
     /// Platform calls made (every attempt, retries included).
     pub calls: u64,
-    /// Of which list pages.
-    pub list_calls: u64,
     /// Statuses that changed.
     pub changes: u64,
 }
@@ -67,7 +63,6 @@ pub struct Tracker {
     budget: Arc<CallBudget>,
     next_check: Arc<Mutex<HashMap<String, Instant>>>,
     calls: Arc<AtomicU64>,
-    list_calls: Arc<AtomicU64>,
     changes: Arc<AtomicU64>,
     events: broadcast::Sender<StatusChange>,
 }
@@ -84,7 +79,6 @@ impl Tracker {
             budget,
             next_check: Arc::default(),
             calls: Arc::default(),
-            list_calls: Arc::default(),
             changes: Arc::default(),
             events,
         }
@@ -99,7 +93,6 @@ impl Tracker {
     pub fn stats(&self) -> TrackerStats {
         TrackerStats {
             calls: self.calls.load(Ordering::Relaxed),
-            list_calls: self.list_calls.load(Ordering::Relaxed),
             changes: self.changes.load(Ordering::Relaxed),
         }
     }
@@ -114,8 +107,8 @@ impl Tracker {
         Ok(self.store.open_documents(u32::MAX).await?.len())
     }
 
-    /// One round: checks every document that is due (as the budget allows, oldest due
-    /// first); returns how many documents were checked.
+    /// One round: checks every document that is due, one status call each (as the budget
+    /// allows, oldest first); returns how many documents were checked.
     pub async fn round(&self) -> Result<usize, EngineError> {
         let open = self.store.open_documents(200_000).await?;
         let now = Instant::now();
@@ -132,12 +125,7 @@ impl Tracker {
         let mut checked = 0;
         let mut first_error = None;
         for ((party, direction), docs) in groups {
-            let result = if docs.len() >= self.options.list_threshold {
-                self.check_by_list(&party, direction, &docs).await
-            } else {
-                self.check_each(&party, direction, &docs).await
-            };
-            match result {
+            match self.check_each(&party, direction, &docs).await {
                 Ok(n) => checked += n,
                 Err(e) => {
                     tracing::info!(party, error = %e, "statuses not checked");
@@ -149,55 +137,6 @@ impl Tracker {
             Some(e) if checked == 0 => Err(e),
             _ => Ok(checked),
         }
-    }
-
-    /// Reads the organisation's list from its oldest due document on, until every due
-    /// document was seen; the few the list does not show are asked one by one.
-    async fn check_by_list(&self, party: &str, direction: Direction, docs: &[OpenDocument]) -> Result<usize, EngineError> {
-        let id = PartyId::new(party);
-        let oldest = docs.iter().map(|d| d.created_at.as_str()).min().map(str::to_string);
-        let mut query = PurchaseInvoiceQuery { from: oldest, ..PurchaseInvoiceQuery::default() };
-        let mut wanted: HashMap<&str, &OpenDocument> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
-        let mut seen: Vec<(&OpenDocument, String)> = Vec::new();
-        loop {
-            self.list_calls.fetch_add(1, Ordering::Relaxed);
-            let (items, next) = match direction {
-                Direction::Sent => {
-                    let page = self.call("sales list", || self.client.list_sales_invoices(&id, &query)).await?;
-                    (page.items.into_iter().map(|i| (i.id, i.status)).collect::<Vec<_>>(), page.continuation_token)
-                }
-                Direction::Received => {
-                    let page = self.call("purchase list", || self.client.list_purchase_invoices(&id, &query)).await?;
-                    (page.items.into_iter().map(|i| (i.id, i.status)).collect::<Vec<_>>(), page.continuation_token)
-                }
-            };
-            let empty = items.is_empty();
-            for (item, status) in items {
-                if let (Some(doc), Some(status)) = (wanted.remove(item.as_str()), status) {
-                    seen.push((doc, status.as_str().to_string()));
-                }
-            }
-            match next {
-                Some(token) if !wanted.is_empty() && !empty => query.continuation_token = Some(token),
-                _ => break,
-            }
-        }
-        let mut learned = Vec::new();
-        let mut needs_history: Vec<&OpenDocument> = wanted.into_values().collect();
-        for (doc, status) in seen {
-            if status == doc.status {
-                self.reschedule(doc).await;
-            } else if status == "Rejected" || status == "Failed" {
-                // The list has no reason: the document's own history has.
-                needs_history.push(doc);
-            } else {
-                learned.push(LearnedStatus { id: doc.id.clone(), status, history: None });
-            }
-        }
-        self.write(learned, docs).await?;
-        let n = docs.len() - needs_history.len();
-        let owned: Vec<OpenDocument> = needs_history.into_iter().cloned().collect();
-        Ok(n + self.check_each(party, direction, &owned).await?)
     }
 
     /// One status call per document (the platform's history, with its reasons).
@@ -220,15 +159,8 @@ impl Tracker {
                     continue;
                 }
             };
-            let history: Vec<StatusStep> = entries
-                .into_iter()
-                .map(|e| StatusStep {
-                    status: e.name.as_str().to_string(),
-                    description: e.description,
-                    occurred_at: e.created_on.as_deref().map(timestamp::normalise),
-                    source: "platform".into(),
-                })
-                .collect();
+            // Unnamed entries are left out: no news, asked again at the next time.
+            let history = crate::sync::history_steps(entries);
             if let Some(last) = history.last() {
                 learned.push(LearnedStatus { id: doc.id.clone(), status: last.status.clone(), history: Some(history) });
             }

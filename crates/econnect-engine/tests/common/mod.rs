@@ -8,11 +8,12 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use econnect_api::{Client, Config, Credentials, PartyId, PurchaseInvoiceQuery};
+use econnect_api::{Client, Config, Credentials, PartyId};
 use econnect_engine::{
-    AppConfig, DocumentQuery, Engine, EngineOptions, Environment, MemoryKeyring, SecretStore,
-    SignIn,
+    AppConfig, Channel, Direction, DocumentQuery, Engine, EngineOptions, Environment,
+    MemoryKeyring, OrganisationQuery, SecretStore, SignIn,
 };
+use econnect_store::OwnDocument;
 use econnect_sandbox::{RunningSandbox, SandboxConfig, Seed};
 use serde_json::{Value, json};
 
@@ -119,70 +120,50 @@ pub async fn faults_left(sb: &RunningSandbox) -> usize {
         .map_or(0, Vec::len)
 }
 
-/// Every document the platform lists for the demo user: id → (party, status).
-pub async fn platform_documents(sb: &RunningSandbox) -> BTreeMap<String, (String, String)> {
-    let client = client(sb);
-    let mut out = BTreeMap::new();
-    for party in client.my_parties().await.unwrap() {
-        let id = PartyId::new(party.id.as_str());
-        if party.permissions.can_receive_document {
-            let mut token = None;
-            loop {
-                let page = client
-                    .list_purchase_invoices(
-                        &id,
-                        &PurchaseInvoiceQuery {
-                            continuation_token: token,
-                            ..Default::default()
-                        },
-                    )
-                    .await
-                    .unwrap();
-                for item in page.items {
-                    out.insert(
-                        item.id,
-                        (
-                            id.as_str().to_string(),
-                            item.status.map(|s| s.to_string()).unwrap_or_default(),
-                        ),
-                    );
-                }
-                token = page.continuation_token;
-                if token.is_none() {
-                    break;
-                }
-            }
-        }
-        if party.permissions.can_send_document {
-            let mut token = None;
-            loop {
-                let page = client
-                    .list_sales_invoices(
-                        &id,
-                        &PurchaseInvoiceQuery {
-                            continuation_token: token,
-                            ..Default::default()
-                        },
-                    )
-                    .await
-                    .unwrap();
-                for item in page.items {
-                    out.insert(
-                        item.id,
-                        (
-                            id.as_str().to_string(),
-                            item.status.map(|s| s.to_string()).unwrap_or_default(),
-                        ),
-                    );
-                }
-                token = page.continuation_token;
-                if token.is_none() {
-                    break;
-                }
-            }
-        }
-    }
-    out
+/// The organisations the platform gives the demo user (normalised ids, in its order).
+pub async fn platform_organisations(sb: &RunningSandbox) -> Vec<String> {
+    let parties = client(sb).my_parties().await.unwrap();
+    parties.iter().map(|p| p.id.as_str().to_string()).collect()
+}
+
+/// The organisations in the engine's cache (normalised ids, in the platform's order).
+pub async fn cached_organisations(engine: &Engine) -> Vec<String> {
+    let orgs = engine.organisations(OrganisationQuery::default()).await.unwrap();
+    orgs.into_iter().map(|o| o.id).collect()
+}
+
+/// Records sales invoices as sent from this installation, as an accepted upload does
+/// (the platform has no list the engine could learn them from).
+pub async fn record_sent(engine: &Engine, party: &str, ids: &[String]) {
+    let store = engine.store().await.unwrap();
+    let docs: Vec<OwnDocument> = ids
+        .iter()
+        .map(|id| OwnDocument {
+            id: id.clone(),
+            party_id: PartyId::new(party).as_str().to_string(),
+            direction: Direction::Sent,
+            channel: Channel::Peppol,
+            file_name: Some(format!("{id}.xml")),
+            sha256: None,
+            created_at: econnect_store::timestamp::now(),
+        })
+        .collect();
+    let written = store.record_own_documents(&docs).await.unwrap();
+    assert_eq!(written as usize, ids.len(), "the organisation is in the cache");
+}
+
+/// Requests the sandbox recorded that read a document list (there must be none).
+pub async fn list_requests(sb: &RunningSandbox) -> Vec<String> {
+    let requests = control(sb, reqwest::Method::GET, "/_sandbox/requests", json!(null)).await;
+    requests
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["method"] == "GET")
+        .filter_map(|r| r["path"].as_str())
+        .filter(|p| p.ends_with("/salesInvoice") || p.ends_with("/purchaseInvoice"))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Every document in the engine's cache: id → (party, status).

@@ -1,4 +1,3 @@
-use std::collections::HashSet;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -6,87 +5,25 @@ use serde_json::{Value, json};
 use super::common::*;
 
 #[tokio::test]
-async fn receive_list_pages_by_100_with_an_opaque_token() {
+async fn document_lists_do_not_exist_and_answer_404_like_any_unknown_path() {
     let cx = Ctx::start().await;
     let token = cx.demo().await;
-    let seeded = cx
-        .control(
-            "/_sandbox/seed",
-            json!({ "parties": 2, "documentsPerParty": 250 }),
-        )
-        .await;
-    let party = seeded["parties"][0].as_str().unwrap().to_string();
-    let mut ids = HashSet::new();
-    let mut pages = Vec::new();
-    let mut next: Option<String> = None;
-    loop {
-        let mut path = format!("/api/v1/{}/purchaseInvoice", enc(&party));
-        if let Some(t) = &next {
-            path.push_str(&format!("?continuationToken={t}"));
+    let unknown = cx.get(&token, "/api/v1/no/such/path").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let unknown_body: Value = unknown.json().await.unwrap();
+    for kind in ["purchaseInvoice", "salesInvoice"] {
+        for query in [
+            "",
+            "?status=Delivered",
+            "?continuationToken=abc&from=2020-01-01",
+        ] {
+            let path = format!("/api/v1/{}/{kind}{query}", enc(ORG1));
+            let resp = cx.get(&token, &path).await;
+            assert_eq!(resp.status(), StatusCode::NOT_FOUND, "GET {path}");
+            let body: Value = resp.json().await.unwrap();
+            assert_eq!(body["code"], unknown_body["code"], "GET {path}: {body}");
         }
-        let v = cx.get_json(&token, &path).await;
-        let items = v["items"].as_array().unwrap();
-        pages.push(items.len());
-        for i in items {
-            for key in [
-                "id",
-                "senderId",
-                "senderName",
-                "invoiceNumber",
-                "issueDate",
-                "currency",
-                "channel",
-                "receivedOn",
-            ] {
-                assert!(i[key].is_string(), "{key} in {i}");
-            }
-            assert!(i["amount"].is_number());
-            ids.insert(i["id"].as_str().unwrap().to_string());
-        }
-        match v["continuationToken"].as_str() {
-            Some(t) => next = Some(t.to_string()),
-            None => {
-                assert!(v["continuationToken"].is_null());
-                break;
-            }
-        }
-        assert!(pages.len() < 10, "paging does not end");
     }
-    assert_eq!(pages, [100, 100, 50]);
-    assert_eq!(ids.len(), 250);
-    let resp = cx
-        .get(
-            &token,
-            &format!(
-                "/api/v1/{}/purchaseInvoice?continuationToken=zz",
-                enc(&party)
-            ),
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
-}
-
-#[tokio::test]
-async fn receive_list_filters_by_status_and_period() {
-    let cx = Ctx::start().await;
-    let token = cx.demo().await;
-    let path = format!("/api/v1/{}/purchaseInvoice", enc(ORG1));
-    let all = cx.get_json(&token, &path).await;
-    assert_eq!(all["items"].as_array().unwrap().len(), 3);
-    let delivered = cx
-        .get_json(&token, &format!("{path}?status=Delivered"))
-        .await;
-    assert_eq!(delivered["items"].as_array().unwrap().len(), 3);
-    let pending = cx.get_json(&token, &format!("{path}?status=Pending")).await;
-    assert_eq!(pending["items"].as_array().unwrap().len(), 0);
-    let future = cx
-        .get_json(&token, &format!("{path}?from=2999-01-01"))
-        .await;
-    assert_eq!(future["items"].as_array().unwrap().len(), 0);
-    let past = cx.get_json(&token, &format!("{path}?to=2000-01-01")).await;
-    assert_eq!(past["items"].as_array().unwrap().len(), 0);
-    let resp = cx.get(&token, &format!("{path}?from=gisteren")).await;
-    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
 }
 
 async fn add(cx: &Ctx, with_pdf: bool) -> String {
@@ -104,21 +41,8 @@ async fn download_returns_ubl_and_starts_the_seven_day_retention() {
     let cx = Ctx::start().await;
     let token = cx.demo().await;
     let id = add(&cx, true).await;
-    let list_has =
-        |v: &Value, id: &str| v["items"].as_array().unwrap().iter().any(|i| i["id"] == id);
-    let list_path = format!("/api/v1/{}/purchaseInvoice", enc(ORG1));
-    let v = cx.get_json(&token, &list_path).await;
-    assert!(list_has(&v, &id));
-    let item = v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == id.as_str())
-        .unwrap()
-        .clone();
-    assert_eq!(item["senderName"], "Drukkerij & Zn");
-    assert_eq!(item["invoiceNumber"], "F-2026-7");
-    assert_eq!(item["amount"], 242.0);
+    let status_path = format!("/api/v1/{}/purchaseInvoice/{id}/status", enc(ORG1));
+    assert_eq!(cx.get(&token, &status_path).await.status(), StatusCode::OK);
 
     let dl = format!("/api/v1/{}/purchaseInvoice/{id}/download", enc(ORG1));
     let resp = cx
@@ -162,7 +86,10 @@ async fn download_returns_ubl_and_starts_the_seven_day_retention() {
     let resp = cx.get(&token, &dl).await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     assert_eq!(code(resp).await, "API404");
-    assert!(!list_has(&cx.get_json(&token, &list_path).await, &id));
+    assert_eq!(
+        cx.get(&token, &status_path).await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -265,27 +192,20 @@ async fn seeded_received_invoices_are_valid_ubl_some_with_a_pdf() {
     let parties = cx.get_json(&token, "/api/v1/me/party").await;
     for p in parties.as_array().unwrap() {
         let party = p["id"].as_str().unwrap();
-        let list = cx
-            .get_json(&token, &format!("/api/v1/{}/purchaseInvoice", enc(party)))
-            .await;
-        let items = list["items"].as_array().unwrap();
-        assert!(!items.is_empty(), "{party} has received invoices");
-        for i in items {
-            let id = i["id"].as_str().unwrap();
-            let xml = cx
+        let kvk = party.trim_start_matches("NL:KVK:");
+        // The demo seed names its received invoices demo-<kvk>-r1..r3 (no list to find them by).
+        for n in 1..=3 {
+            let id = format!("demo-{kvk}-r{n}");
+            let resp = cx
                 .get(
                     &token,
                     &format!("/api/v1/{}/purchaseInvoice/{id}/download", enc(party)),
                 )
-                .await
-                .text()
-                .await
-                .unwrap();
+                .await;
+            assert_eq!(resp.status(), StatusCode::OK, "{id}");
+            let xml = resp.text().await.unwrap();
             assert!(xml.starts_with("<?xml"));
-            assert!(xml.contains(&format!(
-                "<cbc:ID>{}</cbc:ID>",
-                i["invoiceNumber"].as_str().unwrap()
-            )));
+            assert!(xml.contains("<cbc:ID>"));
             assert!(xml.contains("<cac:AccountingSupplierParty>"));
             assert!(xml.trim_end().ends_with("</Invoice>"));
             if xml.contains("EmbeddedDocumentBinaryObject") {

@@ -112,6 +112,17 @@ async documents(query: DocumentQuery) : Promise<Result<DocumentPage, EngineError
 }
 },
 /**
+ * What the documents screen covers: sent from this computer, received by hook.
+ */
+async documentCoverage() : Promise<Result<DocumentCoverage, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("document_coverage") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * One document with its status history.
  */
 async document(id: string) : Promise<Result<DocumentDetail, EngineError>> {
@@ -986,6 +997,18 @@ export type Direction =
  * A purchase document this organisation received.
  */
 "received"
+/**
+ * What the Documents screen covers: counts by origin.
+ */
+export type DocumentCoverage = { 
+/**
+ * Documents this installation sent (sales invoices and uploads for recognition).
+ */
+sentHere: number; 
+/**
+ * Received invoices saved on this computer (announced by a hook, then downloaded).
+ */
+received: number }
 /**
  * A document with its status history.
  */
@@ -2108,13 +2131,9 @@ export type ReceiveState =
  */
 export type ReceiveSummary = { 
 /**
- * Organisations whose list was read.
+ * Organisations that receive (whose recorded invoices were looked at).
  */
 organisations: number; 
-/**
- * Invoices new in the lists.
- */
-listed: number; 
 /**
  * Invoices saved on disk.
  */
@@ -2220,7 +2239,7 @@ savedAt: string | null }
  */
 export type ReceivedState = 
 /**
- * Seen in the receive list; to be downloaded.
+ * Announced (recorded with `record_listed`); to be downloaded.
  */
 "listed" | 
 /**
@@ -2548,53 +2567,25 @@ outcome: SubmitOutcome }
  */
 export type SyncProgress = { 
 /**
- * What is being fetched: `organisations`, `users`, `receiveStates`, `documents`.
+ * What is being fetched: `organisations`, `users`, `receiveStates`.
  */
 step: string; 
 /**
- * Organisations whose documents are done.
+ * Organisations whose data is done.
  */
 organisationsDone: number; 
 /**
- * Organisations whose documents are to be synced.
+ * Organisations to be synced (known once they are read).
  */
-organisationsTotal: number; 
+organisationsTotal: number }
 /**
- * Document pages written in this sync.
- */
-pages: number; 
-/**
- * Documents written in this sync.
- */
-documents: number }
-/**
- * What one sync did.
+ * What one sync did (organisation data only: the platform has no document lists).
  */
 export type SyncSummary = { 
 /**
  * Organisations synced.
  */
 organisations: number; 
-/**
- * Document pages written.
- */
-pages: number; 
-/**
- * Documents written (new, changed or unchanged).
- */
-documents: number; 
-/**
- * Documents new to the cache.
- */
-inserted: number; 
-/**
- * Documents changed.
- */
-updated: number; 
-/**
- * Documents removed (gone from the platform).
- */
-deleted: number; 
 /**
  * How long it took, in milliseconds.
  */
