@@ -288,6 +288,23 @@ impl Receiver {
         }
     }
 
+    /// Downloads what is already recorded and due (e.g. announced by a hook), without
+    /// reading any list: each invoice is written once, like in [`Receiver::pass`].
+    pub async fn save_recorded(&self) -> Result<ReceiveSummary, EngineError> {
+        let _one_at_a_time = self.pass_lock.lock().await;
+        let started = Instant::now();
+        let organisations = self.organisations().await?;
+        let (saved, failed, refused) = self.download_due(&organisations).await?;
+        Ok(ReceiveSummary {
+            organisations: u32::try_from(organisations.len()).unwrap_or(u32::MAX),
+            listed: 0,
+            saved,
+            failed,
+            refused,
+            duration_ms: u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX),
+        })
+    }
+
     /// Reads an organisation's receive list from where the last pass stopped; every page
     /// is recorded (and the position moved) in one transaction. Returns how many were new.
     async fn list_new(&self, party_id: &str) -> Result<u32, EngineError> {
