@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use econnect_api::webhook::{self, SIGNATURE_HEADER};
@@ -44,16 +45,24 @@ fn serve(sb: &RunningSandbox, home: &Path, out: &Path, public_url: &str) -> Chil
         .expect("econnect hooks serve")
 }
 
-/// Reads the first stdout line (blocking, off the runtime) and returns the bound address.
-async fn listening(child: &mut Child) -> SocketAddr {
+/// Reads the first stdout line and returns the bound address; a thread keeps reading the
+/// rest into `lines`.
+async fn listening(child: &mut Child, lines: Arc<Mutex<Vec<String>>>) -> SocketAddr {
     let stdout = child.stdout.take().expect("stdout");
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("line");
-        line
-    })
-    .await
-    .expect("reader");
+    let (first, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut first = Some(first);
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            match first.take() {
+                Some(tx) => {
+                    let _ = tx.send(line);
+                }
+                None => lines.lock().expect("lines").push(line),
+            }
+        }
+    });
+    let line = rx.await.expect("a first line");
     let addr = line
         .trim_end()
         .strip_prefix("listening on http://")
@@ -168,7 +177,7 @@ async fn hooks_serve_writes_an_announced_invoice_once_across_a_kill_and_stops_on
     let public = "http://127.0.0.1:9/econnect/hook";
 
     let mut first = serve(&sb, home.path(), out.path(), public);
-    let addr = listening(&mut first).await;
+    let addr = listening(&mut first, Arc::default()).await;
     let secret = platform_secret(&sb).await;
     let document = sb
         .add_received(ReceivedInvoice {
@@ -215,7 +224,8 @@ async fn hooks_serve_writes_an_announced_invoice_once_across_a_kill_and_stops_on
     // Restarted: the stored event is caught up, the invoice written once, also when the
     // platform delivers it again.
     let mut second = serve(&sb, home.path(), out.path(), public);
-    let addr = listening(&mut second).await;
+    let lines: Arc<Mutex<Vec<String>>> = Arc::default();
+    let addr = listening(&mut second, Arc::clone(&lines)).await;
     assert_eq!(
         platform_secret(&sb).await,
         secret,
@@ -232,6 +242,18 @@ async fn hooks_serve_writes_an_announced_invoice_once_across_a_kill_and_stops_on
         200
     );
     let written = xml_files(out.path());
+    wait_for(
+        Duration::from_secs(10),
+        "the line about the invoice",
+        || async {
+            lines
+                .lock()
+                .expect("lines")
+                .iter()
+                .any(|l| l.contains("\tontvangen\t") && l.contains("NAS-1"))
+        },
+    )
+    .await;
     assert!(
         written[0].to_string_lossy().contains("2026-12"),
         "{written:?}"
@@ -253,6 +275,12 @@ async fn hooks_serve_writes_an_announced_invoice_once_across_a_kill_and_stops_on
         String::from_utf8_lossy(&status.stderr)
     );
     assert_eq!(xml_files(out.path()), written, "written once");
+    let lines = lines.lock().expect("lines").clone();
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("\tontvangen\t")).count(),
+        1,
+        "{lines:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

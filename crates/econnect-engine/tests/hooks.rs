@@ -586,6 +586,16 @@ async fn registration_keeps_its_own_hook_and_leaves_others_alone() {
         hooks.contains(&foreign),
         "the other hook is unchanged: {hooks:?}"
     );
+    server.shutdown().await;
+
+    // A cache that lost what it registered finds its hook again by name, not a second one.
+    sqlx::query("DELETE FROM own_hooks")
+        .execute(s.store().await.pool())
+        .await
+        .unwrap();
+    let server = s.serve().await;
+    assert_eq!(s.own_hook().await.id, ours.id);
+    assert_eq!(client.hooks().await.unwrap().len(), 2);
     // No secret in the cache.
     let path = s.store().await.path().to_path_buf();
     for file in [

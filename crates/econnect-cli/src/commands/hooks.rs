@@ -6,6 +6,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use econnect_engine::hooks::{HookOptions, SecretPlace, check_public_url};
+use econnect_engine::receive::ReceiveEvent;
+use tokio::sync::broadcast::error::RecvError;
 
 use crate::cli::{Cli, HooksServeArgs};
 use crate::commands::{cache, intake};
@@ -55,10 +57,26 @@ pub async fn serve(cli: &Cli, args: &HooksServeArgs) -> Result<ExitCode, String>
             ),
         }
     );
+    // One line per invoice written and per status changed; a closed stdout (a supervisor
+    // that stopped reading) must not stop the receiver, so write errors are ignored.
     let mut changes = server.worker().subscribe();
+    let mut received = server.worker().received();
     let report = tokio::spawn(async move {
-        while let Ok(change) = changes.recv().await {
-            println!("{}\tstatus\t{}", change.id, change.new_status);
+        loop {
+            let line = tokio::select! {
+                change = changes.recv() => match change {
+                    Ok(c) => format!("{}\tstatus\t{}", c.id, c.new_status),
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => break,
+                },
+                event = received.recv() => match event {
+                    Ok(ReceiveEvent::Saved { organisation, label }) => format!("{organisation}\tontvangen\t{label}"),
+                    Ok(_) | Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => break,
+                },
+            };
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}").and_then(|()| out.flush());
         }
     });
     intake::shutdown_signal().await;

@@ -64,6 +64,11 @@ impl HookWorker {
         Arc::clone(&self.wake)
     }
 
+    /// Invoices it wrote to disk (and retention warnings), as the receiver reports them.
+    pub fn received(&self) -> broadcast::Receiver<crate::receive::ReceiveEvent> {
+        self.receiver.subscribe()
+    }
+
     /// Statuses the worker changed (for notices).
     pub fn subscribe(&self) -> broadcast::Receiver<StatusChange> {
         self.changes.subscribe()
