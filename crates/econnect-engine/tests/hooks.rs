@@ -628,3 +628,66 @@ async fn an_http_public_url_off_loopback_is_refused() {
         "nothing registered"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn final_statuses_that_arrive_reversed_in_one_batch_keep_the_newest() {
+    let s = Setup::new().await;
+    let store = s.store().await;
+    let now = now_text();
+    sqlx::query(
+        "INSERT INTO documents (id, party_id, direction, channel, status, created_at, first_seen_at, updated_at)
+         VALUES ('eigen-verzonden-9', ?, 'sent', 'peppol', 'Pending', ?, ?, ?)",
+    )
+    .bind(PARTY)
+    .bind(&now)
+    .bind(&now)
+    .bind(&now)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    // Stored by the receiver alone, so the worker meets both in the same batch.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = router(ReceiverState {
+        store: store.clone(),
+        secret: Arc::from("geheim"),
+        path: "/econnect/hook".into(),
+        wake: Arc::default(),
+        max_body: econnect_engine::hooks::MAX_BODY,
+    });
+    let alone = tokio::spawn(async move { axum::serve(listener, app).await });
+    let error = event(
+        "InvoiceSentError",
+        PARTY,
+        "eigen-verzonden-9",
+        "2026-12-06T10:09:00Z",
+    );
+    let sent = event(
+        "InvoiceSent",
+        PARTY,
+        "eigen-verzonden-9",
+        "2026-12-06T10:05:00Z",
+    );
+    assert_eq!(deliver(addr, "geheim", &error).await, 200);
+    assert_eq!(deliver(addr, "geheim", &sent).await, 200);
+    alone.abort();
+
+    let receiver = econnect_engine::receive::Receiver::new(
+        s.client(),
+        store.clone(),
+        econnect_engine::receive::ReceiveOptions {
+            folder: Some(s.out.path().to_path_buf()),
+            ..Default::default()
+        },
+    );
+    let worker = econnect_engine::hooks::HookWorker::new(store.clone(), receiver);
+    let round = worker.round().await.unwrap();
+    assert_eq!((round.events, round.statuses), (2, 1));
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM documents WHERE id = 'eigen-verzonden-9'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(status, "Failed");
+    assert!(all_processed(&store).await);
+}

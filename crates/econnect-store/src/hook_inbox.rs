@@ -154,38 +154,56 @@ impl Store {
             .await?)
     }
 
-    /// Marks an event processed, with what was done.
+    /// Marks events processed, each with what was done, in one transaction.
+    pub async fn mark_hook_events_processed(
+        &self,
+        done: &[(i64, String)],
+    ) -> Result<(), StoreError> {
+        let rows =
+            serde_json::to_string(done).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
+        sqlx::query(
+            "UPDATE hook_events SET processed_at = ?1, outcome = d.value->>1
+             FROM json_each(?2) AS d WHERE hook_events.seq = d.value->>0",
+        )
+        .bind(timestamp::now())
+        .bind(rows)
+        .execute(&mut *tx)
+        .await?;
+        self.commit(tx).await?;
+        Ok(())
+    }
+
+    /// Marks one event processed, with what was done.
     pub async fn mark_hook_event_processed(
         &self,
         seq: i64,
         outcome: &str,
     ) -> Result<(), StoreError> {
-        let mut writer = self.writer().await?;
-        sqlx::query("UPDATE hook_events SET processed_at = ?, outcome = ? WHERE seq = ?")
-            .bind(timestamp::now())
-            .bind(outcome)
-            .bind(seq)
-            .execute(&mut *writer)
-            .await?;
-        Ok(())
+        self.mark_hook_events_processed(&[(seq, outcome.to_string())])
+            .await
     }
 
-    /// Whether a processed event of one of `topics` about `document_id` happened after
-    /// `created_ms` (so older news must not overwrite what it said).
+    /// Whether an event of one of `topics` about `document_id` that arrived before event
+    /// `seq` (so was applied before it, events being processed in order of arrival)
+    /// happened after `created_ms`: then older news must not overwrite what it said.
     pub async fn newer_hook_event(
         &self,
         document_id: &str,
         topics: &[&str],
         created_ms: i64,
+        seq: i64,
     ) -> Result<bool, StoreError> {
         let topics =
             serde_json::to_string(topics).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
         let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM hook_events WHERE document_id = ? AND created_ms > ?
-               AND processed_at IS NOT NULL AND topic IN (SELECT value FROM json_each(?))",
+               AND seq < ? AND topic IN (SELECT value FROM json_each(?))",
         )
         .bind(document_id)
         .bind(created_ms)
+        .bind(seq)
         .bind(topics)
         .fetch_one(self.pool())
         .await?;

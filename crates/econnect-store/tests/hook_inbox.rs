@@ -59,47 +59,66 @@ async fn a_repeated_delivery_is_stored_once_and_pending_events_survive_a_reopen(
 }
 
 #[tokio::test]
-async fn newer_processed_events_are_found_by_document_and_topic() {
+async fn newer_events_that_arrived_earlier_are_found_by_document_and_topic() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("cache.sqlite")).await.unwrap();
     let sent = store
         .add_hook_event(&event("k1", "InvoiceSent", "d1", 200))
         .await
         .unwrap();
-    assert!(
-        !store
-            .newer_hook_event("d1", &["InvoiceSent"], 100)
-            .await
-            .unwrap(),
-        "not processed yet"
-    );
-    store
-        .mark_hook_event_processed(sent.seq, "Delivered")
+    let old = store
+        .add_hook_event(&event("k2", "InvoiceSentError", "d1", 100))
         .await
         .unwrap();
+    let topics = ["InvoiceSent", "InvoiceSentError"];
     assert!(
         store
-            .newer_hook_event("d1", &["InvoiceSent", "InvoiceSentError"], 100)
+            .newer_hook_event("d1", &topics, 100, old.seq)
             .await
             .unwrap()
     );
     assert!(
         !store
-            .newer_hook_event("d1", &["InvoiceSent"], 200)
+            .newer_hook_event("d1", &topics, 100, sent.seq)
+            .await
+            .unwrap(),
+        "arrived later"
+    );
+    assert!(
+        !store
+            .newer_hook_event("d1", &topics, 200, old.seq)
+            .await
+            .unwrap(),
+        "not newer"
+    );
+    assert!(
+        !store
+            .newer_hook_event("d1", &["InvoiceSentRetry"], 100, old.seq)
             .await
             .unwrap()
     );
     assert!(
         !store
-            .newer_hook_event("d1", &["InvoiceSentError"], 100)
+            .newer_hook_event("d2", &topics, 100, old.seq)
             .await
             .unwrap()
     );
-    assert!(
-        !store
-            .newer_hook_event("d2", &["InvoiceSent"], 100)
-            .await
-            .unwrap()
+
+    store
+        .mark_hook_events_processed(&[(sent.seq, "Delivered".into()), (old.seq, "ouder".into())])
+        .await
+        .unwrap();
+    assert!(store.unprocessed_hook_events(10).await.unwrap().is_empty());
+    let outcomes: Vec<Option<String>> = store
+        .hook_events()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.outcome)
+        .collect();
+    assert_eq!(
+        outcomes,
+        [Some("Delivered".to_string()), Some("ouder".to_string())]
     );
 }
 

@@ -3,7 +3,7 @@
 //! InvoiceSent* events, everything else is recorded and left. Also at start-up, so a crash
 //! between storing an event and acting on it is caught up.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -93,48 +93,69 @@ impl HookWorker {
     }
 
     /// Processes every stored, unprocessed event in order of arrival, then downloads what
-    /// is recorded and due.
+    /// is recorded and due. A batch's received invoices are recorded together (one
+    /// transaction per organisation) and its events marked processed together: a crash in
+    /// between repeats the batch, which is harmless (recording is idempotent, statuses
+    /// only move forward).
     pub async fn round(&self) -> Result<RoundSummary, EngineError> {
         let _one = self.lock.lock().await;
         let mut summary = RoundSummary::default();
+        let mut known: Option<HashSet<String>> = None;
         let mut refreshed = false;
         loop {
             let events = self.store.unprocessed_hook_events(BATCH).await?;
             if events.is_empty() {
                 break;
             }
-            for row in events {
-                if row.topic == INVOICE_RECEIVED && !refreshed && !self.knows_party(&row).await? {
-                    // A new organisation: its name and receive state come from the platform.
-                    if let Err(e) = self.receiver.refresh_organisations().await {
-                        tracing::info!(error = %e, "organisations not refreshed");
+            let mut listed: BTreeMap<String, Vec<ListedInvoice>> = BTreeMap::new();
+            let mut done = Vec::with_capacity(events.len());
+            for row in &events {
+                let outcome = if row.topic == INVOICE_RECEIVED {
+                    match received_item(row) {
+                        Ok((party, item)) => {
+                            listed.entry(party).or_default().push(item);
+                            "vastgelegd om op te halen".to_string()
+                        }
+                        Err(why) => why.to_string(),
                     }
-                    refreshed = true;
-                }
-                let outcome = self.process(&row, &mut summary).await?;
-                self.store
-                    .mark_hook_event_processed(row.seq, &outcome)
-                    .await?;
-                summary.events += 1;
+                } else {
+                    self.process(row, &mut summary).await?
+                };
+                done.push((row.seq, outcome));
             }
+            if known.is_none() {
+                known = Some(self.organisations().await?);
+            }
+            if !refreshed
+                && listed
+                    .keys()
+                    .any(|p| !known.as_ref().is_some_and(|k| k.contains(p)))
+            {
+                // A new organisation: its name and receive state come from the platform.
+                if let Err(e) = self.receiver.refresh_organisations().await {
+                    tracing::info!(error = %e, "organisations not refreshed");
+                }
+                refreshed = true;
+                known = Some(self.organisations().await?);
+            }
+            for (party, items) in &listed {
+                summary.recorded += self.store.record_listed(party, items, None).await?;
+            }
+            self.store.mark_hook_events_processed(&done).await?;
+            summary.events += u32::try_from(done.len()).unwrap_or(u32::MAX);
         }
         summary.received = self.receiver.save_recorded().await?;
         Ok(summary)
     }
 
-    async fn knows_party(&self, row: &HookEventRow) -> Result<bool, EngineError> {
-        let Some(party) = row.party_id.as_deref() else {
-            return Ok(true);
-        };
-        let party = PartyId::new(party).as_str().to_string();
-        let known: HashSet<String> = self
+    async fn organisations(&self) -> Result<HashSet<String>, EngineError> {
+        Ok(self
             .receiver
             .organisations()
             .await?
             .into_iter()
             .map(|o| o.id)
-            .collect();
-        Ok(known.contains(&party))
+            .collect())
     }
 
     /// Acts on one event; returns what was done (kept with the event).
@@ -144,40 +165,12 @@ impl HookWorker {
         summary: &mut RoundSummary,
     ) -> Result<String, EngineError> {
         let event = WebhookEvent::parse(row.body.as_bytes()).unwrap_or_default();
-        let Some(document) = row.document_id.as_deref().filter(|d| !d.is_empty()) else {
-            return Ok("genegeerd: geen document".into());
-        };
+        let document = row.document_id.as_deref().filter(|d| !d.is_empty());
         match row.topic.as_str() {
-            INVOICE_RECEIVED => {
-                let Some(party) = row.party_id.as_deref() else {
-                    return Ok("genegeerd: geen organisatie".into());
-                };
-                let party = PartyId::new(party).as_str().to_string();
-                let received_on = row
-                    .created_on
-                    .as_deref()
-                    .map(timestamp::normalise)
-                    .filter(|t| timestamp::parse_date(t.get(..10).unwrap_or("")).is_some())
-                    .unwrap_or_else(timestamp::now);
-                let channel = event
-                    .details
-                    .get("channel")
-                    .cloned()
-                    .unwrap_or_else(|| "other".into());
-                let listed = ListedInvoice {
-                    document_id: document.to_string(),
-                    received_on,
-                    channel,
-                };
-                let new = self.store.record_listed(&party, &[listed], None).await?;
-                summary.recorded += new;
-                Ok(if new > 0 {
-                    "vastgelegd om op te halen".into()
-                } else {
-                    "al bekend".into()
-                })
-            }
             INVOICE_SENT | INVOICE_SENT_ERROR => {
+                let Some(document) = document else {
+                    return Ok("genegeerd: geen document".into());
+                };
                 let status = if row.topic == INVOICE_SENT {
                     "Delivered"
                 } else {
@@ -188,7 +181,12 @@ impl HookWorker {
                 if let Some(ms) = row.created_ms {
                     if self
                         .store
-                        .newer_hook_event(document, &[INVOICE_SENT, INVOICE_SENT_ERROR], ms)
+                        .newer_hook_event(
+                            document,
+                            &[INVOICE_SENT, INVOICE_SENT_ERROR],
+                            ms,
+                            row.seq,
+                        )
                         .await?
                     {
                         return Ok(format!(
@@ -222,4 +220,39 @@ impl HookWorker {
             _ => Ok("genegeerd".into()),
         }
     }
+}
+
+/// The received invoice an `InvoiceReceived` event announces: its organisation and the row
+/// to record (arrival = `createdOn`, which also picks the month folder).
+fn received_item(row: &HookEventRow) -> Result<(String, ListedInvoice), &'static str> {
+    let document = row
+        .document_id
+        .as_deref()
+        .filter(|d| !d.is_empty())
+        .ok_or("genegeerd: geen document")?;
+    let party = row
+        .party_id
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .ok_or("genegeerd: geen organisatie")?;
+    let event = WebhookEvent::parse(row.body.as_bytes()).unwrap_or_default();
+    let received_on = row
+        .created_on
+        .as_deref()
+        .map(timestamp::normalise)
+        .filter(|t| timestamp::parse_date(t.get(..10).unwrap_or("")).is_some())
+        .unwrap_or_else(timestamp::now);
+    let channel = event
+        .details
+        .get("channel")
+        .cloned()
+        .unwrap_or_else(|| "other".into());
+    Ok((
+        PartyId::new(party).as_str().to_string(),
+        ListedInvoice {
+            document_id: document.to_string(),
+            received_on,
+            channel,
+        },
+    ))
 }
