@@ -53,7 +53,9 @@ impl Setup {
             .sign_in(common::sign_in(&sb, common::USER, common::PASSWORD, false))
             .await
             .unwrap();
-        engine.sync_now().await.unwrap();
+        // The session's own first sync (its loop runs also without background receiving):
+        // waited for, so that no sync runs during the test.
+        assert!(common::eventually(WAIT, || async { engine.status().last_synced.is_some() }).await);
         Setup {
             sb,
             engine,
@@ -682,7 +684,12 @@ async fn final_statuses_that_arrive_reversed_in_one_batch_keep_the_newest() {
     );
     let worker = econnect_engine::hooks::HookWorker::new(store.clone(), receiver);
     let round = worker.round().await.unwrap();
-    assert_eq!((round.events, round.statuses), (2, 1));
+    assert_eq!(
+        (round.events, round.statuses),
+        (2, 1),
+        "{:?}",
+        store.hook_events().await.unwrap()
+    );
     let status: String =
         sqlx::query_scalar("SELECT status FROM documents WHERE id = 'eigen-verzonden-9'")
             .fetch_one(store.pool())
