@@ -16,6 +16,7 @@ pub mod inferred;
 pub mod multipart;
 pub mod party_id;
 pub mod retry;
+pub mod webhook;
 
 pub use client::Client;
 pub use config::{Config, Credentials};
@@ -35,6 +36,7 @@ pub use inferred::{DocumentStatus, Role};
 pub use multipart::Upload;
 pub use party_id::PartyId;
 pub use retry::RetryPolicy;
+pub use webhook::WebhookEvent;
 
 /// Result of a platform call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -130,6 +130,9 @@ pub enum Command {
     },
     /// Watches folders and sends every invoice put there exactly once, until SIGINT/SIGTERM.
     Watch(crate::commands::intake::WatchArgs),
+    /// Receiving by hook: the platform's webhook events.
+    #[command(subcommand)]
+    Hooks(HooksCommand),
     /// Benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -227,4 +230,26 @@ pub enum BenchSide {
     Client,
     /// Only raw multipart posts.
     Raw,
+}
+
+/// `econnect hooks …`.
+#[derive(Debug, Subcommand)]
+pub enum HooksCommand {
+    /// Serves the webhook receiver until SIGINT/SIGTERM: registers this installation's hook
+    /// and writes every invoice it announces once to the receive folder.
+    Serve(HooksServeArgs),
+}
+
+/// Options of `econnect hooks serve`.
+#[derive(Debug, Args)]
+pub struct HooksServeArgs {
+    /// Address to listen on (e.g. 127.0.0.1:8080 behind a reverse proxy; port 0 picks one).
+    #[arg(long)]
+    pub listen: SocketAddr,
+    /// The address the platform posts to: https, or http on 127.0.0.1, ::1 or localhost.
+    #[arg(long)]
+    pub public_url: String,
+    /// Into this folder (`<DIR>/Ontvangen/<organisatie>/YYYY-MM/`) instead of the chosen one.
+    #[arg(long = "to")]
+    pub to: Option<PathBuf>,
 }

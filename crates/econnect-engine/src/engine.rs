@@ -131,6 +131,12 @@ impl Engine {
         })
     }
 
+    /// Ends the open session without signing out (the keyring entry and the last profile
+    /// stay): its tasks stop and its cache is closed. For hosts that exit, such as the CLI.
+    pub async fn close(&self) {
+        self.end_session(false).await;
+    }
+
     /// The data folder.
     pub fn data_folder(&self) -> &Path {
         &self.inner.data_folder

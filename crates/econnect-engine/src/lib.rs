@@ -9,6 +9,7 @@ pub mod engine;
 pub mod environment;
 pub mod error;
 pub mod feed;
+pub mod hooks;
 pub mod maintenance;
 pub mod outbox;
 pub mod people;

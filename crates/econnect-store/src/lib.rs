@@ -14,6 +14,7 @@ pub mod db;
 pub mod documents;
 pub mod environment;
 pub mod error;
+pub mod hook_inbox;
 pub mod housekeeping;
 pub mod ledger;
 pub mod outbox;
@@ -34,6 +35,7 @@ pub use documents::{
 };
 pub use environment::EnvironmentRecord;
 pub use error::StoreError;
+pub use hook_inbox::{HookEventRow, NewHookEvent, OwnHook, StoredDelivery};
 pub use parties::{
     Organisation, OrganisationDetail, OrganisationQuery, PartyRecord, Permissions, ReceiveState,
 };

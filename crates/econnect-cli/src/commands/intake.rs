@@ -163,7 +163,7 @@ pub async fn watch(cli: &Cli, args: &WatchArgs, offset: UtcOffset) -> Result<Exi
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -6,6 +6,7 @@ pub(crate) mod bench_receive;
 pub(crate) mod bench_intake;
 mod cache;
 mod documents;
+mod hooks;
 mod identity;
 pub(crate) mod intake;
 mod receive;
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 
 use time::UtcOffset;
 
-use crate::cli::{BenchCommand, Cli, Command};
+use crate::cli::{BenchCommand, Cli, Command, HooksCommand};
 
 /// Runs the chosen subcommand; `Err` carries the Dutch message to print.
 pub async fn run(cli: Cli, offset: UtcOffset) -> Result<ExitCode, String> {
@@ -31,6 +32,7 @@ pub async fn run(cli: Cli, offset: UtcOffset) -> Result<ExitCode, String> {
             files,
         } => intake::recognize(&cli, org, *sales, *retries, *force, files, offset).await,
         Command::Watch(args) => intake::watch(&cli, args, offset).await,
+        Command::Hooks(HooksCommand::Serve(args)) => hooks::serve(&cli, args).await,
         Command::DocumentStatus { org, sales, id } => {
             documents::status(&cli, org, *sales, id, offset).await
         }

@@ -1,0 +1,242 @@
+//! The inbox of webhook events (issue 14): each event is committed (with a full sync to
+//! disk) before the receiver answers 200, stored once however often it is delivered, and
+//! processed in order of arrival; a restart picks up what was not processed. Also the
+//! hooks this installation registered itself.
+
+use sqlx::FromRow;
+
+use crate::db::Store;
+use crate::error::StoreError;
+use crate::timestamp;
+
+/// An event as the receiver hands it over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewHookEvent {
+    /// What names the event across deliveries (see `WebhookEvent::delivery_key`).
+    pub event_key: String,
+    /// Its topic.
+    pub topic: String,
+    /// Its organisation.
+    pub party_id: Option<String>,
+    /// The hook that fired.
+    pub hook_id: Option<String>,
+    /// Its document.
+    pub document_id: Option<String>,
+    /// `createdOn` as delivered.
+    pub created_on: Option<String>,
+    /// `createdOn` in Unix milliseconds, when readable.
+    pub created_ms: Option<i64>,
+    /// The delivered JSON.
+    pub body: String,
+}
+
+/// What storing a delivery did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredDelivery {
+    /// The event's place in the order of arrival.
+    pub seq: i64,
+    /// False when the event was already stored (a repeated delivery).
+    pub new: bool,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct HookEventRow {
+    /// Order of arrival.
+    pub seq: i64,
+    /// Its topic.
+    pub topic: String,
+    /// Its organisation.
+    pub party_id: Option<String>,
+    /// Its document.
+    pub document_id: Option<String>,
+    /// `createdOn` as delivered.
+    pub created_on: Option<String>,
+    /// `createdOn` in Unix milliseconds.
+    pub created_ms: Option<i64>,
+    /// The delivered JSON.
+    pub body: String,
+    /// How often it was delivered.
+    pub deliveries: i64,
+    /// When it was processed (None: still to do).
+    pub processed_at: Option<String>,
+    /// What processing did.
+    pub outcome: Option<String>,
+}
+
+/// A hook this installation registered.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct OwnHook {
+    /// `''` for the environment's hook, else the party id.
+    pub scope: String,
+    /// The platform's hook id.
+    pub hook_id: String,
+    /// The name it was given.
+    pub name: String,
+    /// Where it posts (without the secret).
+    pub public_url: String,
+}
+
+const SELECT: &str = "SELECT seq, topic, party_id, document_id, created_on, created_ms, body,
+    deliveries, processed_at, outcome FROM hook_events";
+
+impl Store {
+    /// Stores a delivered event, or counts a repeated delivery of a stored one. Committed
+    /// with SQLite's full sync: once this returns, the event survives a power cut, and the
+    /// platform may be told 200.
+    pub async fn add_hook_event(&self, event: &NewHookEvent) -> Result<StoredDelivery, StoreError> {
+        let mut writer = self.writer().await?;
+        sqlx::query("PRAGMA synchronous = FULL")
+            .execute(&mut *writer)
+            .await?;
+        let stored = async {
+            let mut tx = writer.begin().await?;
+            let row: (i64, i64) = sqlx::query_as(
+                "INSERT INTO hook_events (event_key, topic, party_id, hook_id, document_id,
+                   created_on, created_ms, body, received_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT(event_key) DO UPDATE SET deliveries = deliveries + 1
+                 RETURNING seq, deliveries",
+            )
+            .bind(&event.event_key)
+            .bind(&event.topic)
+            .bind(&event.party_id)
+            .bind(&event.hook_id)
+            .bind(&event.document_id)
+            .bind(&event.created_on)
+            .bind(event.created_ms)
+            .bind(&event.body)
+            .bind(timestamp::now())
+            .fetch_one(&mut *tx)
+            .await?;
+            self.commit(tx).await?;
+            Ok::<_, StoreError>(StoredDelivery {
+                seq: row.0,
+                new: row.1 == 1,
+            })
+        }
+        .await;
+        // Back to the store's usual setting for every other write, also after a failure.
+        let reset = sqlx::query("PRAGMA synchronous = NORMAL")
+            .execute(&mut *writer)
+            .await;
+        drop(writer);
+        let stored = stored?;
+        reset?;
+        Ok(stored)
+    }
+
+    /// Events not processed yet, in order of arrival (at most `limit`).
+    pub async fn unprocessed_hook_events(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<HookEventRow>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "{SELECT} WHERE processed_at IS NULL ORDER BY seq LIMIT ?"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// One event by its place in the order of arrival.
+    pub async fn hook_event(&self, seq: i64) -> Result<Option<HookEventRow>, StoreError> {
+        Ok(sqlx::query_as(&format!("{SELECT} WHERE seq = ?"))
+            .bind(seq)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// All stored events, oldest first (tests, diagnostics).
+    pub async fn hook_events(&self) -> Result<Vec<HookEventRow>, StoreError> {
+        Ok(sqlx::query_as(&format!("{SELECT} ORDER BY seq"))
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Marks events processed, each with what was done, in one transaction.
+    pub async fn mark_hook_events_processed(
+        &self,
+        done: &[(i64, String)],
+    ) -> Result<(), StoreError> {
+        let rows =
+            serde_json::to_string(done).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
+        let mut writer = self.writer().await?;
+        let mut tx = writer.begin().await?;
+        sqlx::query(
+            "UPDATE hook_events SET processed_at = ?1, outcome = d.value->>1
+             FROM json_each(?2) AS d WHERE hook_events.seq = d.value->>0",
+        )
+        .bind(timestamp::now())
+        .bind(rows)
+        .execute(&mut *tx)
+        .await?;
+        self.commit(tx).await?;
+        Ok(())
+    }
+
+    /// Marks one event processed, with what was done.
+    pub async fn mark_hook_event_processed(
+        &self,
+        seq: i64,
+        outcome: &str,
+    ) -> Result<(), StoreError> {
+        self.mark_hook_events_processed(&[(seq, outcome.to_string())])
+            .await
+    }
+
+    /// Whether an event of one of `topics` about `document_id` that arrived before event
+    /// `seq` (so was applied before it, events being processed in order of arrival)
+    /// happened after `created_ms`: then older news must not overwrite what it said.
+    pub async fn newer_hook_event(
+        &self,
+        document_id: &str,
+        topics: &[&str],
+        created_ms: i64,
+        seq: i64,
+    ) -> Result<bool, StoreError> {
+        let topics =
+            serde_json::to_string(topics).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM hook_events WHERE document_id = ? AND created_ms > ?
+               AND seq < ? AND topic IN (SELECT value FROM json_each(?))",
+        )
+        .bind(document_id)
+        .bind(created_ms)
+        .bind(seq)
+        .bind(topics)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(n > 0)
+    }
+
+    /// The hook this installation registered for `scope` (`''`: the environment's).
+    pub async fn own_hook(&self, scope: &str) -> Result<Option<OwnHook>, StoreError> {
+        Ok(
+            sqlx::query_as(
+                "SELECT scope, hook_id, name, public_url FROM own_hooks WHERE scope = ?",
+            )
+            .bind(scope)
+            .fetch_optional(self.pool())
+            .await?,
+        )
+    }
+
+    /// Remembers the hook this installation registered for its scope.
+    pub async fn set_own_hook(&self, hook: &OwnHook) -> Result<(), StoreError> {
+        let mut writer = self.writer().await?;
+        sqlx::query(
+            "INSERT INTO own_hooks (scope, hook_id, name, public_url, registered_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT(scope) DO UPDATE SET hook_id = excluded.hook_id, name = excluded.name,
+               public_url = excluded.public_url, registered_at = excluded.registered_at",
+        )
+        .bind(&hook.scope)
+        .bind(&hook.hook_id)
+        .bind(&hook.name)
+        .bind(&hook.public_url)
+        .bind(timestamp::now())
+        .execute(&mut *writer)
+        .await?;
+        Ok(())
+    }
+}
