@@ -2,9 +2,12 @@
 //! platform has no document lists, so a fresh demo would show an empty Documenten screen;
 //! instead, on the first demo sync, the sandbox's seeded sales invoices are recorded as sent
 //! from this installation (`Pending`; the tracker then follows them by their status calls,
-//! so the screen soon shows every status).
+//! so the screen soon shows every status). Its received invoices arrive by hook from the
+//! embedded sandbox ([`deliver_received`]).
 
-use econnect_store::{Channel, Direction, ListedInvoice, OwnDocument};
+use econnect_api::webhook::INVOICE_RECEIVED;
+use econnect_sandbox::EventRequest;
+use econnect_store::{Channel, Direction, OwnDocument};
 
 use crate::error::EngineError;
 use crate::session::Session;
@@ -42,25 +45,50 @@ pub(crate) async fn adopt_history(session: &Session) -> Result<(), EngineError> 
         "demo: the seeded sales invoices are this installation's history"
     );
 
-    // DEMO ONLY, until the embedded sandbox delivers them by hook: announce the seeded
-    // received invoices as a hook's InvoiceReceived would (record, then a receive pass).
-    let parties: std::collections::BTreeSet<&str> = seeded
-        .iter()
-        .filter(|d| !d.sent)
-        .map(|d| d.party_id.as_str())
-        .collect();
-    for party in parties {
-        let items: Vec<ListedInvoice> = seeded
-            .iter()
-            .filter(|d| !d.sent && d.party_id == party)
-            .map(|d| ListedInvoice {
-                document_id: d.id.clone(),
-                received_on: d.created_on.clone(),
-                channel: d.channel.clone(),
-            })
-            .collect();
-        store.record_listed(party, &items, None).await?;
-    }
-    session.receive_kick.notify_one();
     Ok(())
+}
+
+/// The demo's received invoices reach the app as they reach any installation: the
+/// embedded sandbox announces each one by hook (InvoiceReceived) to the app's own receiver,
+/// once its hook is registered. Invoices already on this computer are not announced again.
+pub(crate) async fn deliver_received(session: &Session) {
+    let guard = session.sandbox.lock().await;
+    let Some(sandbox) = guard.as_ref() else {
+        return;
+    };
+    own_receive_folder(session).await;
+    for doc in sandbox.seeded_documents().into_iter().filter(|d| !d.sent) {
+        if matches!(session.store.received_invoice(&doc.id).await, Ok(Some(_))) {
+            continue;
+        }
+        let event = EventRequest {
+            topic: INVOICE_RECEIVED.to_string(),
+            party_id: doc.party_id.clone(),
+            document_id: Some(doc.id.clone()),
+            message: None,
+            details: Default::default(),
+        };
+        if let Err(e) = sandbox.emit_event(event) {
+            tracing::warn!(error = %e, id = %doc.id, "demo invoice not announced");
+        }
+    }
+}
+
+/// The demo's invoices are not real: unless the user chose a folder, they go to a folder
+/// under the profile's data folder, never into the user's Documents.
+async fn own_receive_folder(session: &Session) {
+    if !matches!(session.store.receive_folder("").await, Ok(None)) {
+        return;
+    }
+    let Some(profile) = session.store.path().parent() else {
+        return;
+    };
+    let folder = profile.join("demo-documenten");
+    if let Err(e) = session
+        .store
+        .set_receive_folder("", &folder.to_string_lossy())
+        .await
+    {
+        tracing::warn!(error = %e, "demo receive folder not set");
+    }
 }

@@ -588,6 +588,8 @@ impl Engine {
             sync_lock: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
             receive_kick: Notify::new(),
+            receiver: std::sync::OnceLock::new(),
+            hook_server: tokio::sync::Mutex::new(None),
         });
         let last_synced = store.last_completed().await.ok().flatten();
         self.inner.status.send_modify(|s| {
@@ -613,6 +615,10 @@ impl Engine {
         ));
         if self.inner.options.background_sync {
             crate::follow::start(&self.inner, &session);
+            // How received invoices reach this installation (Instellingen → Ontvangen);
+            // never holds up the sign-in.
+            let engine = self.clone();
+            tokio::spawn(async move { engine.start_receive_channel().await });
         }
         Ok(info)
     }

@@ -43,6 +43,7 @@ pub(crate) fn start(inner: &Arc<Inner>, session: &Arc<Session>) {
     tokio::spawn(tracker.run(session.stop.subscribe()));
 
     let receiver = Receiver::new(session.client.clone(), session.store.clone(), ReceiveOptions::default());
+    let _ = session.receiver.set(receiver.clone());
     let mut events = receiver.subscribe();
     let notices = inner.notices.clone();
     tokio::spawn(async move {

@@ -113,6 +113,10 @@ pub(crate) struct Session {
     pub wake: Notify,
     /// Starts a receive pass now: a hook announced an invoice (see `follow.rs`).
     pub receive_kick: Notify,
+    /// The session's receiver (set by `follow::start`), shared with the hook worker.
+    pub receiver: std::sync::OnceLock<crate::receive::Receiver>,
+    /// The running webhook receiver of Instellingen → Ontvangen, when there is one.
+    pub hook_server: tokio::sync::Mutex<Option<crate::hooks::HookServer>>,
 }
 
 impl Session {

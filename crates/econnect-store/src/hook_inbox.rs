@@ -147,6 +147,13 @@ impl Store {
             .await?)
     }
 
+    /// When the newest event arrived (RFC 3339), for "the hook works" in Instellingen.
+    pub async fn last_hook_event_at(&self) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT received_at FROM hook_events ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
     /// All stored events, oldest first (tests, diagnostics).
     pub async fn hook_events(&self) -> Result<Vec<HookEventRow>, StoreError> {
         Ok(sqlx::query_as(&format!("{SELECT} ORDER BY seq"))

@@ -28,7 +28,9 @@ use crate::error::{EngineError, ErrorCode};
 use crate::receive::{ReceiveOptions, Receiver};
 pub use public_url::check_public_url;
 pub use receiver::{MAX_BODY, ReceiverState, router};
-pub use registration::{HOOK_TOPICS, hook_name, register};
+pub use registration::{HOOK_TOPICS, OwnAction, find_own, hook_name, put_own, register};
+pub mod channel;
+pub use channel::{ChannelKind, ReceiveChannel, ReceiveChannelState};
 pub use secret::{SecretPlace, hook_secret};
 pub use worker::{HookWorker, RoundSummary};
 
@@ -108,7 +110,7 @@ impl Engine {
     /// starts the worker (which first catches up on stored events), serves, and registers
     /// our hook. Stops with [`HookServer::shutdown`] or when the session ends.
     pub async fn serve_hooks(&self, options: HookOptions) -> Result<HookServer, EngineError> {
-        let public_url = check_public_url(&options.public_url)?;
+        let mut public_url = check_public_url(&options.public_url)?;
         let session = self.require().await?;
         let profile = session.info().profile;
         let profile_folder = session
@@ -131,14 +133,24 @@ impl Engine {
             .local_addr()
             .map_err(|e| EngineError::new(ErrorCode::InvalidInput, e.to_string()))?;
 
-        let receive = Receiver::new(
-            session.client.clone(),
-            session.store.clone(),
-            ReceiveOptions {
-                folder: options.folder.clone(),
-                ..ReceiveOptions::default()
-            },
-        );
+        // Port 0 on loopback (the app's own receiver, tests): the platform posts to the
+        // port that was bound.
+        if public_url.port() == Some(0) && public_url::is_loopback(&public_url) {
+            let _ = public_url.set_port(Some(addr.port()));
+        }
+        // The session's receiver when files go to the profile's folder: one pass at a time
+        // for both the hook worker and the receive loop.
+        let receive = match (&options.folder, session.receiver.get()) {
+            (None, Some(shared)) => shared.clone(),
+            _ => Receiver::new(
+                session.client.clone(),
+                session.store.clone(),
+                ReceiveOptions {
+                    folder: options.folder.clone(),
+                    ..ReceiveOptions::default()
+                },
+            ),
+        };
         let worker = HookWorker::new(session.store.clone(), receive);
         let (stop, stopped) = watch::channel(false);
         // The session's end stops it too.

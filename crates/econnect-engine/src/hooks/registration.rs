@@ -36,8 +36,20 @@ fn action(public_url: &Url, secret: &str) -> String {
     url.to_string()
 }
 
-/// Creates or updates this installation's environment hook; returns it as the platform
-/// answered.
+/// What this installation's hook should say: where events go and which ones.
+pub struct OwnAction {
+    /// `<url>#<secret>` or `mailto:…`.
+    pub action: String,
+    /// The action without its secret, kept in the cache.
+    pub shown: String,
+    /// Topics to ask for.
+    pub topics: Vec<String>,
+    /// Whether the platform should deliver.
+    pub active: bool,
+}
+
+/// Creates or updates this installation's environment hook as a webhook to `public_url`;
+/// returns it as the platform answered.
 pub async fn register(
     client: &Client,
     store: &Store,
@@ -45,31 +57,58 @@ pub async fn register(
     secret: &str,
     name: &str,
 ) -> Result<Hook, EngineError> {
+    let mut public = public_url.clone();
+    public.set_fragment(None);
+    let own = OwnAction {
+        action: action(public_url, secret),
+        shown: public.to_string(),
+        topics: HOOK_TOPICS.iter().map(|t| t.to_string()).collect(),
+        active: true,
+    };
+    put_own(client, store, name, own).await
+}
+
+/// This installation's hook as the platform has it, if any (by stored id, else by name).
+pub async fn find_own(
+    client: &Client,
+    store: &Store,
+    name: &str,
+) -> Result<Option<Hook>, EngineError> {
     let hooks = client.hooks().await?;
     let remembered = store.own_hook(ENVIRONMENT).await?;
-    let ours = remembered
-        .as_ref()
-        .and_then(|own| {
-            hooks
-                .iter()
-                .find(|h| h.id.as_deref() == Some(own.hook_id.as_str()))
-        })
-        .or_else(|| hooks.iter().find(|h| h.name == name));
-    let hook = match ours {
+    let by_id = remembered.as_ref().and_then(|own| {
+        hooks
+            .iter()
+            .find(|h| h.id.as_deref() == Some(own.hook_id.as_str()))
+    });
+    Ok(by_id
+        .or_else(|| hooks.iter().find(|h| h.name == name))
+        .cloned())
+}
+
+/// Creates or updates this installation's environment hook with `own`; every other field
+/// of an existing hook of ours is kept, and hooks of others are never touched.
+pub async fn put_own(
+    client: &Client,
+    store: &Store,
+    name: &str,
+    own: OwnAction,
+) -> Result<Hook, EngineError> {
+    let hook = match find_own(client, store, name).await? {
         // Ours: everything read is kept; only what makes it ours is set.
         Some(existing) => Hook {
             name: name.to_string(),
-            action: action(public_url, secret),
-            topics: HOOK_TOPICS.iter().map(|t| t.to_string()).collect(),
-            is_active: true,
-            ..existing.clone()
+            action: own.action,
+            topics: own.topics,
+            is_active: own.active,
+            ..existing
         },
         // Built from JSON so that fields the model gains later take their defaults.
         None => serde_json::from_value(serde_json::json!({
             "name": name,
-            "action": action(public_url, secret),
-            "topics": HOOK_TOPICS,
-            "isActive": true,
+            "action": own.action,
+            "topics": own.topics,
+            "isActive": own.active,
         }))
         .map_err(|e| EngineError::new(ErrorCode::Platform, format!("hook: {e}")))?,
     };
@@ -80,14 +119,12 @@ pub async fn register(
             "the platform answered the hook without an id",
         )
     })?;
-    let mut public = public_url.clone();
-    public.set_fragment(None);
     store
         .set_own_hook(&OwnHook {
             scope: ENVIRONMENT.to_string(),
             hook_id: id,
             name: name.to_string(),
-            public_url: public.to_string(),
+            public_url: own.shown,
         })
         .await?;
     Ok(saved)

@@ -13,8 +13,8 @@ use econnect_engine::{
     AppConfig, Channel, Direction, DocumentQuery, Engine, EngineOptions, Environment,
     MemoryKeyring, OrganisationQuery, SecretStore, SignIn,
 };
-use econnect_store::OwnDocument;
 use econnect_sandbox::{RunningSandbox, SandboxConfig, Seed};
+use econnect_store::OwnDocument;
 use serde_json::{Value, json};
 
 pub const USER: &str = econnect_sandbox::DEMO_USER;
@@ -128,7 +128,10 @@ pub async fn platform_organisations(sb: &RunningSandbox) -> Vec<String> {
 
 /// The organisations in the engine's cache (normalised ids, in the platform's order).
 pub async fn cached_organisations(engine: &Engine) -> Vec<String> {
-    let orgs = engine.organisations(OrganisationQuery::default()).await.unwrap();
+    let orgs = engine
+        .organisations(OrganisationQuery::default())
+        .await
+        .unwrap();
     orgs.into_iter().map(|o| o.id).collect()
 }
 
@@ -149,7 +152,11 @@ pub async fn record_sent(engine: &Engine, party: &str, ids: &[String]) {
         })
         .collect();
     let written = store.record_own_documents(&docs).await.unwrap();
-    assert_eq!(written as usize, ids.len(), "the organisation is in the cache");
+    assert_eq!(
+        written as usize,
+        ids.len(),
+        "the organisation is in the cache"
+    );
 }
 
 /// Requests the sandbox recorded that read a document list (there must be none).
