@@ -72,6 +72,9 @@ pub fn builder() -> Builder<tauri::Wry> {
         receive_commands::receive_folder,
         receive_commands::choose_receive_folder,
         receive_commands::receive_now,
+        receive_commands::receive_channel,
+        receive_commands::set_receive_channel,
+        receive_commands::test_receive_channel,
     ])
     .events(collect_events![events::EngineChanged, events::OutboxChanged, events::MaintenanceChanged, events::SendingPaused])
 }

@@ -3,6 +3,7 @@
 use econnect_engine::{
     Engine, EngineError, InvoiceAnswer, ReceiveFolder, ReceiveSummary, ReceivedInvoice,
 };
+use econnect_engine::hooks::{ReceiveChannel, ReceiveChannelState};
 use tauri::{AppHandle, State};
 
 use crate::handed_files::{self, HandedFiles};
@@ -50,4 +51,25 @@ pub async fn choose_receive_folder(app: AppHandle, engine: State<'_, Engine>, ha
 #[specta::specta]
 pub async fn receive_now(engine: State<'_, Engine>) -> Result<ReceiveSummary, EngineError> {
     engine.receive_now(Default::default()).await
+}
+
+/// How received invoices reach this installation (Instellingen → Ontvangen).
+#[tauri::command]
+#[specta::specta]
+pub async fn receive_channel(engine: State<'_, Engine>) -> Result<ReceiveChannelState, EngineError> {
+    engine.receive_channel().await
+}
+
+/// Saves and applies a way of receiving.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_receive_channel(engine: State<'_, Engine>, channel: ReceiveChannel) -> Result<ReceiveChannelState, EngineError> {
+    engine.set_receive_channel(channel).await
+}
+
+/// Asks the platform for a test announcement to our hook.
+#[tauri::command]
+#[specta::specta]
+pub async fn test_receive_channel(engine: State<'_, Engine>) -> Result<ReceiveChannelState, EngineError> {
+    engine.test_receive_channel().await
 }

@@ -2,7 +2,7 @@
 // a restart opens Persoonlijk).
 
 /** The sections, in the order the tabs show them. */
-export const settingsTabs = ['personal', 'environment', 'connection', 'folders', 'maintenance', 'data'] as const;
+export const settingsTabs = ['personal', 'environment', 'connection', 'folders', 'channel', 'maintenance', 'data'] as const;
 export type SettingsTab = (typeof settingsTabs)[number];
 
 const state = $state({ tab: 'personal' as SettingsTab });

@@ -670,6 +670,39 @@ async receiveNow() : Promise<Result<ReceiveSummary, EngineError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * How received invoices reach this installation (Instellingen → Ontvangen).
+ */
+async receiveChannel() : Promise<Result<ReceiveChannelState, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("receive_channel") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves and applies a way of receiving.
+ */
+async setReceiveChannel(channel: ReceiveChannel) : Promise<Result<ReceiveChannelState, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_receive_channel", { channel }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks the platform for a test announcement to our hook.
+ */
+async testReceiveChannel() : Promise<Result<ReceiveChannelState, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("test_receive_channel") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -839,6 +872,22 @@ export type Channel =
  * A channel this app does not know.
  */
 "other"
+/**
+ * The three ways of receiving.
+ */
+export type ChannelKind = 
+/**
+ * Not through the app.
+ */
+"none" | 
+/**
+ * This computer can be reached at a public address.
+ */
+"public" | 
+/**
+ * By e-mail, with the invoice attached.
+ */
+"mail"
 /**
  * What Instellingen → Koppeling shows.
  */
@@ -2070,6 +2119,54 @@ kvk: string | null;
  * Its receive state now (off, inherited off or not registered).
  */
 receive: ReceiveState }
+/**
+ * The user's choice.
+ */
+export type ReceiveChannel = { 
+/**
+ * Which way.
+ */
+kind: ChannelKind; 
+/**
+ * The address the platform posts to (public).
+ */
+publicUrl?: string | null; 
+/**
+ * Where the receiver listens on this computer (public), e.g. `127.0.0.1:8787`.
+ */
+listen?: string | null; 
+/**
+ * The mailbox (mail).
+ */
+mailAddress?: string | null }
+/**
+ * The choice and how it is going, for the settings screen.
+ */
+export type ReceiveChannelState = { 
+/**
+ * The saved choice.
+ */
+channel: ReceiveChannel; 
+/**
+ * Our hook exists on the platform and is active.
+ */
+registered: boolean; 
+/**
+ * Where the app's receiver listens, when it runs.
+ */
+listening: string | null; 
+/**
+ * When the last announcement arrived (RFC 3339).
+ */
+lastEvent: string | null; 
+/**
+ * The user may manage hooks for at least one organisation.
+ */
+canManageHooks: boolean; 
+/**
+ * Why applying the choice failed, in Dutch, when it did.
+ */
+problem: string | null }
 /**
  * The receive folder of the profile.
  */

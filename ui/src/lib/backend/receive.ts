@@ -1,13 +1,23 @@
-// Receiving (issue 8): received-invoice records, answers, removal and the receive folder.
+// Receiving (issues 8, 14): received-invoice records, answers, removal, the receive folder,
+// and how invoices reach this installation (hook channel).
 import {
   commands,
+  type DocumentCoverage,
   type InvoiceAnswer,
+  type ReceiveChannel,
+  type ReceiveChannelState,
   type ReceiveFolder,
   type ReceiveSummary,
   type ReceivedInvoice,
 } from './bindings';
 
-export type { AnswerKind, InvoiceAnswer, ReceiveFolder, ReceiveSummary, ReceivedInvoice, ReceivedState } from './bindings';
+export type {
+  AnswerKind,
+  ChannelKind,
+  DocumentCoverage,
+  ReceiveChannel,
+  ReceiveChannelState,
+  InvoiceAnswer, ReceiveFolder, ReceiveSummary, ReceivedInvoice, ReceivedState } from './bindings';
 
 /** An error as it crosses from Rust: a stable code and a detail message. */
 interface ReceiveCallError {
@@ -52,4 +62,24 @@ export function chooseReceiveFolder(): Promise<ReceiveOutcome<ReceiveFolder | nu
 /** Downloads new received invoices now. */
 export function receiveNow(): Promise<ReceiveOutcome<ReceiveSummary>> {
   return settle(() => commands.receiveNow());
+}
+
+/** How received invoices reach this installation (Instellingen → Ontvangen). */
+export function receiveChannel(): Promise<ReceiveOutcome<ReceiveChannelState>> {
+  return settle(() => commands.receiveChannel());
+}
+
+/** Saves and applies a way of receiving. */
+export function setReceiveChannel(channel: ReceiveChannel): Promise<ReceiveOutcome<ReceiveChannelState>> {
+  return settle(() => commands.setReceiveChannel(channel));
+}
+
+/** Asks the platform for a test announcement to this installation's hook. */
+export function testReceiveChannel(): Promise<ReceiveOutcome<ReceiveChannelState>> {
+  return settle(() => commands.testReceiveChannel());
+}
+
+/** What Documenten covers: sent from this computer, received by hook. */
+export function documentCoverage(): Promise<ReceiveOutcome<DocumentCoverage>> {
+  return settle(() => commands.documentCoverage());
 }

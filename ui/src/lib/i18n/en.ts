@@ -9,6 +9,7 @@ import { help } from './en/help';
 import { settings } from './en/settings';
 import { maintenance } from './en/maintenance';
 import { receive } from './en/receive';
+import { channel } from './en/channel';
 import type { MessageKey } from './nl';
 
 // Same keys as nl.ts; the type makes a missing or extra key a compile error.
@@ -24,4 +25,5 @@ export const en: Record<MessageKey, string> = {
   ...settings,
   ...maintenance,
   ...receive,
+  ...channel,
 };

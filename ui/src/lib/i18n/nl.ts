@@ -11,6 +11,7 @@ import { help } from './nl/help';
 import { settings } from './nl/settings';
 import { maintenance } from './nl/maintenance';
 import { receive } from './nl/receive';
+import { channel } from './nl/channel';
 
 export const nl = {
   ...frame,
@@ -24,6 +25,7 @@ export const nl = {
   ...settings,
   ...maintenance,
   ...receive,
+  ...channel,
 } as const;
 
 /** A key of the UI catalogue. */

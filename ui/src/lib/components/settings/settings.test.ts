@@ -57,9 +57,9 @@ afterEach(() => {
 });
 
 describe('Instellingen sections', () => {
-  it('shows six tabs and opens each section', async () => {
+  it('shows seven tabs and opens each section', async () => {
     render(Settings);
-    const tabs = ['personal', 'environment', 'connection', 'folders', 'maintenance', 'data'];
+    const tabs = ['personal', 'environment', 'connection', 'folders', 'channel', 'maintenance', 'data'];
     for (const tab of tabs) {
       await fireEvent.click(screen.getByTestId(`settings-tab-${tab}`));
       expect(screen.getByTestId(`settings-section-${tab}`)).toBeTruthy();
