@@ -4,7 +4,9 @@
 //! (`GET …/salesInvoice|purchaseInvoice/{id}/status`, which carries the history and any
 //! reason), on a schedule that slows down as it ages; every call waits for a token of a
 //! per-minute budget, so 10,000 open documents cost a bounded number of calls per minute.
-//! History entries without a name carry no status and are skipped.
+//! History entries without a name carry no status and are skipped. Where a hook channel
+//! works (an event arrived within a day), the platform announces final statuses itself
+//! (InvoiceSent*, handled by the hook worker) and the status call becomes a rare safety net.
 
 mod refresh;
 pub mod schedule;
@@ -13,7 +15,7 @@ pub use refresh::StatusRefresh;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use econnect_api::{Client, PartyId};
@@ -25,7 +27,7 @@ use tokio::time::Instant;
 use crate::error::EngineError;
 use crate::sync::with_retries;
 use econnect_store::tracking::FINAL_STATUSES;
-use schedule::{CallBudget, interval_for_age};
+use schedule::{CallBudget, HOOKS_FRESH, interval_for_age, interval_with_hooks};
 
 /// How the tracker works; the defaults suit the app.
 #[derive(Debug, Clone)]
@@ -40,7 +42,11 @@ pub struct TrackerOptions {
 
 impl Default for TrackerOptions {
     fn default() -> Self {
-        TrackerOptions { calls_per_minute: 120, burst: 20, tick: Duration::from_secs(5) }
+        TrackerOptions {
+            calls_per_minute: 120,
+            burst: 20,
+            tick: Duration::from_secs(5),
+        }
     }
 }
 
@@ -65,6 +71,20 @@ pub struct Tracker {
     calls: Arc<AtomicU64>,
     changes: Arc<AtomicU64>,
     events: broadcast::Sender<StatusChange>,
+    /// A hook channel delivered lately: statuses come by hook, the status call is a safety net.
+    hooks_working: Arc<AtomicBool>,
+}
+
+/// Whether the last hook event (RFC 3339, as the store keeps it) is recent enough for hooks
+/// to count as the status channel.
+fn hooks_working(last_event: Option<&str>, now: time::OffsetDateTime) -> bool {
+    let Some(at) = last_event.and_then(|t| {
+        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+    }) else {
+        return false;
+    };
+    let fresh = time::Duration::try_from(HOOKS_FRESH).unwrap_or(time::Duration::DAY);
+    at <= now + time::Duration::minutes(5) && now - at <= fresh
 }
 
 impl Tracker {
@@ -81,6 +101,7 @@ impl Tracker {
             calls: Arc::default(),
             changes: Arc::default(),
             events,
+            hooks_working: Arc::default(),
         }
     }
 
@@ -110,17 +131,27 @@ impl Tracker {
     /// One round: checks every document that is due, one status call each (as the budget
     /// allows, oldest first); returns how many documents were checked.
     pub async fn round(&self) -> Result<usize, EngineError> {
+        let recent = self.store.last_hook_event_at().await?;
+        self.hooks_working.store(
+            hooks_working(recent.as_deref(), time::OffsetDateTime::now_utc()),
+            Ordering::Relaxed,
+        );
         let open = self.store.open_documents(200_000).await?;
         let now = Instant::now();
         let due: Vec<OpenDocument> = {
             let mut next = self.next_check.lock().await;
             let alive: HashSet<&str> = open.iter().map(|d| d.id.as_str()).collect();
             next.retain(|id, _| alive.contains(id.as_str()));
-            open.into_iter().filter(|d| next.get(&d.id).is_none_or(|t| *t <= now)).collect()
+            open.into_iter()
+                .filter(|d| next.get(&d.id).is_none_or(|t| *t <= now))
+                .collect()
         };
         let mut groups: HashMap<(String, Direction), Vec<OpenDocument>> = HashMap::new();
         for d in due {
-            groups.entry((d.party_id.clone(), d.direction)).or_default().push(d);
+            groups
+                .entry((d.party_id.clone(), d.direction))
+                .or_default()
+                .push(d);
         }
         let mut checked = 0;
         let mut first_error = None;
@@ -140,15 +171,30 @@ impl Tracker {
     }
 
     /// One status call per document (the platform's history, with its reasons).
-    async fn check_each(&self, party: &str, direction: Direction, docs: &[OpenDocument]) -> Result<usize, EngineError> {
+    async fn check_each(
+        &self,
+        party: &str,
+        direction: Direction,
+        docs: &[OpenDocument],
+    ) -> Result<usize, EngineError> {
         let id = PartyId::new(party);
         let mut learned = Vec::new();
         let mut done = Vec::new();
         let mut first_error = None;
         for doc in docs {
             let entries = match direction {
-                Direction::Sent => self.call("sales status", || self.client.sales_invoice_status(&id, &doc.id)).await,
-                Direction::Received => self.call("purchase status", || self.client.purchase_invoice_status(&id, &doc.id)).await,
+                Direction::Sent => {
+                    self.call("sales status", || {
+                        self.client.sales_invoice_status(&id, &doc.id)
+                    })
+                    .await
+                }
+                Direction::Received => {
+                    self.call("purchase status", || {
+                        self.client.purchase_invoice_status(&id, &doc.id)
+                    })
+                    .await
+                }
             };
             let entries = match entries {
                 Ok(e) => e,
@@ -162,7 +208,11 @@ impl Tracker {
             // Unnamed entries are left out: no news, asked again at the next time.
             let history = crate::sync::history_steps(entries);
             if let Some(last) = history.last() {
-                learned.push(LearnedStatus { id: doc.id.clone(), status: last.status.clone(), history: Some(history) });
+                learned.push(LearnedStatus {
+                    id: doc.id.clone(),
+                    status: last.status.clone(),
+                    history: Some(history),
+                });
             }
             done.push(doc.clone());
         }
@@ -174,10 +224,15 @@ impl Tracker {
     }
 
     /// Writes what was learned and schedules each document's next check.
-    async fn write(&self, learned: Vec<LearnedStatus>, docs: &[OpenDocument]) -> Result<(), EngineError> {
+    async fn write(
+        &self,
+        learned: Vec<LearnedStatus>,
+        docs: &[OpenDocument],
+    ) -> Result<(), EngineError> {
         if !learned.is_empty() {
             let changed = self.store.apply_statuses(&learned).await?;
-            self.changes.fetch_add(changed.len() as u64, Ordering::Relaxed);
+            self.changes
+                .fetch_add(changed.len() as u64, Ordering::Relaxed);
             for c in changed {
                 let _ = self.events.send(c);
             }
@@ -199,7 +254,15 @@ impl Tracker {
 
     async fn reschedule(&self, doc: &OpenDocument) {
         let age = age_of(&doc.created_at);
-        self.next_check.lock().await.insert(doc.id.clone(), Instant::now() + interval_for_age(age));
+        let pause = if self.hooks_working.load(Ordering::Relaxed) {
+            interval_with_hooks(age)
+        } else {
+            interval_for_age(age)
+        };
+        self.next_check
+            .lock()
+            .await
+            .insert(doc.id.clone(), Instant::now() + pause);
     }
 
     /// One platform call with retries; every attempt waits for a token of the budget.
@@ -242,4 +305,26 @@ fn age_of(created_at: &str) -> Duration {
         .ok()
         .map(|t| (time::OffsetDateTime::now_utc() - t).unsigned_abs())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn hooks_count_as_the_status_channel_only_while_they_deliver() {
+        let now = datetime!(2026-12-06 10:00 UTC);
+        assert!(hooks_working(Some("2026-12-06T09:00:00Z"), now));
+        assert!(
+            !hooks_working(Some("2026-12-04T09:00:00Z"), now),
+            "silent for two days"
+        );
+        assert!(
+            !hooks_working(Some("2027-01-01T00:00:00Z"), now),
+            "a clock far ahead is not trusted"
+        );
+        assert!(!hooks_working(Some("gisteren"), now));
+        assert!(!hooks_working(None, now));
+    }
 }

@@ -20,6 +20,16 @@ pub fn interval_for_age(age: Duration) -> Duration {
     }
 }
 
+/// The pause when a hook channel works (an event arrived within [`HOOKS_FRESH`]): the
+/// platform announces InvoiceSent / InvoiceSentError itself, so the status call is only a
+/// safety net and is asked far less often (the platform calls it a debugging aid).
+pub fn interval_with_hooks(age: Duration) -> Duration {
+    (interval_for_age(age) * 8).max(Duration::from_secs(15 * 60))
+}
+
+/// How recent the last hook event must be for the hook channel to count as working.
+pub const HOOKS_FRESH: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// A token bucket: at most `per_minute` calls per minute on average, `burst` at once.
 #[derive(Debug)]
 pub struct CallBudget {
@@ -32,7 +42,11 @@ impl CallBudget {
     /// A full bucket.
     pub fn new(per_minute: u32, burst: u32) -> CallBudget {
         let burst = f64::from(burst.max(1));
-        CallBudget { per_minute: per_minute.max(1), burst, state: Mutex::new((burst, Instant::now())) }
+        CallBudget {
+            per_minute: per_minute.max(1),
+            burst,
+            state: Mutex::new((burst, Instant::now())),
+        }
     }
 
     /// Calls allowed per minute.
@@ -52,7 +66,8 @@ impl CallBudget {
                 let mut state = self.state.lock().await;
                 let now = Instant::now();
                 let rate = f64::from(self.per_minute) / 60.0;
-                state.0 = (state.0 + now.duration_since(state.1).as_secs_f64() * rate).min(self.burst);
+                state.0 =
+                    (state.0 + now.duration_since(state.1).as_secs_f64() * rate).min(self.burst);
                 state.1 = now;
                 if state.0 >= 1.0 {
                     state.0 -= 1.0;
@@ -68,6 +83,15 @@ impl CallBudget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn with_working_hooks_the_status_call_is_a_rare_safety_net() {
+        for minutes in [0u64, 5, 30, 600, 3000, 20000] {
+            let age = Duration::from_secs(minutes * 60);
+            assert!(interval_with_hooks(age) >= interval_for_age(age) * 8);
+            assert!(interval_with_hooks(age) >= Duration::from_secs(15 * 60));
+        }
+    }
 
     #[test]
     fn older_documents_are_asked_about_less_often() {
