@@ -62,7 +62,7 @@ impl TokenCache {
         let lifetime = expires_in.saturating_sub(REFRESH_MARGIN);
         let token = Token {
             value: Arc::from(value),
-            refresh_at: Instant::now() + lifetime,
+            refresh_at: Instant::now().checked_add(lifetime).unwrap_or_else(Instant::now),
             generation: slot.generation,
         };
         slot.token = Some(token.clone());
@@ -130,7 +130,9 @@ async fn fetch(http: &reqwest::Client, config: &Config) -> Result<(String, Durat
             return Err(Error::Decode(format!("token type {kind:?} is not Bearer")));
         }
     }
-    let expires_in = Duration::from_secs(token.expires_in.unwrap_or(DEFAULT_EXPIRES_IN));
+    // Clamped: a server's absurd lifetime must not overflow the refresh clock.
+    let expires_in = Duration::from_secs(token.expires_in.unwrap_or(DEFAULT_EXPIRES_IN))
+        .min(crate::error::MAX_SERVER_DURATION);
     Ok((token.access_token, expires_in))
 }
 
@@ -265,5 +267,23 @@ mod tests {
             cache.get(&http, &cfg).await.unwrap().generation,
             second.generation
         );
+    }
+
+    #[tokio::test]
+    async fn an_absurd_expires_in_is_clamped_and_the_token_still_used() {
+        let (url, bodies) = identity(u64::MAX).await;
+        let cfg = config(
+            url,
+            Credentials::ClientCredentials {
+                client_id: "c".into(),
+                client_secret: "s".into(),
+            },
+        );
+        let cache = TokenCache::default();
+        let http = reqwest::Client::new();
+        let a = cache.get(&http, &cfg).await.unwrap();
+        let b = cache.get(&http, &cfg).await.unwrap();
+        assert_eq!(a.generation, b.generation);
+        assert_eq!(bodies.lock().unwrap().len(), 1);
     }
 }

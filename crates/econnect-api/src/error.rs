@@ -247,8 +247,16 @@ fn says_locked(description: &str) -> bool {
     .any(|w| d.contains(w))
 }
 
-/// Parses `Retry-After` as delta-seconds or as an HTTP date.
+/// The longest wait or lifetime the client takes from a server (`Retry-After`,
+/// `expires_in`): a day. A larger value is clamped, so no answer can overflow a clock.
+pub const MAX_SERVER_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Parses `Retry-After` as delta-seconds or as an HTTP date, at most [`MAX_SERVER_DURATION`].
 pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    read_retry_after(headers).map(|d| d.min(MAX_SERVER_DURATION))
+}
+
+fn read_retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
@@ -395,6 +403,17 @@ mod tests {
             parsed > Duration::from_secs(3500) && parsed <= Duration::from_secs(3600),
             "{parsed:?}"
         );
+    }
+
+    #[test]
+    fn absurd_retry_after_values_are_clamped_to_a_day() {
+        for value in ["18446744073709551615", "99999999999", "Fri, 31 Dec 9999 23:59:59 GMT"] {
+            let mut h = HeaderMap::new();
+            h.insert(reqwest::header::RETRY_AFTER, HeaderValue::from_static(value));
+            assert_eq!(parse_retry_after(&h), Some(MAX_SERVER_DURATION), "{value}");
+            // What callers do with it must not overflow.
+            assert!(std::time::Instant::now().checked_add(MAX_SERVER_DURATION).is_some());
+        }
     }
 
     #[test]

@@ -169,7 +169,8 @@ impl Inner {
 
     /// Holds the whole queue (maintenance, rate limit, offline) for `wait`.
     pub(crate) fn hold_for(&self, wait: Duration) {
-        let until = Instant::now() + wait;
+        // Checked: `wait` may come from a server (Retry-After, clamped by the client too).
+        let until = Instant::now().checked_add(wait).unwrap_or_else(Instant::now);
         let mut hold = lock(&self.hold_until);
         if hold.is_none_or(|h| h < until) {
             *hold = Some(until);

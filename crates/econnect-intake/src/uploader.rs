@@ -448,7 +448,7 @@ async fn mark_retry(
     message: String,
     counts: bool,
 ) -> Result<(), econnect_store::StoreError> {
-    let r = outbox::mark_retry(&inner.store, &item.id, now_ms() + wait.as_millis() as i64, &message, counts)
+    let r = outbox::mark_retry(&inner.store, &item.id, now_ms().saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX)), &message, counts)
         .await;
     inner.emit(item, Stage::Opnieuw { attempt, wait_ms: wait.as_millis() as u64, error: message });
     r
