@@ -101,6 +101,9 @@ impl Client {
     pub fn new(config: Config) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .user_agent(concat!("econnect-desktop/", env!("CARGO_PKG_VERSION")))
+            // Never follow a redirect: a 307/308 would re-POST the password form, and any
+            // redirect would carry the token and subscription key to another host.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .build()
             .map_err(|e| Error::InvalidInput(format!("HTTP client: {e}")))?;

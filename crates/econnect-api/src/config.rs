@@ -3,7 +3,28 @@
 use std::fmt;
 use std::time::Duration;
 
-use url::Url;
+use url::{Host, Url};
+
+/// Whether a base URL may carry credentials: https, or http only to this machine's loopback
+/// (the sandbox, a local reverse proxy). Anything else would send the password and tokens
+/// in clear text.
+pub fn is_safe_base(url: &Url) -> bool {
+    match url.scheme() {
+        "https" => url.host().is_some(),
+        "http" => is_loopback(url),
+        _ => false,
+    }
+}
+
+/// Whether the URL's host is this machine's loopback (127.0.0.0/8, ::1, localhost).
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
 
 /// Default timeout of one platform call.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -123,6 +144,18 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_travel_over_https_or_to_loopback_only() {
+        let safe = |t: &str| is_safe_base(&Url::parse(t).unwrap());
+        assert!(safe("https://psb.econnect.eu"));
+        assert!(safe("http://127.0.0.1:8080"));
+        assert!(safe("http://[::1]:9"));
+        assert!(safe("http://localhost:3000"));
+        assert!(!safe("http://psb.econnect.eu"));
+        assert!(!safe("http://192.168.1.10"));
+        assert!(!safe("ftp://127.0.0.1"));
+    }
 
     #[test]
     fn debug_hides_secrets() {

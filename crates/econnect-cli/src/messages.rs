@@ -14,6 +14,11 @@ pub fn bad_url(what: &str, value: &str) -> String {
     format!("Ongeldig adres voor {what}: {value}")
 }
 
+/// A base URL that would carry credentials in clear text to another machine.
+pub fn unsafe_url(what: &str, value: &str) -> String {
+    format!("Onveilig adres voor {what}: {value} (gebruik https; http alleen naar 127.0.0.1, ::1 of localhost)")
+}
+
 /// The sandbox could not start.
 pub fn sandbox_failed(err: &std::io::Error) -> String {
     format!("De sandbox kon niet starten: {err}")

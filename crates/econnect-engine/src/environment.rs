@@ -151,10 +151,10 @@ fn parse_base(text: &str) -> Result<Url, EngineError> {
     let url = Url::parse(text).map_err(|e| {
         EngineError::new(ErrorCode::InvalidConfig, format!("base URL {text:?}: {e}"))
     })?;
-    if !matches!(url.scheme(), "http" | "https") {
+    if !econnect_api::config::is_safe_base(&url) {
         return Err(EngineError::new(
             ErrorCode::InvalidConfig,
-            format!("base URL {text:?}: not http(s)"),
+            format!("adres {text:?}: moet https zijn (http alleen op deze computer: 127.0.0.1, ::1 of localhost)"),
         ));
     }
     Ok(url)
@@ -163,6 +163,15 @@ fn parse_base(text: &str) -> Result<Url, EngineError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_custom_address_must_be_https_unless_it_is_this_computer() {
+        let custom = |api: &str| Environment::Custom { api_base: api.into(), identity_base: None };
+        let err = custom("http://psb.kantoor.nl").endpoints().unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidConfig);
+        assert!(custom("https://psb.kantoor.nl").endpoints().is_ok());
+        assert!(custom("http://127.0.0.1:9").endpoints().is_ok());
+    }
 
     #[test]
     fn environments_serialise_with_a_kind_tag() {

@@ -9,4 +9,5 @@ mod errors;
 mod identity;
 mod peppol_hooks;
 mod receiving;
+mod redirects;
 mod wire;

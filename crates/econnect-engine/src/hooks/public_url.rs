@@ -1,9 +1,7 @@
 //! The address the platform posts hook events to: https, except on this machine's own
 //! loopback (a reverse proxy beside the receiver, and tests).
 
-use std::net::IpAddr;
-
-use url::{Host, Url};
+use url::Url;
 
 use crate::error::{EngineError, ErrorCode};
 
@@ -33,15 +31,7 @@ pub fn check_public_url(text: &str) -> Result<Url, EngineError> {
     }
 }
 
-/// Whether the URL's host is this machine's loopback.
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
+pub use econnect_api::config::is_loopback;
 
 #[cfg(test)]
 mod tests {
