@@ -487,12 +487,18 @@ impl Engine {
         let (display_name, opened_offline) = match me {
             Ok(me) => (Some(me.name), false),
             Err(e) => {
+                // Only the identity server refusing the password means it is wrong; a 401
+                // from the API (an expired or revoked token) does not.
+                let refused = matches!(
+                    &e,
+                    econnect_api::Error::Auth(a) if matches!(a.kind, econnect_api::AuthErrorKind::WrongCredentials)
+                );
                 let err = EngineError::from(e);
                 let offline_ok = allow_offline
                     && matches!(err.code, ErrorCode::Unreachable | ErrorCode::Maintenance)
                     && db_path.exists();
                 if !offline_ok {
-                    if err.code == ErrorCode::WrongPassword && remember == Remember::AlreadyStored {
+                    if refused && remember == Remember::AlreadyStored {
                         // The remembered password no longer works: do not try it again.
                         let p = profile.clone();
                         let _ =

@@ -417,3 +417,26 @@ async fn platform_back_at(addr: std::net::SocketAddr) -> econnect_sandbox::Runni
     .await
     .unwrap()
 }
+
+#[tokio::test]
+async fn a_401_from_the_api_keeps_the_remembered_password_only_a_refused_sign_in_forgets_it() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = MemoryKeyring::default();
+    let engine = engine_with(dir.path(), Arc::new(keyring.clone())).await;
+    let info = engine.sign_in(sign_in(&sb, USER, PASSWORD, true)).await.unwrap();
+    drop(engine);
+
+    // Every token is refused by the API (not by the identity server) for a while.
+    fault(&sb, json!({"kind": "tokenExpiry", "next": 6, "pathContains": "/api/v1/me"})).await;
+    let second = engine_with(dir.path(), Arc::new(keyring.clone())).await;
+    assert!(second.restore_session().await.is_err());
+    assert_eq!(keyring.get(&info.profile).unwrap().as_deref(), Some(PASSWORD), "a 401 is not a wrong password");
+
+    // The identity server refusing the password does forget it.
+    client(&sb).put_user(USER, "Nieuw-Wachtwoord-8812").await.unwrap();
+    let third = engine_with(dir.path(), Arc::new(keyring.clone())).await;
+    let refused = third.restore_session().await.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::WrongPassword);
+    assert_eq!(keyring.get(&info.profile).unwrap(), None);
+}
