@@ -119,7 +119,7 @@ async fn fetch(http: &reqwest::Client, config: &Config) -> Result<(String, Durat
         .map_err(Error::from_transport)?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(Error::from_transport)?;
+    let body = crate::client::read_capped(response, crate::client::MAX_ERROR_BODY, false).await?;
     if !status.is_success() {
         return Err(Error::from_token_response(status, &headers, &body));
     }

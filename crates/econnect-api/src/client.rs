@@ -199,7 +199,8 @@ impl Client {
                 }
             }
             let headers = response.headers().clone();
-            let body = response.bytes().await.unwrap_or_default();
+            // Only an excerpt of an error is ever shown: read no more than that cap.
+            let body = read_capped(response, MAX_ERROR_BODY, true).await.unwrap_or_default();
             return Err(Error::from_response(status, &headers, &body));
         }
         Err(Error::Transport("unreachable: retry loop ended".into()))
@@ -208,7 +209,7 @@ impl Client {
     /// Sends a call and decodes its JSON answer.
     pub(crate) async fn send_json<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, Error> {
         let response = self.send(call).await?;
-        let body = response.bytes().await.map_err(Error::from_transport)?;
+        let body = read_capped(response, MAX_JSON_BODY, false).await?;
         decode(&body)
     }
 
@@ -239,9 +240,46 @@ impl Client {
     /// Sends a call whose answer body does not matter (DELETE: 200 with an empty body).
     pub(crate) async fn send_empty(&self, call: Call<'_>) -> Result<(), Error> {
         let response = self.send(call).await?;
-        response.bytes().await.map_err(Error::from_transport)?;
+        read_capped(response, MAX_ERROR_BODY, true).await?;
         Ok(())
     }
+}
+
+/// Largest JSON answer read (the biggest lists of an environment are far smaller).
+pub(crate) const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
+/// Largest error (or empty) answer read; only an excerpt is ever shown.
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Largest document read into memory (the platform takes files up to 10 MB; a UBL with an
+/// embedded PDF is base64, a third larger).
+pub(crate) const MAX_DOCUMENT_BODY: usize = 64 * 1024 * 1024;
+
+/// Reads an answer's body up to `limit` bytes. Past it: `truncate` keeps the first `limit`
+/// bytes (errors), otherwise the answer is refused as too large, so no server can make the
+/// app hold an unbounded body in memory.
+pub(crate) async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+    truncate: bool,
+) -> Result<Vec<u8>, Error> {
+    if !truncate && response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large(limit));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Error::from_transport)? {
+        if body.len() + chunk.len() > limit {
+            if truncate {
+                body.extend_from_slice(&chunk[..limit - body.len()]);
+                return Ok(body);
+            }
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn too_large(limit: usize) -> Error {
+    Error::Decode(format!("answer larger than {} KiB; refused", limit / 1024))
 }
 
 /// Decodes a JSON success body, reporting a short excerpt when it does not fit.

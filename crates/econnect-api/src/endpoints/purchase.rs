@@ -114,7 +114,9 @@ impl Client {
         let mut call = Call::new(Method::GET, url);
         call.accept_any = true;
         let response = self.send(call).await?;
-        response.bytes().await.map_err(Error::from_transport)
+        crate::client::read_capped(response, crate::client::MAX_DOCUMENT_BODY, false)
+            .await
+            .map(bytes::Bytes::from)
     }
 
     /// The same download, read a chunk at a time (a received UBL with an embedded PDF can

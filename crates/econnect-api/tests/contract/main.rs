@@ -10,4 +10,5 @@ mod identity;
 mod peppol_hooks;
 mod receiving;
 mod redirects;
+mod limits;
 mod wire;
