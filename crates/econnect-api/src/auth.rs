@@ -198,16 +198,20 @@ mod tests {
         Config::new(identity.clone(), identity, credentials)
     }
 
-    #[tokio::test]
-    async fn a_token_with_more_than_a_minute_left_is_reused() {
-        let (url, bodies) = identity(3600).await;
-        let cfg = config(
-            url,
+    fn client_config(identity: Url) -> Config {
+        config(
+            identity,
             Credentials::ClientCredentials {
                 client_id: "c".into(),
                 client_secret: "s".into(),
             },
-        );
+        )
+    }
+
+    #[tokio::test]
+    async fn a_token_with_more_than_a_minute_left_is_reused() {
+        let (url, bodies) = identity(3600).await;
+        let cfg = client_config(url);
         let cache = TokenCache::default();
         let http = reqwest::Client::new();
         let a = cache.get(&http, &cfg).await.unwrap();
@@ -248,13 +252,7 @@ mod tests {
     #[tokio::test]
     async fn invalidate_only_drops_the_failed_generation() {
         let (url, _) = identity(3600).await;
-        let cfg = config(
-            url,
-            Credentials::ClientCredentials {
-                client_id: "c".into(),
-                client_secret: "s".into(),
-            },
-        );
+        let cfg = client_config(url);
         let cache = TokenCache::default();
         let http = reqwest::Client::new();
         let first = cache.get(&http, &cfg).await.unwrap();
@@ -272,13 +270,7 @@ mod tests {
     #[tokio::test]
     async fn an_absurd_expires_in_is_clamped_and_the_token_still_used() {
         let (url, bodies) = identity(u64::MAX).await;
-        let cfg = config(
-            url,
-            Credentials::ClientCredentials {
-                client_id: "c".into(),
-                client_secret: "s".into(),
-            },
-        );
+        let cfg = client_config(url);
         let cache = TokenCache::default();
         let http = reqwest::Client::new();
         let a = cache.get(&http, &cfg).await.unwrap();

@@ -18,24 +18,7 @@ const PARTY: &str = "0106:30187412";
 const WAIT: Duration = Duration::from_secs(20);
 
 async fn signed_in(sb: &RunningSandbox, home: &std::path::Path) -> Engine {
-    let engine = Engine::open_with(
-        home,
-        EngineOptions {
-            keyring: Arc::new(MemoryKeyring::default()),
-            config: Some(common::config()),
-            call_timeout: Duration::from_secs(10),
-            background_sync: false,
-            ..EngineOptions::default()
-        },
-    )
-    .await
-    .unwrap();
-    engine
-        .sign_in(common::sign_in(sb, common::USER, common::PASSWORD, false))
-        .await
-        .unwrap();
-    assert!(common::eventually(WAIT, || async { engine.status().last_synced.is_some() }).await);
-    engine
+    common::quiet_engine(sb, home).await
 }
 
 fn reachable() -> ReceiveChannel {

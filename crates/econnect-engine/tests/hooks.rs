@@ -14,7 +14,7 @@ use std::time::Duration;
 use econnect_api::webhook::{self, SIGNATURE_HEADER};
 use econnect_api::{Client, Hook};
 use econnect_engine::hooks::{HOOK_TOPICS, HookOptions, HookServer, ReceiverState, router};
-use econnect_engine::{Engine, EngineOptions, MemoryKeyring};
+use econnect_engine::Engine;
 use econnect_sandbox::{ReceivedInvoice, RunningSandbox, Seed};
 use econnect_store::Store;
 use serde_json::{Value, json};
@@ -36,26 +36,7 @@ impl Setup {
     async fn new() -> Setup {
         let sb = common::sandbox(Seed::Demo).await;
         let home = tempfile::tempdir().unwrap();
-        let engine = Engine::open_with(
-            home.path(),
-            EngineOptions {
-                keyring: Arc::new(MemoryKeyring::default()),
-                config: Some(common::config()),
-                call_timeout: Duration::from_secs(10),
-                // No sync loop and no list-based receiving: only what hooks announce.
-                background_sync: false,
-                ..EngineOptions::default()
-            },
-        )
-        .await
-        .unwrap();
-        engine
-            .sign_in(common::sign_in(&sb, common::USER, common::PASSWORD, false))
-            .await
-            .unwrap();
-        // The session's own first sync (its loop runs also without background receiving):
-        // waited for, so that no sync runs during the test.
-        assert!(common::eventually(WAIT, || async { engine.status().last_synced.is_some() }).await);
+        let engine = common::quiet_engine(&sb, home.path()).await;
         Setup {
             sb,
             engine,

@@ -51,6 +51,29 @@ pub async fn engine_with(folder: &std::path::Path, keyring: Arc<dyn SecretStore>
     .unwrap()
 }
 
+/// An engine signed in as the demo administrator without its background followers (no
+/// tracking, no receive loop: only what a test or a hook starts), its first sync done.
+#[allow(dead_code)]
+pub async fn quiet_engine(sb: &RunningSandbox, folder: &std::path::Path) -> Engine {
+    let engine = Engine::open_with(
+        folder,
+        EngineOptions {
+            keyring: Arc::new(MemoryKeyring::default()),
+            config: Some(config()),
+            call_timeout: Duration::from_secs(10),
+            background_sync: false,
+            ..EngineOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    engine.sign_in(sign_in(sb, USER, PASSWORD, false)).await.unwrap();
+    // The session's own first sync (its loop runs also without followers): waited for, so
+    // that no sync runs during the test.
+    assert!(eventually(Duration::from_secs(20), || async { engine.status().last_synced.is_some() }).await);
+    engine
+}
+
 pub async fn engine(folder: &std::path::Path) -> Engine {
     engine_with(folder, Arc::new(MemoryKeyring::default())).await
 }
