@@ -444,8 +444,11 @@ impl Engine {
                 (ep.api_base, ep.identity_base, id, secret)
             }
             None => {
+                // No test controls in the app's demo: nothing on this machine may seed or
+                // fault it (its invoices arrive by hook through the Rust API instead).
                 let running = econnect_sandbox::spawn(SandboxConfig {
                     seed: self.inner.options.sandbox_seed,
+                    controls: false,
                     ..SandboxConfig::default()
                 })
                 .await

@@ -413,6 +413,7 @@ async fn platform_back_at(addr: std::net::SocketAddr) -> econnect_sandbox::Runni
     econnect_sandbox::spawn(econnect_sandbox::SandboxConfig {
         addr,
         seed: Seed::Demo,
+        controls: true,
     })
     .await
     .unwrap()

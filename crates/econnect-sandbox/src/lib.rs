@@ -5,6 +5,8 @@
 
 mod auth;
 mod clock;
+// Without `test-controls` their HTTP handlers are compiled but never routed.
+#[cfg_attr(not(feature = "test-controls"), allow(dead_code))]
 mod controls;
 mod documents;
 mod error;
@@ -13,12 +15,14 @@ mod hook_delivery;
 mod hook_events;
 mod hooks;
 mod intake;
+#[cfg_attr(not(feature = "test-controls"), allow(dead_code))]
 mod maintenance;
 mod parties;
 mod party_id;
 mod peppol;
 mod receive;
 mod recorder;
+#[cfg_attr(not(feature = "test-controls"), allow(dead_code))]
 mod seed;
 mod server;
 mod state;
@@ -91,6 +95,10 @@ pub struct SandboxConfig {
     pub addr: SocketAddr,
     /// Seed data.
     pub seed: Seed,
+    /// Serve the test controls (`/_sandbox/*`: faults, seed, received, clock, …). They exist
+    /// only in builds with the `test-controls` feature (tests, the CLI); the app's embedded
+    /// demo turns them off too, so no local page or user can reach them.
+    pub controls: bool,
 }
 
 impl Default for SandboxConfig {
@@ -98,6 +106,7 @@ impl Default for SandboxConfig {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             seed: Seed::Demo,
+            controls: true,
         }
     }
 }
@@ -203,7 +212,7 @@ pub async fn spawn(config: SandboxConfig) -> std::io::Result<RunningSandbox> {
     let addr = listener.local_addr()?;
     let clock_now = clock::Clock::default().now();
     let state = Arc::new(AppState::new(seed::build(config.seed, clock_now)));
-    let app = router(Arc::clone(&state));
+    let app = router(Arc::clone(&state), config.controls);
     tokio::spawn(hook_events::run_scheduler(Arc::downgrade(&state)));
     let (stop, stopped) = oneshot::channel();
     let task = tokio::spawn(server::run(listener, app, stopped));
@@ -216,9 +225,9 @@ pub async fn spawn(config: SandboxConfig) -> std::io::Result<RunningSandbox> {
     })
 }
 
-fn router(state: Arc<AppState>) -> Router {
+fn router(state: Arc<AppState>, controls: bool) -> Router {
     let party = "/api/v1/{partyId}";
-    Router::new()
+    let platform = Router::new()
         .route("/connect/token", post(auth::token))
         .route("/api/v1/me", get(parties::me))
         .route("/api/v1/me/party", get(parties::me_party))
@@ -289,9 +298,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route(
             &format!("{party}/purchaseInvoice/{{documentId}}/response"),
             post(receive::respond),
-        )
-        .merge(controls::routes())
-        .merge(maintenance::routes())
+        );
+    with_controls(platform, controls)
         .fallback(|| async { ApiError::not_found("No such path") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -307,6 +315,23 @@ fn router(state: Arc<AppState>) -> Router {
             faults::observe,
         ))
         .with_state(state)
+}
+
+/// The platform's routes plus, in builds with the `test-controls` feature and when asked,
+/// the test controls.
+#[cfg(feature = "test-controls")]
+fn with_controls(platform: Router<Arc<AppState>>, controls: bool) -> Router<Arc<AppState>> {
+    if controls {
+        platform.merge(controls::routes()).merge(maintenance::routes())
+    } else {
+        platform
+    }
+}
+
+/// Without the `test-controls` feature (the shipped app) there are no test controls at all.
+#[cfg(not(feature = "test-controls"))]
+fn with_controls(platform: Router<Arc<AppState>>, _controls: bool) -> Router<Arc<AppState>> {
+    platform
 }
 
 #[cfg(test)]

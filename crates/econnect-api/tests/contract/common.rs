@@ -33,6 +33,7 @@ impl Env {
         let sandbox = econnect_sandbox::spawn(SandboxConfig {
             addr: "127.0.0.1:0".parse().unwrap(),
             seed,
+            controls: true,
         })
         .await
         .expect("sandbox starts");

@@ -29,6 +29,7 @@ pub async fn upload(args: &BenchUploadArgs) -> Result<ExitCode, String> {
     let sandbox = econnect_sandbox::spawn(SandboxConfig {
         addr: "127.0.0.1:0".parse().map_err(|_| "addr")?,
         seed: Seed::Demo,
+        controls: true,
     })
     .await
     .map_err(|e| messages::sandbox_failed(&e))?;

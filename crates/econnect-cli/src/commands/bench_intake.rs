@@ -91,6 +91,7 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
     let sandbox = econnect_sandbox::spawn(SandboxConfig {
         addr: "127.0.0.1:0".parse().map_err(|_| "addr")?,
         seed: Seed::Demo,
+        controls: true,
     })
     .await
     .map_err(|e| format!("sandbox: {e}"))?;

@@ -19,6 +19,7 @@ pub async fn run(args: &SandboxArgs) -> Result<ExitCode, String> {
     let sandbox = econnect_sandbox::spawn(SandboxConfig {
         addr: args.addr,
         seed,
+        controls: true,
     })
     .await
     .map_err(|e| messages::sandbox_failed(&e))?;
