@@ -30,13 +30,11 @@ pub fn run() {
         }
     };
     let ipc = ipc::builder();
-    let outbox = std::sync::Arc::new(econnect_engine::outbox::Outbox::default());
-    let maintenance = econnect_engine::maintenance::Maintenance::default();
     // Managed before any window exists, so the UI's first call always finds the engine.
     let builder = tauri::Builder::default()
         .manage(engine.clone())
-        .manage(outbox.clone())
-        .manage(maintenance.clone())
+        .manage(engine.outbox().clone())
+        .manage(engine.maintenance().clone())
         .manage(handed_files::HandedFiles::default());
     let result = plugins::register(builder)
         .plugin(tauri_plugin_dialog::init())
@@ -49,13 +47,11 @@ pub fn run() {
         })
         .setup(move |app| {
             ipc.mount_events(app);
+            // Subscribed first, so the services' first events reach the UI and the tray.
             events::forward(app.handle().clone(), engine.clone());
-            events::forward_outbox(app.handle().clone(), &outbox);
-            events::forward_maintenance(app.handle().clone(), maintenance.clone(), outbox.clone());
-            tray_link::start(app.handle(), engine.clone(), outbox.clone());
-            events::forward_pause(app.handle().clone());
-            events::forward_notices(app.handle().clone(), &engine);
-            tauri::async_runtime::spawn(outbox.follow(engine));
+            tray_link::start(app.handle(), engine.clone());
+            // Inside the runtime: the engine spawns its services with Tokio.
+            tauri::async_runtime::spawn(async move { engine.start_services() });
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"));

@@ -68,7 +68,7 @@ impl Default for EngineOptions {
 /// The eConnect Desktop engine (no Tauri). Clone it freely: clones share everything.
 #[derive(Clone)]
 pub struct Engine {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 pub(crate) struct Inner {
@@ -88,6 +88,14 @@ pub(crate) struct Inner {
     pub receive_not_now: Mutex<HashSet<String>>,
     /// What status tracking and receiving want the user to hear (see `follow`).
     pub notices: broadcast::Sender<crate::desktop::Notice>,
+    /// The session's intake and uploader (started and stopped with the session).
+    pub outbox: Arc<crate::outbox::Outbox>,
+    /// Scheduled and platform maintenance (holds the outbox).
+    pub maintenance: crate::maintenance::Maintenance,
+    /// Sending paused by the user, to announce only real changes.
+    pub sending_paused: std::sync::atomic::AtomicBool,
+    /// The one event stream to the host (see `events.rs`).
+    pub events: broadcast::Sender<crate::events::EngineEvent>,
 }
 
 impl Engine {
@@ -127,6 +135,10 @@ impl Engine {
                 offline_since: Mutex::new(None),
                 receive_not_now: Mutex::new(HashSet::new()),
                 notices: broadcast::channel(1024).0,
+                outbox: Arc::new(crate::outbox::Outbox::default()),
+                maintenance: crate::maintenance::Maintenance::default(),
+                sending_paused: std::sync::atomic::AtomicBool::new(false),
+                events: broadcast::channel(crate::events::EVENTS_CAPACITY).0,
             }),
         })
     }
@@ -135,6 +147,16 @@ impl Engine {
     /// stay): its tasks stop and its cache is closed. For hosts that exit, such as the CLI.
     pub async fn close(&self) {
         self.end_session(false).await;
+    }
+
+    /// The session's outbox (intake, queue, watched folders).
+    pub fn outbox(&self) -> &Arc<crate::outbox::Outbox> {
+        &self.inner.outbox
+    }
+
+    /// The maintenance service (schedule, state).
+    pub fn maintenance(&self) -> &crate::maintenance::Maintenance {
+        &self.inner.maintenance
     }
 
     /// The data folder.
