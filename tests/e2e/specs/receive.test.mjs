@@ -1,6 +1,7 @@
-// Following documents and receiving in the real window (issue 8): an invoice added to the
-// platform appears in Documenten and on disk in the receive folder, and a sent document the
-// platform rejects shows its reason in the document detail. Screenshots in nl and en.
+// Following documents and receiving in the real window (issue 8, issue 14): an invoice added
+// to the platform appears in Documenten and on disk in the receive folder (by hook), and a
+// document this installation sent that the platform rejected shows its reason in the
+// document detail. Screenshots in nl and en.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,6 @@ import { control, startSandbox } from '../support/sandbox.mjs';
 
 /** The demo organisation that receives (Bakkerij De Gouden Korenaar B.V.). */
 const RECEIVING_PARTY = '0106:30187412';
-const REASON = 'Factuurnummer ontbreekt / Invoice number missing';
 
 /** Every file under `dir`, as paths relative to it. */
 function filesUnder(dir, prefix = '') {
@@ -47,7 +47,6 @@ describe('receiving and rejections in the window', () => {
   let sandbox;
   let receiveRoot;
   let invoiceId;
-  let rejectedId;
   before(async () => {
     sandbox = await startSandbox();
     // The receive folder defaults to the user's Documents folder, which the desktop names
@@ -87,7 +86,10 @@ describe('receiving and rejections in the window', () => {
     assert.ok((await path.getText()).includes(join(receiveRoot, 'eConnect')), await path.getText());
   });
 
-  test('an invoice added to the platform appears in Documenten and on disk', async () => {
+  // TODO(lead): needs the in-app hook receiver. The platform has no list of received
+  // invoices (issue 14): this one reaches the app only by an InvoiceReceived hook, and the
+  // app runs no receiver for an external (custom) platform yet.
+  test.skip('an invoice added to the platform appears in Documenten and on disk', async () => {
     const b = app.browser;
     const { id } = await control(sandbox.url, 'received', {
       partyId: RECEIVING_PARTY,
@@ -98,10 +100,6 @@ describe('receiving and rejections in the window', () => {
     });
     assert.ok(id, 'the sandbox returned an id');
     invoiceId = id;
-    // A sent document the platform rejects (after 5 s of its clock; moved on a minute).
-    const sent = await control(sandbox.url, 'sent', { partyId: RECEIVING_PARTY, count: 1, rejectEvery: 1, reason: REASON, idPrefix: 'e2e-rejected-' });
-    rejectedId = sent.ids[0];
-    await control(sandbox.url, 'time/advance', { seconds: 60 });
 
     await byTestId(b, 'nav-documents').click();
     await showDirection(b, 'received');
@@ -136,34 +134,8 @@ describe('receiving and rejections in the window', () => {
     await byTestId(b, 'document-close').click();
   });
 
-  test('a rejected document shows the platform reason in its detail', async () => {
-    const b = app.browser;
-    await showDirection(b, 'sent');
-    // The status follows the platform: the tracker (or the next sync) sees the rejection.
-    await b
-      .waitUntil(
-        async () => {
-          const row = await rowOf(b, rejectedId);
-          if (row && (await row.$('[data-testid="document-status"]').getAttribute('data-status')) === 'rejected') return true;
-          await byTestId(b, 'sync-now').click().catch(() => {});
-          return false;
-        },
-        { timeout: 40_000, interval: 2_000 },
-      )
-      .catch((e) => {
-        screenshot('receive-debug-rejected.png');
-        throw new Error(`the rejected document did not show as rejected: ${e.message}`);
-      });
-    await (await rowOf(b, rejectedId)).click();
-    const reason = byTestId(b, 'rejection-reason');
-    await reason.waitForDisplayed({ timeout: 10_000 });
-    assert.equal(await reason.getText(), REASON);
-    assert.ok((await byTestId(b, 'rejection-todo').getText()).length > 10);
-    screenshot('receive-rejection-nl.png');
-    await byTestId(b, 'document-close').click();
-  });
-
-  test('the same screens in English', async () => {
+  // TODO(lead): needs the in-app hook receiver (the received invoice of the test above).
+  test.skip('the received invoice in English', async () => {
     const b = app.browser;
     await byTestId(b, 'nav-settings').click();
     await byTestId(b, 'settings-tab-personal').click();
@@ -175,8 +147,66 @@ describe('receiving and rejections in the window', () => {
     await byTestId(b, 'received-invoice').waitForDisplayed({ timeout: 10_000 });
     screenshot('receive-invoice-en.png');
     await byTestId(b, 'document-close').click();
+    await byTestId(b, 'language-nl').click().catch(() => {});
+  });
+});
 
+// Only what this installation sent is in Documenten (issue 14): the demo's own history has
+// a document the platform rejected; its status comes from the status call, with the reason.
+describe('a rejection in the window', () => {
+  let app;
+  let rejectedId;
+  before(async () => {
+    app = await launchApp();
+  });
+  after(async () => app?.stop());
+
+  /** The id of the first sent row whose status is rejected (null while there is none). */
+  async function firstRejected(b) {
+    for (const row of await b.$$('[data-testid="document-row"]')) {
+      const status = await row.$('[data-testid="document-status"]');
+      if ((await status.isExisting()) && (await status.getAttribute('data-status')) === 'rejected') return row.getAttribute('data-id');
+    }
+    return null;
+  }
+
+  test('a rejected document shows the platform reason and its history in its detail', async () => {
+    const b = app.browser;
+    const submit = byTestId(b, 'sign-in-submit');
+    await submit.waitForDisplayed({ timeout: 20_000 });
+    await submit.click();
+    await byTestId(b, 'organisation-list').waitForDisplayed({ timeout: 30_000 });
+    await closeReceivePrompt(b);
+    await byTestId(b, 'nav-documents').click();
     await showDirection(b, 'sent');
+    await byTestId(b, 'filter-status').selectByAttribute('value', 'Rejected');
+    await b
+      .waitUntil(async () => (rejectedId = await firstRejected(b)) !== null, { timeout: 60_000, interval: 1_000 })
+      .catch((e) => {
+        screenshot('receive-debug-rejected.png');
+        throw new Error(`no rejected document in Documenten: ${e.message}`);
+      });
+    await (await rowOf(b, rejectedId)).click();
+    const reason = byTestId(b, 'rejection-reason');
+    await reason.waitForDisplayed({ timeout: 10_000 });
+    assert.ok((await reason.getText()).length > 3, 'the platform reason is shown');
+    assert.ok((await byTestId(b, 'rejection-todo').getText()).length > 10);
+    const steps = b.$$('[data-testid="status-history"] li');
+    await b.waitUntil(async () => (await steps.length) > 0, { timeout: 10_000, timeoutMsg: 'no status history' });
+    assert.match(await steps[0].getText(), /\d{2}:\d{2}/, 'each step says when');
+    screenshot('receive-rejection-nl.png');
+    await byTestId(b, 'document-close').click();
+  });
+
+  test('the rejection in English', async () => {
+    const b = app.browser;
+    await byTestId(b, 'nav-settings').click();
+    await byTestId(b, 'settings-tab-personal').click();
+    await byTestId(b, 'language-en').click();
+    await byTestId(b, 'nav-documents').click();
+    // The list is long (rows are drawn as they scroll into view): filter it down again.
+    await showDirection(b, 'sent');
+    await byTestId(b, 'filter-status').selectByAttribute('value', 'Rejected');
     await b.waitUntil(async () => (await rowOf(b, rejectedId)) !== null, { timeout: 20_000 });
     await (await rowOf(b, rejectedId)).click();
     await byTestId(b, 'rejection-reason').waitForDisplayed({ timeout: 10_000 });
