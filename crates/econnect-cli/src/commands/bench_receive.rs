@@ -169,7 +169,6 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
         Ok(())
     }
     .await;
-    let deliveries = sb.deliveries().as_array().map_or(0, Vec::len);
     server.shutdown().await;
     engine.close().await;
     result?;
@@ -177,7 +176,7 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
     let bare_took = median(&mut bare_times);
     let rate = |t: Duration| args.invoices as f64 / t.as_secs_f64();
     println!(
-        "op schijf: {landed} facturen (xml) via {deliveries} webhookaanroepen, in {} rondes",
+        "op schijf: {landed} facturen (xml), elk na een eigen ondertekende webhook, in {} rondes",
         engine_times.len()
     );
     println!(
