@@ -179,7 +179,7 @@ pub enum BenchCommand {
     /// Syncs 50 organisations, writes 50 × 2,000 local documents vs a raw bulk insert; then searches.
     Sync(BenchSyncArgs),
     /// Brings 10,000 open documents' statuses up to date (one status call each): calls and time.
-    Status(crate::commands::bench_receive::BenchStatusArgs),
+    Status(crate::commands::bench_status::BenchStatusArgs),
     /// Downloads 1,000 announced received invoices vs a bare download loop over the same ids.
     Receive(crate::commands::bench_receive::BenchReceiveArgs),
 }

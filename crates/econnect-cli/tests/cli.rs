@@ -332,6 +332,26 @@ fn bench_upload_runs_and_prints_its_figures() {
 }
 
 #[test]
+fn bench_receive_lands_every_hook_delivered_invoice_and_prints_a_ratio() {
+    let out = Command::new(BIN)
+        .args(["bench", "receive", "--invoices", "20", "--rounds", "1"])
+        .output()
+        .expect("run bench");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("op schijf: 20 facturen")),
+        "files on disk missing in {text}"
+    );
+    let ratio = text
+        .lines()
+        .find_map(|l| l.strip_prefix("verhouding (doel ≥ 0,8×, gelijk tegen gelijk met fsync): "))
+        .and_then(|r| r.trim_end_matches('×').parse::<f64>().ok());
+    assert!(ratio.is_some_and(|r| r > 0.0), "no ratio in {text}");
+}
+
+#[test]
 fn recognize_retries_a_broken_upload_with_the_same_document_id() {
     let sandbox = Sandbox::start();
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -679,3 +679,30 @@ async fn final_statuses_that_arrive_reversed_in_one_batch_keep_the_newest() {
     assert_eq!(status, "Failed");
     assert!(all_processed(&store).await);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loopback_public_url_with_port_zero_registers_the_bound_port() {
+    let s = Setup::new().await;
+    let server = s
+        .engine
+        .serve_hooks(HookOptions {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            public_url: "http://127.0.0.1:0/econnect/hook".into(),
+            folder: Some(s.out.path().to_path_buf()),
+        })
+        .await
+        .unwrap();
+    let port = server.local_addr().port();
+    assert_ne!(port, 0);
+    let action = s.own_hook().await.action;
+    assert!(
+        action.starts_with(&format!("http://127.0.0.1:{port}/econnect/hook#")),
+        "{action}"
+    );
+    // The platform's own signed delivery reaches the receiver and the invoice lands.
+    let mut saved = server.worker().received();
+    s.received("POORT-0").await;
+    let landed = tokio::time::timeout(WAIT, saved.recv()).await;
+    assert!(matches!(landed, Ok(Ok(_))), "{landed:?}");
+    server.shutdown().await;
+}

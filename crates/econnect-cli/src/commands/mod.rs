@@ -3,6 +3,7 @@
 mod bench;
 mod bench_sync;
 pub(crate) mod bench_receive;
+pub(crate) mod bench_status;
 pub(crate) mod bench_intake;
 mod cache;
 mod documents;
@@ -49,7 +50,7 @@ pub async fn run(cli: Cli, offset: UtcOffset) -> Result<ExitCode, String> {
             cache::documents(&cli, filter, *json, offset).await
         }
         Command::Receive { org, to, json } => receive::run(&cli, org.clone(), to.clone(), *json).await,
-        Command::Bench(BenchCommand::Status(args)) => bench_receive::status(args).await,
+        Command::Bench(BenchCommand::Status(args)) => bench_status::status(args).await,
         Command::Bench(BenchCommand::Receive(args)) => bench_receive::receive(args).await,
         Command::Bench(BenchCommand::Upload(args)) => bench::upload(args).await,
         Command::Bench(BenchCommand::Intake(args)) => bench_intake::run(args).await,

@@ -39,7 +39,8 @@ pub use worker::{HookWorker, RoundSummary};
 pub struct HookOptions {
     /// Where to listen (`127.0.0.1:0` picks a free port).
     pub listen: SocketAddr,
-    /// The address the platform posts to (https, or http on loopback).
+    /// The address the platform posts to (https, or http on loopback; port 0 on loopback
+    /// means the bound port).
     pub public_url: String,
     /// Where received invoices go (default: the profile's receive folder).
     pub folder: Option<PathBuf>,
@@ -132,6 +133,10 @@ impl Engine {
         let addr = listener
             .local_addr()
             .map_err(|e| EngineError::new(ErrorCode::InvalidInput, e.to_string()))?;
+        // Port 0 on loopback (tests, benchmarks): the platform posts to the bound port.
+        if public_url.port() == Some(0) && public_url::is_loopback(&public_url) {
+            let _ = public_url.set_port(Some(addr.port()));
+        }
 
         // Port 0 on loopback (the app's own receiver, tests): the platform posts to the
         // port that was bound.
