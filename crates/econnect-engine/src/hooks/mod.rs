@@ -133,13 +133,8 @@ impl Engine {
         let addr = listener
             .local_addr()
             .map_err(|e| EngineError::new(ErrorCode::InvalidInput, e.to_string()))?;
-        // Port 0 on loopback (tests, benchmarks): the platform posts to the bound port.
-        if public_url.port() == Some(0) && public_url::is_loopback(&public_url) {
-            let _ = public_url.set_port(Some(addr.port()));
-        }
-
-        // Port 0 on loopback (the app's own receiver, tests): the platform posts to the
-        // port that was bound.
+        // Port 0 on loopback (the app's demo receiver, tests, benchmarks): the platform
+        // posts to the port that was bound.
         if public_url.port() == Some(0) && public_url::is_loopback(&public_url) {
             let _ = public_url.set_port(Some(addr.port()));
         }
