@@ -12,6 +12,7 @@ export const channel: Record<keyof typeof nl, string> = {
     'For an office server or NAS with a fixed internet address (usually behind a reverse proxy with https). The platform sends every announcement to that address; the app fetches the invoice at once and puts it in the receive folder.',
   'hookChannel.public.url': 'Public address (https)',
   'hookChannel.public.urlHint': 'For example https://invoices.myoffice.com/econnect. Only on this computer itself may it be http.',
+  'hookChannel.public.autoPort': 'Port 0: the app picks a free port on this computer itself. That is how the sandbox receives; for a real office server, choose a fixed port.',
   'hookChannel.public.listen': 'Listen on',
   'hookChannel.public.listenHint': 'The address and port on this computer that the reverse proxy forwards to, for example 127.0.0.1:8787.',
   'hookChannel.mail': 'By e-mail',

@@ -11,6 +11,7 @@ export const channel = {
     'Voor een kantoorserver of NAS met een vast internetadres (meestal achter een reverse proxy met https). Het platform stuurt elke melding naar dat adres; de app haalt de factuur direct op en zet hem in de ontvangstmap.',
   'hookChannel.public.url': 'Openbaar adres (https)',
   'hookChannel.public.urlHint': 'Bijvoorbeeld https://facturen.mijnkantoor.nl/econnect. Alleen op deze computer zelf mag het http zijn.',
+  'hookChannel.public.autoPort': 'Poort 0: de app kiest zelf een vrije poort op deze computer. Zo ontvangt de proefomgeving; voor een echte kantoorserver kies je een vaste poort.',
   'hookChannel.public.listen': 'Luisteren op',
   'hookChannel.public.listenHint': 'Het adres en de poort op deze computer waar de reverse proxy naartoe doorstuurt, bijvoorbeeld 127.0.0.1:8787.',
   'hookChannel.mail': 'Per e-mail',
