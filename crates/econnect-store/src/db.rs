@@ -42,6 +42,8 @@ pub struct Store {
     written: Arc<Notify>,
     /// Document-list totals per filter, valid while the feed's newest id is unchanged.
     counts: Arc<Mutex<CountCache>>,
+    /// Hook deliveries waiting for the next group commit (see `hook_inbox`).
+    pub(crate) hook_batch: Arc<Mutex<crate::hook_inbox::HookBatch>>,
 }
 
 /// Remembered totals: (filter key → (feed id when counted, total)).
@@ -92,6 +94,7 @@ impl Store {
             path: path.to_path_buf(),
             written: Arc::new(Notify::new()),
             counts: Arc::new(Mutex::new(CountCache::default())),
+            hook_batch: Arc::default(),
         })
     }
 

@@ -4,10 +4,27 @@
 //! hooks this installation registered itself.
 
 use sqlx::FromRow;
+use tokio::sync::oneshot;
 
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::timestamp;
+
+/// Deliveries waiting for a group commit, and whether a caller is committing now.
+#[derive(Default)]
+pub(crate) struct HookBatch {
+    waiting: Vec<(NewHookEvent, oneshot::Sender<Result<StoredDelivery, String>>)>,
+    flushing: bool,
+}
+
+impl std::fmt::Debug for HookBatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HookBatch")
+            .field("waiting", &self.waiting.len())
+            .field("flushing", &self.flushing)
+            .finish()
+    }
+}
 
 /// An event as the receiver hands it over.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,37 +100,81 @@ const SELECT: &str = "SELECT seq, topic, party_id, document_id, created_on, crea
 impl Store {
     /// Stores a delivered event, or counts a repeated delivery of a stored one. Committed
     /// with SQLite's full sync: once this returns, the event survives a power cut, and the
-    /// platform may be told 200.
+    /// platform may be told 200. Deliveries that arrive while a commit is under way share
+    /// the next one (group commit): one disk sync for many events, none answered earlier.
     pub async fn add_hook_event(&self, event: &NewHookEvent) -> Result<StoredDelivery, StoreError> {
+        let (done, result) = oneshot::channel();
+        let lead = {
+            let mut batch = self.hook_batch.lock().unwrap_or_else(|e| e.into_inner());
+            batch.waiting.push((event.clone(), done));
+            !std::mem::replace(&mut batch.flushing, true)
+        };
+        if lead {
+            // This caller commits for everyone waiting, until no one is.
+            loop {
+                let waiting = {
+                    let mut batch = self.hook_batch.lock().unwrap_or_else(|e| e.into_inner());
+                    if batch.waiting.is_empty() {
+                        batch.flushing = false;
+                        break;
+                    }
+                    std::mem::take(&mut batch.waiting)
+                };
+                let events: Vec<&NewHookEvent> = waiting.iter().map(|(e, _)| e).collect();
+                match self.store_hook_events(&events).await {
+                    Ok(stored) => {
+                        for ((_, done), stored) in waiting.into_iter().zip(stored) {
+                            let _ = done.send(Ok(stored));
+                        }
+                    }
+                    Err(e) => {
+                        let message = e.to_string();
+                        for (_, done) in waiting {
+                            let _ = done.send(Err(message.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        match result.await {
+            Ok(Ok(stored)) => Ok(stored),
+            Ok(Err(message)) => Err(StoreError::Io(std::io::Error::other(message))),
+            Err(_) => Err(StoreError::Io(std::io::Error::other("hook event commit abandoned"))),
+        }
+    }
+
+    /// Stores events in one transaction with a full sync; one answer per event, in order.
+    async fn store_hook_events(&self, events: &[&NewHookEvent]) -> Result<Vec<StoredDelivery>, StoreError> {
         let mut writer = self.writer().await?;
         sqlx::query("PRAGMA synchronous = FULL")
             .execute(&mut *writer)
             .await?;
         let stored = async {
             let mut tx = writer.begin().await?;
-            let row: (i64, i64) = sqlx::query_as(
-                "INSERT INTO hook_events (event_key, topic, party_id, hook_id, document_id,
-                   created_on, created_ms, body, received_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT(event_key) DO UPDATE SET deliveries = deliveries + 1
-                 RETURNING seq, deliveries",
-            )
-            .bind(&event.event_key)
-            .bind(&event.topic)
-            .bind(&event.party_id)
-            .bind(&event.hook_id)
-            .bind(&event.document_id)
-            .bind(&event.created_on)
-            .bind(event.created_ms)
-            .bind(&event.body)
-            .bind(timestamp::now())
-            .fetch_one(&mut *tx)
-            .await?;
+            let mut stored = Vec::with_capacity(events.len());
+            for event in events {
+                let row: (i64, i64) = sqlx::query_as(
+                    "INSERT INTO hook_events (event_key, topic, party_id, hook_id, document_id,
+                       created_on, created_ms, body, received_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     ON CONFLICT(event_key) DO UPDATE SET deliveries = deliveries + 1
+                     RETURNING seq, deliveries",
+                )
+                .bind(&event.event_key)
+                .bind(&event.topic)
+                .bind(&event.party_id)
+                .bind(&event.hook_id)
+                .bind(&event.document_id)
+                .bind(&event.created_on)
+                .bind(event.created_ms)
+                .bind(&event.body)
+                .bind(timestamp::now())
+                .fetch_one(&mut *tx)
+                .await?;
+                stored.push(StoredDelivery { seq: row.0, new: row.1 == 1 });
+            }
             self.commit(tx).await?;
-            Ok::<_, StoreError>(StoredDelivery {
-                seq: row.0,
-                new: row.1 == 1,
-            })
+            Ok::<_, StoreError>(stored)
         }
         .await;
         // Back to the store's usual setting for every other write, also after a failure.

@@ -146,3 +146,32 @@ async fn the_own_hook_is_remembered_per_scope_without_its_secret() {
         Some("h-10".into())
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_arriving_together_share_commits_and_each_gets_its_own_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("cache.sqlite")).await.unwrap();
+    // 200 deliveries at once, every fourth a repeat of an earlier event.
+    let mut tasks = Vec::new();
+    for i in 0..200i64 {
+        let store = store.clone();
+        let key = if i % 4 == 3 { format!("k{}", i - 1) } else { format!("k{i}") };
+        tasks.push(tokio::spawn(async move {
+            (key.clone(), store.add_hook_event(&event(&key, "InvoiceReceived", &key, i)).await.unwrap())
+        }));
+    }
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    let stored = store.hook_events().await.unwrap();
+    assert_eq!(stored.len(), 150, "each event once");
+    let new = answers.iter().filter(|(_, a)| a.new).count();
+    assert_eq!(new, 150, "exactly one delivery of each event is the new one");
+    for (key, answer) in &answers {
+        let row = stored.iter().find(|r| r.seq == answer.seq).expect("the answer names a stored row");
+        assert_eq!(row.document_id.as_deref(), Some(key.as_str()));
+    }
+    let repeats: i64 = stored.iter().map(|r| r.deliveries).sum();
+    assert_eq!(repeats, 200);
+}
