@@ -14,7 +14,7 @@ use econnect_api::PartyId;
 use econnect_api::webhook::INVOICE_RECEIVED;
 use serde::{Deserialize, Serialize};
 
-use super::registration::{OwnAction, find_own, hook_name, put_own};
+use super::registration::{OwnAction, find_own, hook_name, put_own, write_own};
 use super::{HookOptions, installation_id};
 use crate::engine::Engine;
 use crate::environment::Environment;
@@ -281,7 +281,7 @@ impl Engine {
                         topics: ours.topics.clone(),
                         active: false,
                     };
-                    put_own(&session.client, &session.store, &name, own).await?;
+                    write_own(&session.client, &session.store, &name, own, Some(ours)).await?;
                 }
             }
         }

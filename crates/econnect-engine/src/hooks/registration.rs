@@ -94,7 +94,19 @@ pub async fn put_own(
     name: &str,
     own: OwnAction,
 ) -> Result<Hook, EngineError> {
-    let hook = match find_own(client, store, name).await? {
+    let existing = find_own(client, store, name).await?;
+    write_own(client, store, name, own, existing).await
+}
+
+/// [`put_own`] for a caller that has just read our hook (`existing`): no second look-up.
+pub async fn write_own(
+    client: &Client,
+    store: &Store,
+    name: &str,
+    own: OwnAction,
+    existing: Option<Hook>,
+) -> Result<Hook, EngineError> {
+    let hook = match existing {
         // Ours: everything read is kept; only what makes it ours is set.
         Some(existing) => Hook {
             name: name.to_string(),

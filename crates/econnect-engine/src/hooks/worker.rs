@@ -164,7 +164,6 @@ impl HookWorker {
         row: &HookEventRow,
         summary: &mut RoundSummary,
     ) -> Result<String, EngineError> {
-        let event = WebhookEvent::parse(row.body.as_bytes()).unwrap_or_default();
         let document = row.document_id.as_deref().filter(|d| !d.is_empty());
         match row.topic.as_str() {
             INVOICE_SENT | INVOICE_SENT_ERROR => {
@@ -213,10 +212,14 @@ impl HookWorker {
             }
             // Temporary: the platform tries again, the document stays open.
             INVOICE_SENT_RETRY => Ok("nog onderweg (platform probeert opnieuw)".into()),
-            INVOICE_RECEIVED_ERROR => Ok(format!(
-                "ontvangen mislukt: {}",
-                event.message.as_deref().unwrap_or("geen reden gegeven")
-            )),
+            INVOICE_RECEIVED_ERROR => {
+                // Only this topic needs more of the body than the stored columns.
+                let event = WebhookEvent::parse(row.body.as_bytes()).unwrap_or_default();
+                Ok(format!(
+                    "ontvangen mislukt: {}",
+                    event.message.as_deref().unwrap_or("geen reden gegeven")
+                ))
+            }
             _ => Ok("genegeerd".into()),
         }
     }
