@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use econnect_engine::hooks::{HookOptions, SecretPlace, check_public_url};
+use econnect_engine::hooks::{HookOptions, SecretPlace, WorkerNews, check_public_url};
 use econnect_engine::receive::ReceiveEvent;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -29,7 +29,7 @@ pub async fn serve(cli: &Cli, args: &HooksServeArgs) -> Result<ExitCode, String>
             messages::describe_engine(&e)
         );
     }
-    let server = match engine
+    let mut server = match engine
         .serve_hooks(HookOptions {
             listen: args.listen,
             public_url: args.public_url.clone(),
@@ -59,8 +59,17 @@ pub async fn serve(cli: &Cli, args: &HooksServeArgs) -> Result<ExitCode, String>
     );
     // One line per invoice written and per status changed; a closed stdout (a supervisor
     // that stopped reading) must not stop the receiver, so write errors are ignored.
-    let mut changes = server.worker().subscribe();
-    let mut received = server.worker().received();
+    // Taken from the server, not subscribed now: the catch-up after a restart may already
+    // have written invoices.
+    let Some(WorkerNews {
+        statuses: mut changes,
+        mut received,
+    }) = server.take_news()
+    else {
+        server.shutdown().await;
+        engine.close().await;
+        return Err("de ontvanger gaf geen berichten door".into());
+    };
     let report = tokio::spawn(async move {
         loop {
             let line = tokio::select! {

@@ -52,11 +52,26 @@ pub struct HookServer {
     hook_id: Option<String>,
     secret_place: SecretPlace,
     worker: HookWorker,
+    /// News subscribed before the worker started, so the catch-up of a restart is in it too.
+    news: Option<WorkerNews>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
 
+/// What the worker did from its first round on: invoices written, statuses changed.
+pub struct WorkerNews {
+    /// Invoices placed on disk (and other receive events).
+    pub received: tokio::sync::broadcast::Receiver<crate::receive::ReceiveEvent>,
+    /// Statuses changed by hook events.
+    pub statuses: tokio::sync::broadcast::Receiver<econnect_store::StatusChange>,
+}
+
 impl HookServer {
+    /// Everything the worker reported since it started (once; `None` after the first call).
+    pub fn take_news(&mut self) -> Option<WorkerNews> {
+        self.news.take()
+    }
+
     /// The bound address.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
@@ -183,6 +198,11 @@ impl Engine {
                 tracing::warn!(error = %e, "hook receiver stopped");
             }
         });
+        // Subscribed before the first round: a later subscriber would miss the catch-up.
+        let news = WorkerNews {
+            received: worker.received(),
+            statuses: worker.subscribe(),
+        };
         let work = tokio::spawn(worker.clone().run(stopped.clone()));
 
         let name = hook_name(&installation_id(self.data_folder())?);
@@ -202,6 +222,7 @@ impl Engine {
             hook_id: hook.id,
             secret_place,
             worker,
+            news: Some(news),
             stop,
             tasks: vec![server, work, follow_session],
         })
