@@ -5,7 +5,12 @@ use std::path::Path;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for watched in ["tauri.conf.json", "src-tauri/capabilities", "ui/dist", "icons"] {
+    for watched in [
+        "tauri.conf.json",
+        "src-tauri/capabilities",
+        "ui/dist",
+        "icons",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     if let Err(err) = std::env::set_current_dir(&root) {

@@ -91,7 +91,9 @@ pub fn sending_paused(app: &AppHandle) -> bool {
 pub fn set_sending_paused(app: &AppHandle, paused: bool) -> bool {
     match app.try_state::<plugins::DesktopState>() {
         Some(desktop) => {
-            desktop.feed.request(econnect_engine::desktop::TrayRequest::SetPaused(paused));
+            desktop
+                .feed
+                .request(econnect_engine::desktop::TrayRequest::SetPaused(paused));
             desktop.feed.current().paused
         }
         None => false,

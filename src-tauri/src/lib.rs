@@ -13,8 +13,8 @@ mod main_window;
 mod notifier;
 mod opened_files;
 mod plugins;
-mod settings_commands;
 mod receive_commands;
+mod settings_commands;
 mod tray;
 mod tray_link;
 mod updater;
@@ -63,7 +63,8 @@ pub fn run() {
 
 /// Opens the engine on the data folder (`ECONNECT_HOME`, else the OS's).
 fn open_engine() -> Result<econnect_engine::Engine, econnect_engine::EngineError> {
-    let folder = econnect_engine::about::data_folder(std::env::var_os("ECONNECT_HOME").map(Into::into))?;
+    let folder =
+        econnect_engine::about::data_folder(std::env::var_os("ECONNECT_HOME").map(Into::into))?;
     tauri::async_runtime::block_on(econnect_engine::Engine::open(folder))
 }
 

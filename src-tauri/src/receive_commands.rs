@@ -1,9 +1,9 @@
 //! IPC commands of receiving (issue 8): one-line wrappers over the engine.
 
+use econnect_engine::hooks::{ReceiveChannel, ReceiveChannelState};
 use econnect_engine::{
     Engine, EngineError, InvoiceAnswer, ReceiveFolder, ReceiveSummary, ReceivedInvoice,
 };
-use econnect_engine::hooks::{ReceiveChannel, ReceiveChannelState};
 use tauri::{AppHandle, State};
 
 use crate::handed_files::{self, HandedFiles};
@@ -11,14 +11,21 @@ use crate::handed_files::{self, HandedFiles};
 /// The receive records (state, files, answer) of these documents, for the list and detail.
 #[tauri::command]
 #[specta::specta]
-pub async fn received_invoices(engine: State<'_, Engine>, ids: Vec<String>) -> Result<Vec<ReceivedInvoice>, EngineError> {
+pub async fn received_invoices(
+    engine: State<'_, Engine>,
+    ids: Vec<String>,
+) -> Result<Vec<ReceivedInvoice>, EngineError> {
     engine.received_invoices(ids).await
 }
 
 /// Accepts, rejects (reasons, actions) or marks paid a received invoice.
 #[tauri::command]
 #[specta::specta]
-pub async fn answer_invoice(engine: State<'_, Engine>, id: String, answer: InvoiceAnswer) -> Result<Option<ReceivedInvoice>, EngineError> {
+pub async fn answer_invoice(
+    engine: State<'_, Engine>,
+    id: String,
+    answer: InvoiceAnswer,
+) -> Result<Option<ReceivedInvoice>, EngineError> {
     engine.answer_invoice(&id, answer).await
 }
 
@@ -39,7 +46,11 @@ pub async fn receive_folder(engine: State<'_, Engine>) -> Result<ReceiveFolder, 
 /// Lets the user pick the receive folder (native dialog); null when cancelled.
 #[tauri::command]
 #[specta::specta]
-pub async fn choose_receive_folder(app: AppHandle, engine: State<'_, Engine>, handed: State<'_, HandedFiles>) -> Result<Option<ReceiveFolder>, EngineError> {
+pub async fn choose_receive_folder(
+    app: AppHandle,
+    engine: State<'_, Engine>,
+    handed: State<'_, HandedFiles>,
+) -> Result<Option<ReceiveFolder>, EngineError> {
     match handed_files::choose_folder(&app, &handed) {
         Some(path) => engine.set_receive_folder(path.into()).await.map(Some),
         None => Ok(None),
@@ -56,20 +67,27 @@ pub async fn receive_now(engine: State<'_, Engine>) -> Result<ReceiveSummary, En
 /// How received invoices reach this installation (Instellingen → Ontvangen).
 #[tauri::command]
 #[specta::specta]
-pub async fn receive_channel(engine: State<'_, Engine>) -> Result<ReceiveChannelState, EngineError> {
+pub async fn receive_channel(
+    engine: State<'_, Engine>,
+) -> Result<ReceiveChannelState, EngineError> {
     engine.receive_channel().await
 }
 
 /// Saves and applies a way of receiving.
 #[tauri::command]
 #[specta::specta]
-pub async fn set_receive_channel(engine: State<'_, Engine>, channel: ReceiveChannel) -> Result<ReceiveChannelState, EngineError> {
+pub async fn set_receive_channel(
+    engine: State<'_, Engine>,
+    channel: ReceiveChannel,
+) -> Result<ReceiveChannelState, EngineError> {
     engine.set_receive_channel(channel).await
 }
 
 /// Asks the platform for a test announcement to our hook.
 #[tauri::command]
 #[specta::specta]
-pub async fn test_receive_channel(engine: State<'_, Engine>) -> Result<ReceiveChannelState, EngineError> {
+pub async fn test_receive_channel(
+    engine: State<'_, Engine>,
+) -> Result<ReceiveChannelState, EngineError> {
     engine.test_receive_channel().await
 }

@@ -27,9 +27,14 @@ pub fn maintenance_schedule(maintenance: State<'_, Maintenance>) -> MaintenanceS
 /// Checks, applies and saves the maintenance schedule; answers the state after.
 #[tauri::command]
 #[specta::specta]
-pub fn set_maintenance_schedule(app: AppHandle, maintenance: State<'_, Maintenance>, schedule: MaintenanceSchedule) -> Result<MaintenanceState, EngineError> {
+pub fn set_maintenance_schedule(
+    app: AppHandle,
+    maintenance: State<'_, Maintenance>,
+    schedule: MaintenanceSchedule,
+) -> Result<MaintenanceState, EngineError> {
     maintenance.set_schedule(schedule.clone())?;
-    plugins::save_settings(&app, |s| s.maintenance = schedule).map_err(|e| EngineError::new(ErrorCode::Storage, e.message))?;
+    plugins::save_settings(&app, |s| s.maintenance = schedule)
+        .map_err(|e| EngineError::new(ErrorCode::Storage, e.message))?;
     Ok(maintenance.state())
 }
 
@@ -50,7 +55,10 @@ pub async fn peppol_defaults(engine: State<'_, Engine>) -> Result<PeppolDefaults
 /// Changes the environment's Peppol defaults (administrators).
 #[tauri::command]
 #[specta::specta]
-pub async fn set_peppol_defaults(engine: State<'_, Engine>, defaults: PeppolDefaults) -> Result<PeppolDefaults, EngineError> {
+pub async fn set_peppol_defaults(
+    engine: State<'_, Engine>,
+    defaults: PeppolDefaults,
+) -> Result<PeppolDefaults, EngineError> {
     engine.set_peppol_defaults(defaults).await
 }
 
@@ -64,7 +72,10 @@ pub async fn connection_info(engine: State<'_, Engine>) -> Result<ConnectionInfo
 /// Stores the subscription key in the OS keyring (null or empty: removes it).
 #[tauri::command]
 #[specta::specta]
-pub async fn set_subscription_key(engine: State<'_, Engine>, key: Option<String>) -> Result<ConnectionInfo, EngineError> {
+pub async fn set_subscription_key(
+    engine: State<'_, Engine>,
+    key: Option<String>,
+) -> Result<ConnectionInfo, EngineError> {
     engine.set_subscription_key(key).await
 }
 
@@ -86,9 +97,18 @@ pub async fn clear_cache(engine: State<'_, Engine>) -> Result<CacheInfo, EngineE
 /// null when the dialog was cancelled.
 #[tauri::command]
 #[specta::specta]
-pub async fn export_documents_csv(app: AppHandle, engine: State<'_, Engine>, query: DocumentQuery) -> Result<Option<CsvExport>, EngineError> {
+pub async fn export_documents_csv(
+    app: AppHandle,
+    engine: State<'_, Engine>,
+    query: DocumentQuery,
+) -> Result<Option<CsvExport>, EngineError> {
     use tauri_plugin_dialog::DialogExt;
-    let chosen = app.dialog().file().set_file_name("documenten.csv").add_filter("CSV", &["csv"]).blocking_save_file();
+    let chosen = app
+        .dialog()
+        .file()
+        .set_file_name("documenten.csv")
+        .add_filter("CSV", &["csv"])
+        .blocking_save_file();
     let Some(path) = chosen.and_then(|p| p.into_path().ok()) else {
         return Ok(None);
     };

@@ -62,7 +62,9 @@ impl TokenCache {
         let lifetime = expires_in.saturating_sub(REFRESH_MARGIN);
         let token = Token {
             value: Arc::from(value),
-            refresh_at: Instant::now().checked_add(lifetime).unwrap_or_else(Instant::now),
+            refresh_at: Instant::now()
+                .checked_add(lifetime)
+                .unwrap_or_else(Instant::now),
             generation: slot.generation,
         };
         slot.token = Some(token.clone());

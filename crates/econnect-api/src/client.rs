@@ -200,7 +200,9 @@ impl Client {
             }
             let headers = response.headers().clone();
             // Only an excerpt of an error is ever shown: read no more than that cap.
-            let body = read_capped(response, MAX_ERROR_BODY, true).await.unwrap_or_default();
+            let body = read_capped(response, MAX_ERROR_BODY, true)
+                .await
+                .unwrap_or_default();
             return Err(Error::from_response(status, &headers, &body));
         }
         Err(Error::Transport("unreachable: retry loop ended".into()))

@@ -407,12 +407,23 @@ mod tests {
 
     #[test]
     fn absurd_retry_after_values_are_clamped_to_a_day() {
-        for value in ["18446744073709551615", "99999999999", "Fri, 31 Dec 9999 23:59:59 GMT"] {
+        for value in [
+            "18446744073709551615",
+            "99999999999",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+        ] {
             let mut h = HeaderMap::new();
-            h.insert(reqwest::header::RETRY_AFTER, HeaderValue::from_static(value));
+            h.insert(
+                reqwest::header::RETRY_AFTER,
+                HeaderValue::from_static(value),
+            );
             assert_eq!(parse_retry_after(&h), Some(MAX_SERVER_DURATION), "{value}");
             // What callers do with it must not overflow.
-            assert!(std::time::Instant::now().checked_add(MAX_SERVER_DURATION).is_some());
+            assert!(
+                std::time::Instant::now()
+                    .checked_add(MAX_SERVER_DURATION)
+                    .is_some()
+            );
         }
     }
 

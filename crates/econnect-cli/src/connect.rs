@@ -28,7 +28,10 @@ pub fn endpoints(cli: &Cli) -> Result<Endpoints, String> {
     let api_base = Url::parse(api_text).map_err(|_| messages::bad_url("--api-base", api_text))?;
     let identity_base = Url::parse(identity_text)
         .map_err(|_| messages::bad_url("--identity-base", identity_text))?;
-    for (flag, url) in [("--api-base", &api_base), ("--identity-base", &identity_base)] {
+    for (flag, url) in [
+        ("--api-base", &api_base),
+        ("--identity-base", &identity_base),
+    ] {
         if !econnect_api::config::is_safe_base(url) {
             return Err(messages::unsafe_url(flag, url.as_str()));
         }

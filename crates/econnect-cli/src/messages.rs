@@ -16,7 +16,9 @@ pub fn bad_url(what: &str, value: &str) -> String {
 
 /// A base URL that would carry credentials in clear text to another machine.
 pub fn unsafe_url(what: &str, value: &str) -> String {
-    format!("Onveilig adres voor {what}: {value} (gebruik https; http alleen naar 127.0.0.1, ::1 of localhost)")
+    format!(
+        "Onveilig adres voor {what}: {value} (gebruik https; http alleen naar 127.0.0.1, ::1 of localhost)"
+    )
 }
 
 /// The sandbox could not start.
@@ -103,7 +105,10 @@ pub fn describe_engine(err: &econnect_engine::EngineError) -> String {
         C::NotSignedIn => "Niet ingelogd: gebruik eerst `econnect login`".into(),
         C::Offline => "Offline: deze actie heeft het platform nodig".into(),
         C::Storage => format!("De lokale cache gaf een fout: {}", err.message),
-        C::Keyring => format!("De sleutelhanger van het systeem gaf een fout: {}", err.message),
+        C::Keyring => format!(
+            "De sleutelhanger van het systeem gaf een fout: {}",
+            err.message
+        ),
         C::InvalidConfig => format!("Ongeldige instelling: {}", err.message),
         C::InvalidInput => format!("Ongeldige invoer: {}", err.message),
         C::NoDataFolder => "Het systeem geeft geen gegevensmap; zet ECONNECT_HOME".into(),

@@ -119,7 +119,10 @@ fn sync_updates_the_statuses_of_documents_sent_from_here_and_documents_lists_the
         text(&out)
     );
     // Nothing was sent from here yet: no documents (the platform has no list of them).
-    let out = run(with_password(econnect(home.path(), &sb.url)), &["documents", "--json"]);
+    let out = run(
+        with_password(econnect(home.path(), &sb.url)),
+        &["documents", "--json"],
+    );
     let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(page["total"], 0, "{}", text(&out));
 
@@ -128,11 +131,19 @@ fn sync_updates_the_statuses_of_documents_sent_from_here_and_documents_lists_the
     for file in [&good, &reminder] {
         let out = run(
             with_password(econnect(home.path(), &sb.url)),
-            &["recognize", "--org", "NL:KVK:30187412", file.to_str().unwrap()],
+            &[
+                "recognize",
+                "--org",
+                "NL:KVK:30187412",
+                file.to_str().unwrap(),
+            ],
         );
         assert!(out.status.success(), "{}", text(&out));
     }
-    let out = run(with_password(econnect(home.path(), &sb.url)), &["documents"]);
+    let out = run(
+        with_password(econnect(home.path(), &sb.url)),
+        &["documents"],
+    );
     assert!(out.status.success(), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let lines: Vec<&str> = stdout.lines().collect();
@@ -150,7 +161,8 @@ fn sync_updates_the_statuses_of_documents_sent_from_here_and_documents_lists_the
     let out = run(with_password(econnect(home.path(), &sb.url)), &["sync"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("2 van 2 open documenten nagevraagd, 2 status(sen) gewijzigd"),
+        String::from_utf8_lossy(&out.stdout)
+            .contains("2 van 2 open documenten nagevraagd, 2 status(sen) gewijzigd"),
         "{}",
         text(&out)
     );
@@ -163,7 +175,10 @@ fn sync_updates_the_statuses_of_documents_sent_from_here_and_documents_lists_the
     assert_eq!(page["rows"][0]["fileName"], "herinnering.pdf");
 
     sb.stop();
-    let out = run(with_password(econnect(home.path(), &sb.url)), &["documents"]);
+    let out = run(
+        with_password(econnect(home.path(), &sb.url)),
+        &["documents"],
+    );
     assert!(out.status.success(), "reads work offline: {}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let mut statuses: Vec<(&str, &str)> = stdout
@@ -176,7 +191,10 @@ fn sync_updates_the_statuses_of_documents_sent_from_here_and_documents_lists_the
     statuses.sort();
     assert_eq!(
         statuses,
-        [("herinnering.pdf", "Rejected"), ("inkoop maart.pdf", "Delivered")],
+        [
+            ("herinnering.pdf", "Rejected"),
+            ("inkoop maart.pdf", "Delivered")
+        ],
         "{stdout}"
     );
     assert!(
@@ -264,7 +282,10 @@ fn login_sync_logout_with_the_secret_service() {
     let out = run(econnect(home.path(), &sb.url), &["documents", "--json"]);
     assert!(out.status.success(), "{}", text(&out));
     let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(page["total"].is_u64(), "the local documents are readable offline");
+    assert!(
+        page["total"].is_u64(),
+        "the local documents are readable offline"
+    );
 
     let out = run(econnect(home.path(), &sb.url), &["logout"]);
     assert!(out.status.success(), "{}", text(&out));

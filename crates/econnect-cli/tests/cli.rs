@@ -191,9 +191,18 @@ fn recognize_reports_each_file_and_fails_when_one_failed() {
     );
 
     // The same file again is a duplicate (the ledger knows it) unless forced.
-    let out = sandbox.run(&["recognize", "--org", "0106:30187412", good.to_str().unwrap()]);
+    let out = sandbox.run(&[
+        "recognize",
+        "--org",
+        "0106:30187412",
+        good.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    assert!(stdout(&out).contains("FOUT: Al verzonden op "), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("FOUT: Al verzonden op "),
+        "{}",
+        stdout(&out)
+    );
 
     // Only the good file, forced: success, and its status can be read back.
     let out = sandbox.run(&[
@@ -221,21 +230,39 @@ fn recognize_of_a_file_the_platform_already_has_succeeds_and_says_so() {
     let sandbox = Sandbox::start();
     let dir = tempfile::tempdir().expect("tempdir");
     let file = pdf(dir.path(), "al-verstuurd.pdf", 5000);
-    let first = sandbox.run(&["recognize", "--org", "NL:KVK:30187412", file.to_str().unwrap()]);
+    let first = sandbox.run(&[
+        "recognize",
+        "--org",
+        "NL:KVK:30187412",
+        file.to_str().unwrap(),
+    ]);
     assert!(first.status.success(), "{}", stdout(&first));
-    let first_id = stdout(&first).trim().split_once('\t').expect("tab").1.to_string();
+    let first_id = stdout(&first)
+        .trim()
+        .split_once('\t')
+        .expect("tab")
+        .1
+        .to_string();
     // A second installation (another data folder, so its ledger does not know the file):
     // the platform answers 409 to the same content id, which is success.
     let other_home = tempfile::tempdir().expect("second home");
     let again = sandbox
         .command("demo@voorbeeld.nl", "demo")
         .env("ECONNECT_HOME", other_home.path())
-        .args(["recognize", "--org", "0106:30187412", file.to_str().unwrap()])
+        .args([
+            "recognize",
+            "--org",
+            "0106:30187412",
+            file.to_str().unwrap(),
+        ])
         .output()
         .expect("run econnect");
     let text = stdout(&again);
     assert_eq!(again.status.code(), Some(0), "{text}{}", stderr(&again));
-    assert!(!text.contains("weigerde") && !text.contains("FOUT"), "{text}");
+    assert!(
+        !text.contains("weigerde") && !text.contains("FOUT"),
+        "{text}"
+    );
     let fields: Vec<&str> = text.trim().split('\t').collect();
     assert_eq!(fields.len(), 3, "{text}");
     assert_eq!(fields[1], first_id, "the same document");

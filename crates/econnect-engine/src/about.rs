@@ -22,7 +22,10 @@ pub struct AppInfo {
 /// Reports the version and the data folder; `ECONNECT_HOME` overrides the OS default.
 pub fn about(version: &str) -> Result<AppInfo, EngineError> {
     let folder = data_folder(std::env::var_os("ECONNECT_HOME").map(PathBuf::from))?;
-    Ok(AppInfo { version: version.to_owned(), data_folder: folder.display().to_string() })
+    Ok(AppInfo {
+        version: version.to_owned(),
+        data_folder: folder.display().to_string(),
+    })
 }
 
 /// The data folder: an explicit override, else the OS's per-user data folder.
@@ -30,9 +33,14 @@ pub fn data_folder(overridden: Option<PathBuf>) -> Result<PathBuf, EngineError> 
     if let Some(folder) = overridden.filter(|p| !p.as_os_str().is_empty()) {
         return Ok(folder);
     }
-    dirs::data_dir().map(|d| d.join(DATA_FOLDER_NAME)).ok_or_else(|| {
-        EngineError::new(ErrorCode::NoDataFolder, "the OS reports no per-user data folder")
-    })
+    dirs::data_dir()
+        .map(|d| d.join(DATA_FOLDER_NAME))
+        .ok_or_else(|| {
+            EngineError::new(
+                ErrorCode::NoDataFolder,
+                "the OS reports no per-user data folder",
+            )
+        })
 }
 
 #[cfg(test)]
@@ -58,6 +66,9 @@ mod tests {
     fn error_serialises_as_code_and_message() {
         let err = EngineError::new(ErrorCode::NoDataFolder, "x");
         let json = serde_json::to_value(&err).expect("json");
-        assert_eq!(json, serde_json::json!({"code": "no_data_folder", "message": "x"}));
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "no_data_folder", "message": "x"})
+        );
     }
 }

@@ -186,7 +186,11 @@ impl Engine {
 
     /// Both sign-ins: ends any open session, then opens one (`offline_ok`: from the cache
     /// when the platform cannot be reached).
-    async fn sign_in_with(&self, request: SignIn, offline_ok: bool) -> Result<SessionInfo, EngineError> {
+    async fn sign_in_with(
+        &self,
+        request: SignIn,
+        offline_ok: bool,
+    ) -> Result<SessionInfo, EngineError> {
         let _guard = self.inner.sign_in_lock.lock().await;
         self.end_session(false).await;
         let remember = if request.environment == Environment::Sandbox {
@@ -196,8 +200,14 @@ impl Engine {
         } else {
             Remember::Forget
         };
-        self.open_session(request.environment, request.username, request.password, remember, offline_ok)
-            .await
+        self.open_session(
+            request.environment,
+            request.username,
+            request.password,
+            remember,
+            offline_ok,
+        )
+        .await
     }
 
     /// Starts the embedded sandbox (demo data) and signs in as its demo user.
@@ -396,7 +406,11 @@ impl Engine {
 
     /// The organisations answered "niet nu" in this session's receive pop-up.
     pub(crate) fn receive_not_now(&self) -> HashSet<String> {
-        self.inner.receive_not_now.lock().map(|s| s.clone()).unwrap_or_default()
+        self.inner
+            .receive_not_now
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default()
     }
 
     /// Remembers "niet nu" for an organisation until the session ends.
@@ -500,7 +514,12 @@ impl Engine {
         // Instellingen → Koppeling: the legacy Subscription-Key, kept in the keyring.
         let config = match sandbox {
             Some(_) => config,
-            None => match crate::settings::connection::stored_subscription_key(&self.inner.options.keyring, &profile).await {
+            None => match crate::settings::connection::stored_subscription_key(
+                &self.inner.options.keyring,
+                &profile,
+            )
+            .await
+            {
                 Some(key) => config.with_subscription_key(key),
                 None => config,
             },

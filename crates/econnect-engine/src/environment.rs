@@ -154,7 +154,9 @@ fn parse_base(text: &str) -> Result<Url, EngineError> {
     if !econnect_api::config::is_safe_base(&url) {
         return Err(EngineError::new(
             ErrorCode::InvalidConfig,
-            format!("adres {text:?}: moet https zijn (http alleen op deze computer: 127.0.0.1, ::1 of localhost)"),
+            format!(
+                "adres {text:?}: moet https zijn (http alleen op deze computer: 127.0.0.1, ::1 of localhost)"
+            ),
         ));
     }
     Ok(url)
@@ -166,7 +168,10 @@ mod tests {
 
     #[test]
     fn a_custom_address_must_be_https_unless_it_is_this_computer() {
-        let custom = |api: &str| Environment::Custom { api_base: api.into(), identity_base: None };
+        let custom = |api: &str| Environment::Custom {
+            api_base: api.into(),
+            identity_base: None,
+        };
         let err = custom("http://psb.kantoor.nl").endpoints().unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidConfig);
         assert!(custom("https://psb.kantoor.nl").endpoints().is_ok());

@@ -24,7 +24,11 @@ const RECEIVE_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Starts the tracker and the receiver of a session.
 pub(crate) fn start(inner: &Arc<Inner>, session: &Arc<Session>) {
-    let tracker = Tracker::new(session.client.clone(), session.store.clone(), TrackerOptions::default());
+    let tracker = Tracker::new(
+        session.client.clone(),
+        session.store.clone(),
+        TrackerOptions::default(),
+    );
     let mut changes = tracker.subscribe();
     let notices = inner.notices.clone();
     tokio::spawn(async move {
@@ -42,7 +46,11 @@ pub(crate) fn start(inner: &Arc<Inner>, session: &Arc<Session>) {
     });
     tokio::spawn(tracker.run(session.stop.subscribe()));
 
-    let receiver = Receiver::new(session.client.clone(), session.store.clone(), ReceiveOptions::default());
+    let receiver = Receiver::new(
+        session.client.clone(),
+        session.store.clone(),
+        ReceiveOptions::default(),
+    );
     let _ = session.receiver.set(receiver.clone());
     let mut events = receiver.subscribe();
     let notices = inner.notices.clone();
@@ -57,7 +65,12 @@ pub(crate) fn start(inner: &Arc<Inner>, session: &Arc<Session>) {
             }
         }
     });
-    tokio::spawn(receive_loop(Arc::clone(inner), Arc::clone(session), receiver, session.stop.subscribe()));
+    tokio::spawn(receive_loop(
+        Arc::clone(inner),
+        Arc::clone(session),
+        receiver,
+        session.stop.subscribe(),
+    ));
 }
 
 /// A pass when kicked (an invoice was announced), after every completed sync (the
@@ -102,7 +115,9 @@ pub fn status_notice(change: &StatusChange) -> Option<Notice> {
     match change.new_status.as_str() {
         "Delivered" => Some(Notice::new(NoticeKind::DocumentDelivered, subject)),
         "Rejected" | "Failed" => Some(match &change.reason {
-            Some(reason) => Notice::with_reason(NoticeKind::DocumentRejected, subject, reason.clone()),
+            Some(reason) => {
+                Notice::with_reason(NoticeKind::DocumentRejected, subject, reason.clone())
+            }
             None => Notice::new(NoticeKind::DocumentRejected, subject),
         }),
         _ => None,
@@ -112,11 +127,18 @@ pub fn status_notice(change: &StatusChange) -> Option<Notice> {
 /// The notice of a receive event.
 pub fn receive_notice(event: &ReceiveEvent) -> Notice {
     match event {
-        ReceiveEvent::Saved { organisation, label } => {
-            Notice::new(NoticeKind::InvoiceReceived, format!("{label} ({organisation})"))
-        }
+        ReceiveEvent::Saved {
+            organisation,
+            label,
+        } => Notice::new(
+            NoticeKind::InvoiceReceived,
+            format!("{label} ({organisation})"),
+        ),
         // Same kind (the user switches "factuur ontvangen" on or off as one), with the risk as reason.
-        ReceiveEvent::RetentionRisk { organisation, label } => Notice::with_reason(
+        ReceiveEvent::RetentionRisk {
+            organisation,
+            label,
+        } => Notice::with_reason(
             NoticeKind::InvoiceReceived,
             format!("{label} ({organisation})"),
             "Nog niet opgehaald: het platform wist deze factuur na 90 dagen. / Not downloaded yet: the platform deletes it after 90 days.",

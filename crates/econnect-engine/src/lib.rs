@@ -10,13 +10,13 @@ pub mod environment;
 pub mod error;
 pub mod events;
 pub mod feed;
+mod follow;
 pub mod hooks;
 pub mod maintenance;
 pub mod outbox;
 pub mod people;
-pub mod receiving;
-mod follow;
 pub mod receive;
+pub mod receiving;
 pub mod secrets;
 pub mod session;
 pub mod settings;
@@ -31,24 +31,23 @@ pub use environment::{Environment, EnvironmentInfo, SIGN_UP_URL};
 pub use error::{EngineError, ErrorCode};
 pub use events::EngineEvent;
 pub use feed::ChangeBatch;
-pub use secrets::{KeyringState, MemoryKeyring, NoKeyring, SecretStore, SystemKeyring};
-pub use session::{SessionInfo, SignIn};
 pub use people::{
-    AddressCheck, CreatedUser, IntakeAddresses, Member, Members, NewUser, Profile, RoleDefinition, RolePreset,
-    UserDirectory, UserOrganisation, UserRole, UserSummary,
+    AddressCheck, CreatedUser, IntakeAddresses, Member, Members, NewUser, Profile, RoleDefinition,
+    RolePreset, UserDirectory, UserOrganisation, UserRole, UserSummary,
 };
 pub use receiving::{PromptChoice, ReceiveCandidate, ReceiveOutcome};
+pub use secrets::{KeyringState, MemoryKeyring, NoKeyring, SecretStore, SystemKeyring};
+pub use session::{SessionInfo, SignIn};
 pub use status::{EngineStatus, SyncProgress, SyncSummary};
 
 /// The intake's types (preflight, folders, progress), for the shell.
 pub use econnect_intake as intake;
 pub use econnect_store::outbox::{OutboxCounts, OutboxItem};
+pub use econnect_store::{
+    ChangeKind, Channel, Direction, DocumentCoverage, DocumentDetail, DocumentPage, DocumentQuery,
+    DocumentRow, DocumentSort, ListedInvoice, Organisation, OrganisationDetail, OrganisationQuery,
+    Permissions, ReceiveState, SortField, StatusStep, UserAccess,
+};
 pub use econnect_store::{ReceivedInvoice, ReceivedState};
 pub use receive::answers::{AnswerKind, InvoiceAnswer};
 pub use receive::{ReceiveFolder, ReceiveSummary};
-pub use econnect_store::{
-    ChangeKind, Channel, Direction, DocumentCoverage, DocumentDetail, DocumentPage, DocumentQuery,
-    DocumentRow, ListedInvoice,
-    DocumentSort, Organisation, OrganisationDetail, OrganisationQuery, Permissions, ReceiveState,
-    SortField, StatusStep, UserAccess,
-};

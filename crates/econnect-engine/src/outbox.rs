@@ -70,7 +70,10 @@ impl Outbox {
 
     /// The session's intake, started on first use (and again after a change of profile).
     pub async fn intake(&self, engine: &Engine) -> Result<Intake, EngineError> {
-        let session = engine.session().await.ok_or_else(EngineError::not_signed_in)?;
+        let session = engine
+            .session()
+            .await
+            .ok_or_else(EngineError::not_signed_in)?;
         let mut current = self.current.lock().await;
         if let Some((profile, intake)) = current.as_ref() {
             if *profile == session.profile {
@@ -80,10 +83,18 @@ impl Outbox {
         if let Some((_, old)) = current.take() {
             old.shutdown().await;
         }
-        let config = IntakeConfig { local_offset: local_offset(), ..IntakeConfig::default() };
-        let intake = Intake::start(engine.store().await?, engine.client().await?, config, Vec::new())
-            .await
-            .map_err(intake_error)?;
+        let config = IntakeConfig {
+            local_offset: local_offset(),
+            ..IntakeConfig::default()
+        };
+        let intake = Intake::start(
+            engine.store().await?,
+            engine.client().await?,
+            config,
+            Vec::new(),
+        )
+        .await
+        .map_err(intake_error)?;
         let mut progress = intake.subscribe();
         let events = self.events.clone();
         tokio::spawn(async move {
@@ -113,7 +124,10 @@ impl Outbox {
 
     /// Holds uploads until a scheduled maintenance window ends (`None`: no window now).
     pub async fn set_scheduled_hold(&self, until: Option<std::time::Instant>) {
-        *self.scheduled_hold.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = until;
+        *self
+            .scheduled_hold
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = until;
         if let Some((_, intake)) = self.current.lock().await.as_ref() {
             intake.set_scheduled_hold(until);
         }
@@ -121,14 +135,18 @@ impl Outbox {
 
     /// Pauses or resumes sending ("Verzenden pauzeren/hervatten" in the tray).
     pub async fn set_paused(&self, paused: bool) {
-        self.paused.store(paused, std::sync::atomic::Ordering::Relaxed);
+        self.paused
+            .store(paused, std::sync::atomic::Ordering::Relaxed);
         if let Some((_, intake)) = self.current.lock().await.as_ref() {
             intake.set_paused(paused);
         }
     }
 
     fn scheduled_hold(&self) -> Option<std::time::Instant> {
-        *self.scheduled_hold.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        *self
+            .scheduled_hold
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Follows until when the platform said (503) it is in maintenance.
@@ -144,7 +162,12 @@ impl Outbox {
     }
 
     /// Checks files before they are sent (what the drop dialog shows).
-    pub async fn preflight(&self, engine: &Engine, paths: Vec<PathBuf>, direction: Direction) -> Result<Vec<Preflight>, EngineError> {
+    pub async fn preflight(
+        &self,
+        engine: &Engine,
+        paths: Vec<PathBuf>,
+        direction: Direction,
+    ) -> Result<Vec<Preflight>, EngineError> {
         let intake = self.intake(engine).await?;
         let mut out = Vec::with_capacity(paths.len());
         for path in paths {
@@ -154,31 +177,62 @@ impl Outbox {
     }
 
     /// Queues dropped or chosen files for an organisation.
-    pub async fn submit(&self, engine: &Engine, party: &str, direction: Direction, paths: Vec<PathBuf>, force: bool) -> Result<Vec<Submitted>, EngineError> {
+    pub async fn submit(
+        &self,
+        engine: &Engine,
+        party: &str,
+        direction: Direction,
+        paths: Vec<PathBuf>,
+        force: bool,
+    ) -> Result<Vec<Submitted>, EngineError> {
         let party = PartyId::new(party);
-        self.intake(engine).await?.submit_paths(&party, direction, paths, force).await.map_err(intake_error)
+        self.intake(engine)
+            .await?
+            .submit_paths(&party, direction, paths, force)
+            .await
+            .map_err(intake_error)
     }
 
     /// The outbox, newest first; one organisation or all.
-    pub async fn queue(&self, engine: &Engine, party: Option<&str>) -> Result<Vec<OutboxItem>, EngineError> {
+    pub async fn queue(
+        &self,
+        engine: &Engine,
+        party: Option<&str>,
+    ) -> Result<Vec<OutboxItem>, EngineError> {
         let party = party.map(PartyId::new);
-        self.intake(engine).await?.queue(party.as_ref(), QUEUE_LIMIT).await.map_err(intake_error)
+        self.intake(engine)
+            .await?
+            .queue(party.as_ref(), QUEUE_LIMIT)
+            .await
+            .map_err(intake_error)
     }
 
     /// Rows per state for one organisation.
     pub async fn counts(&self, engine: &Engine, party: &str) -> Result<OutboxCounts, EngineError> {
         let party = PartyId::new(party);
-        self.intake(engine).await?.counts(&party).await.map_err(intake_error)
+        self.intake(engine)
+            .await?
+            .counts(&party)
+            .await
+            .map_err(intake_error)
     }
 
     /// Puts a refused or dead row back in the queue (`force`: send a duplicate anyway).
     pub async fn retry(&self, engine: &Engine, id: &str, force: bool) -> Result<bool, EngineError> {
-        self.intake(engine).await?.retry(id, force).await.map_err(intake_error)
+        self.intake(engine)
+            .await?
+            .retry(id, force)
+            .await
+            .map_err(intake_error)
     }
 
     /// Hides a row from the list; its file stays where it is.
     pub async fn remove(&self, engine: &Engine, id: &str) -> Result<bool, EngineError> {
-        self.intake(engine).await?.remove(id).await.map_err(intake_error)
+        self.intake(engine)
+            .await?
+            .remove(id)
+            .await
+            .map_err(intake_error)
     }
 
     /// The watched folders with their bindings and health.
@@ -187,19 +241,42 @@ impl Outbox {
     }
 
     /// Starts watching a folder (saved in the profile's cache).
-    pub async fn add_folder(&self, engine: &Engine, folder: WatchedFolder) -> Result<(), EngineError> {
-        self.intake(engine).await?.add_folder(folder).await.map_err(intake_error)
+    pub async fn add_folder(
+        &self,
+        engine: &Engine,
+        folder: WatchedFolder,
+    ) -> Result<(), EngineError> {
+        self.intake(engine)
+            .await?
+            .add_folder(folder)
+            .await
+            .map_err(intake_error)
     }
 
     /// Stops watching a folder.
     pub async fn remove_folder(&self, engine: &Engine, path: PathBuf) -> Result<(), EngineError> {
-        self.intake(engine).await?.remove_folder(&path).await.map_err(intake_error)
+        self.intake(engine)
+            .await?
+            .remove_folder(&path)
+            .await
+            .map_err(intake_error)
     }
 
     /// Creates `<root>/<name>/` bound to an organisation, for the one-folder-per-organisation layout.
-    pub async fn create_organisation_folder(&self, engine: &Engine, root: PathBuf, party: &str, name: &str, direction: Direction) -> Result<PathBuf, EngineError> {
+    pub async fn create_organisation_folder(
+        &self,
+        engine: &Engine,
+        root: PathBuf,
+        party: &str,
+        name: &str,
+        direction: Direction,
+    ) -> Result<PathBuf, EngineError> {
         let party = PartyId::new(party);
-        self.intake(engine).await?.create_org_folder(&root, &party, name, direction).await.map_err(intake_error)
+        self.intake(engine)
+            .await?
+            .create_org_folder(&root, &party, name, direction)
+            .await
+            .map_err(intake_error)
     }
 }
 

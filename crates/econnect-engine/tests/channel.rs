@@ -190,18 +190,36 @@ async fn the_apps_embedded_demo_platform_has_no_test_controls() {
     let home = tempfile::tempdir().unwrap();
     let engine = Engine::open_with(
         home.path(),
-        EngineOptions { keyring: Arc::new(MemoryKeyring::default()), ..EngineOptions::default() },
+        EngineOptions {
+            keyring: Arc::new(MemoryKeyring::default()),
+            ..EngineOptions::default()
+        },
     )
     .await
     .unwrap();
     let info = engine.sign_in_sandbox().await.unwrap();
     let base = info.api_base.trim_end_matches('/').to_string();
     let http = reqwest::Client::new();
-    for (method, path) in [("POST", "/_sandbox/faults"), ("POST", "/_sandbox/received"), ("GET", "/_sandbox/mails"), ("POST", "/_sandbox/maintenance")] {
-        let request = http.request(method.parse().unwrap(), format!("{base}{path}")).json(&serde_json::json!({"kind": "reset"}));
+    for (method, path) in [
+        ("POST", "/_sandbox/faults"),
+        ("POST", "/_sandbox/received"),
+        ("GET", "/_sandbox/mails"),
+        ("POST", "/_sandbox/maintenance"),
+    ] {
+        let request = http
+            .request(method.parse().unwrap(), format!("{base}{path}"))
+            .json(&serde_json::json!({"kind": "reset"}));
         let status = request.send().await.unwrap().status();
         assert_eq!(status.as_u16(), 404, "{method} {path}");
     }
     // The platform itself answers.
-    assert_eq!(http.get(format!("{base}/api/v1/me")).send().await.unwrap().status().as_u16(), 401);
+    assert_eq!(
+        http.get(format!("{base}/api/v1/me"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
 }

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use econnect_api::webhook::{self, SIGNATURE_HEADER};
 use econnect_api::{Client, Hook};
-use econnect_engine::hooks::{HOOK_TOPICS, HookOptions, HookServer, ReceiverState, router};
 use econnect_engine::Engine;
+use econnect_engine::hooks::{HOOK_TOPICS, HookOptions, HookServer, ReceiverState, router};
 use econnect_sandbox::{ReceivedInvoice, RunningSandbox, Seed};
 use econnect_store::Store;
 use serde_json::{Value, json};

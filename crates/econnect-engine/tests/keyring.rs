@@ -126,7 +126,11 @@ fn child() {
         assert!(info.keyring_message.is_some());
         engine.sync_now().await.unwrap();
         assert!(
-            !engine.organisations(Default::default()).await.unwrap().is_empty(),
+            !engine
+                .organisations(Default::default())
+                .await
+                .unwrap()
+                .is_empty(),
             "the session works in memory"
         );
         assert!(

@@ -28,19 +28,38 @@ impl Setup {
         let sb = common::sandbox(Seed::Demo).await;
         let client = common::client(&sb);
         let dir = tempfile::tempdir().expect("dir");
-        let store = Store::open(&dir.path().join("cache.sqlite")).await.expect("store");
-        let setup = Setup { sb, client, store, dir };
-        setup.receiver(ReceiveOptions::default()).refresh_organisations().await.expect("organisations");
+        let store = Store::open(&dir.path().join("cache.sqlite"))
+            .await
+            .expect("store");
+        let setup = Setup {
+            sb,
+            client,
+            store,
+            dir,
+        };
+        setup
+            .receiver(ReceiveOptions::default())
+            .refresh_organisations()
+            .await
+            .expect("organisations");
         // The demo's three waiting invoices, announced as a hook does (there is no list).
         let waiting: Vec<ListedInvoice> = setup
             .sb
             .seeded_documents()
             .into_iter()
             .filter(|d| !d.sent && d.party_id == PARTY)
-            .map(|d| ListedInvoice { document_id: d.id, received_on: d.created_on, channel: d.channel })
+            .map(|d| ListedInvoice {
+                document_id: d.id,
+                received_on: d.created_on,
+                channel: d.channel,
+            })
             .collect();
         assert_eq!(waiting.len(), 3);
-        setup.store.record_listed(PARTY, &waiting, None).await.expect("announce");
+        setup
+            .store
+            .record_listed(PARTY, &waiting, None)
+            .await
+            .expect("announce");
         setup
     }
 
@@ -52,15 +71,33 @@ impl Setup {
         Receiver::new(
             self.client.clone(),
             self.store.clone(),
-            ReceiveOptions { only_party: Some(PARTY.into()), folder: Some(self.out()), retry_base: Duration::ZERO, ..options },
+            ReceiveOptions {
+                only_party: Some(PARTY.into()),
+                folder: Some(self.out()),
+                retry_base: Duration::ZERO,
+                ..options
+            },
         )
     }
 
     /// A new invoice arrives and a hook announces it (InvoiceReceived → `record_listed`).
     async fn add(&self, invoice: ReceivedInvoice) -> String {
-        let id = self.sb.add_received(ReceivedInvoice { party_id: PARTY.into(), ..invoice }).expect("add");
-        let item = ListedInvoice { document_id: id.clone(), received_on: timestamp::now(), channel: "peppol".into() };
-        self.store.record_listed(PARTY, &[item], None).await.expect("announce");
+        let id = self
+            .sb
+            .add_received(ReceivedInvoice {
+                party_id: PARTY.into(),
+                ..invoice
+            })
+            .expect("add");
+        let item = ListedInvoice {
+            document_id: id.clone(),
+            received_on: timestamp::now(),
+            channel: "peppol".into(),
+        };
+        self.store
+            .record_listed(PARTY, &[item], None)
+            .await
+            .expect("announce");
         id
     }
 }
@@ -82,50 +119,112 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn with_ext(all: &[PathBuf], ext: &str) -> usize {
-    all.iter().filter(|p| p.extension().is_some_and(|e| e == ext)).count()
+    all.iter()
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_invoice_is_written_once_across_restarts_crashes_and_faults() {
     let s = Setup::new().await;
-    let first = s.receiver(ReceiveOptions::default()).pass().await.expect("pass");
+    let first = s
+        .receiver(ReceiveOptions::default())
+        .pass()
+        .await
+        .expect("pass");
     assert_eq!((first.organisations, first.saved, first.failed), (1, 3, 0));
     let all = files(&s.out());
-    assert_eq!((with_ext(&all, "xml"), with_ext(&all, "pdf")), (3, 1), "{all:?}");
-    assert!(all.iter().all(|p| p.starts_with(s.out().join("Ontvangen").join("Bakkerij De Gouden Korenaar B.V"))), "{all:?}");
-    assert!(all.iter().any(|p| p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".pdf")
-        && std::fs::read(p).is_ok_and(|b| b.starts_with(b"%PDF")))));
+    assert_eq!(
+        (with_ext(&all, "xml"), with_ext(&all, "pdf")),
+        (3, 1),
+        "{all:?}"
+    );
+    assert!(
+        all.iter().all(|p| p.starts_with(
+            s.out()
+                .join("Ontvangen")
+                .join("Bakkerij De Gouden Korenaar B.V")
+        )),
+        "{all:?}"
+    );
+    assert!(all.iter().any(|p| {
+        p.file_name().is_some_and(|n| {
+            n.to_string_lossy().ends_with(".pdf")
+                && std::fs::read(p).is_ok_and(|b| b.starts_with(b"%PDF"))
+        })
+    }));
 
     // A restart (a new receiver on the same cache) finds nothing new; a repeated
     // announcement (a hook delivered twice) changes nothing either.
-    let repeat = ListedInvoice { document_id: format!("demo-{}-r1", &PARTY[5..]), received_on: timestamp::now(), channel: "peppol".into() };
-    assert_eq!(s.store.record_listed(PARTY, &[repeat], None).await.expect("again"), 0);
-    let again = s.receiver(ReceiveOptions::default()).pass().await.expect("pass");
+    let repeat = ListedInvoice {
+        document_id: format!("demo-{}-r1", &PARTY[5..]),
+        received_on: timestamp::now(),
+        channel: "peppol".into(),
+    };
+    assert_eq!(
+        s.store
+            .record_listed(PARTY, &[repeat], None)
+            .await
+            .expect("again"),
+        0
+    );
+    let again = s
+        .receiver(ReceiveOptions::default())
+        .pass()
+        .await
+        .expect("pass");
     assert_eq!(again.saved, 0);
 
     // A crash after the files were placed but before "saved" was recorded, with a temp
     // file left behind: the next pass finishes without a second copy.
-    sqlx::query("UPDATE received_invoices SET state = 'writing'").execute(s.store.pool()).await.expect("sql");
-    let resumed = s.receiver(ReceiveOptions::default()).pass().await.expect("pass");
+    sqlx::query("UPDATE received_invoices SET state = 'writing'")
+        .execute(s.store.pool())
+        .await
+        .expect("sql");
+    let resumed = s
+        .receiver(ReceiveOptions::default())
+        .pass()
+        .await
+        .expect("pass");
     assert_eq!(resumed.saved, 3);
     assert_eq!(files(&s.out()), all, "no second copies, no temp files left");
 
     // New invoices under faults: failures are retried until each is on disk once.
     for n in 0..6 {
-        s.add(ReceivedInvoice { invoice_number: Some(format!("F-{n}")), with_pdf: Some(n % 2 == 0), ..Default::default() }).await;
+        s.add(ReceivedInvoice {
+            invoice_number: Some(format!("F-{n}")),
+            with_pdf: Some(n % 2 == 0),
+            ..Default::default()
+        })
+        .await;
     }
-    common::fault(&s.sb, json!({"kind": "reset", "rate": 0.3, "pathContains": "/download"})).await;
+    common::fault(
+        &s.sb,
+        json!({"kind": "reset", "rate": 0.3, "pathContains": "/download"}),
+    )
+    .await;
     common::fault(&s.sb, json!({"kind": "serverError", "rate": 0.2})).await;
     let receiver = s.receiver(ReceiveOptions::default());
     for _ in 0..30 {
         let _ = receiver.pass().await;
-        let saved = s.store.received_counts().await.expect("counts").iter().find(|(st, _)| st == "saved").map_or(0, |c| c.1);
+        let saved = s
+            .store
+            .received_counts()
+            .await
+            .expect("counts")
+            .iter()
+            .find(|(st, _)| st == "saved")
+            .map_or(0, |c| c.1);
         if saved == 9 {
             break;
         }
     }
     let all = files(&s.out());
-    assert_eq!((with_ext(&all, "xml"), with_ext(&all, "pdf")), (9, 4), "{all:?}");
+    assert_eq!(
+        (with_ext(&all, "xml"), with_ext(&all, "pdf")),
+        (9, 4),
+        "{all:?}"
+    );
     assert_eq!(all.len(), 13, "nothing else (no temp files): {all:?}");
 
     // The documents list shows what the UBL said.
@@ -135,7 +234,14 @@ async fn each_invoice_is_written_once_across_restarts_crashes_and_faults() {
     .fetch_one(s.store.pool())
     .await
     .expect("row");
-    assert_eq!(row, (Some("Kantoorartikelen Mulder B.V.".into()), Some("F-0".into()), Some("121.00".into())));
+    assert_eq!(
+        row,
+        (
+            Some("Kantoorartikelen Mulder B.V.".into()),
+            Some("F-0".into()),
+            Some("121.00".into())
+        )
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -161,21 +267,43 @@ async fn hostile_names_stay_inside_the_folder_and_never_overwrite() {
         })
         .await;
     }
-    let summary = s.receiver(ReceiveOptions::default()).pass().await.expect("pass");
+    let summary = s
+        .receiver(ReceiveOptions::default())
+        .pass()
+        .await
+        .expect("pass");
     assert_eq!(summary.saved, 3 + hostile.len() as u32);
     let root = s.out().join("Ontvangen");
     let all = files(s.dir.path());
-    let outside: Vec<&PathBuf> = all.iter().filter(|p| !p.starts_with(&root) && !p.starts_with(s.dir.path().join("cache.sqlite"))).collect();
-    assert!(outside.iter().all(|p| p.to_string_lossy().contains("cache.sqlite")), "{outside:?}");
+    let outside: Vec<&PathBuf> = all
+        .iter()
+        .filter(|p| !p.starts_with(&root) && !p.starts_with(s.dir.path().join("cache.sqlite")))
+        .collect();
+    assert!(
+        outside
+            .iter()
+            .all(|p| p.to_string_lossy().contains("cache.sqlite")),
+        "{outside:?}"
+    );
     let saved = files(&root);
-    assert_eq!(with_ext(&saved, "xml"), 3 + hostile.len(), "two invoices with the same name both kept: {saved:?}");
+    assert_eq!(
+        with_ext(&saved, "xml"),
+        3 + hostile.len(),
+        "two invoices with the same name both kept: {saved:?}"
+    );
     for p in &saved {
         let name = p.file_name().expect("name").to_string_lossy().into_owned();
         assert!(name.len() <= 90 && !name.starts_with('.'), "{name}");
         assert!(!name.chars().any(char::is_control), "{name:?}");
         let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
-        assert!(!["CON", "NUL", "PRN", "AUX"].contains(&stem.trim()), "{name}");
-        assert!(p.components().count() == root.components().count() + 3, "{p:?}");
+        assert!(
+            !["CON", "NUL", "PRN", "AUX"].contains(&stem.trim()),
+            "{name}"
+        );
+        assert!(
+            p.components().count() == root.components().count() + 3,
+            "{p:?}"
+        );
     }
 }
 
@@ -196,26 +324,76 @@ const BILLION_LAUGHS: &str = r#"<?xml version="1.0"?>
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xml_bombs_and_oversized_files_are_refused() {
     let s = Setup::new().await;
-    let bomb = s.add(ReceivedInvoice { raw_xml: Some(BILLION_LAUGHS.into()), ..Default::default() }).await;
-    let deep = format!("<Invoice>{}{}</Invoice>", "<a>".repeat(100_000), "</a>".repeat(100_000));
-    let nested = s.add(ReceivedInvoice { raw_xml: Some(deep), ..Default::default() }).await;
-    let huge = s.add(ReceivedInvoice { with_pdf: Some(true), pdf_bytes: Some(3 * 1024 * 1024), invoice_number: Some("HUGE".into()), ..Default::default() }).await;
-    let big_pdf = s.add(ReceivedInvoice { with_pdf: Some(true), pdf_bytes: Some(600 * 1024), invoice_number: Some("BIGPDF".into()), ..Default::default() }).await;
-    let options = ReceiveOptions { max_download: 2 * 1024 * 1024, max_pdf: 256 * 1024, ..ReceiveOptions::default() };
+    let bomb = s
+        .add(ReceivedInvoice {
+            raw_xml: Some(BILLION_LAUGHS.into()),
+            ..Default::default()
+        })
+        .await;
+    let deep = format!(
+        "<Invoice>{}{}</Invoice>",
+        "<a>".repeat(100_000),
+        "</a>".repeat(100_000)
+    );
+    let nested = s
+        .add(ReceivedInvoice {
+            raw_xml: Some(deep),
+            ..Default::default()
+        })
+        .await;
+    let huge = s
+        .add(ReceivedInvoice {
+            with_pdf: Some(true),
+            pdf_bytes: Some(3 * 1024 * 1024),
+            invoice_number: Some("HUGE".into()),
+            ..Default::default()
+        })
+        .await;
+    let big_pdf = s
+        .add(ReceivedInvoice {
+            with_pdf: Some(true),
+            pdf_bytes: Some(600 * 1024),
+            invoice_number: Some("BIGPDF".into()),
+            ..Default::default()
+        })
+        .await;
+    let options = ReceiveOptions {
+        max_download: 2 * 1024 * 1024,
+        max_pdf: 256 * 1024,
+        ..ReceiveOptions::default()
+    };
     let summary = s.receiver(options).pass().await.expect("pass");
     assert_eq!((summary.saved, summary.refused), (4, 3), "{summary:?}");
     for (id, why) in [(&bomb, "DTD"), (&nested, "diep"), (&huge, "groter")] {
-        let r = s.store.received_invoice(id).await.expect("read").expect("record");
+        let r = s
+            .store
+            .received_invoice(id)
+            .await
+            .expect("read")
+            .expect("record");
         assert_eq!(r.state, ReceivedState::Refused);
-        assert!(r.last_error.as_deref().unwrap_or("").contains(why), "{:?}", r.last_error);
+        assert!(
+            r.last_error.as_deref().unwrap_or("").contains(why),
+            "{:?}",
+            r.last_error
+        );
         assert!(r.xml_path.is_none());
     }
     // A PDF over the limit is left in the XML; the invoice itself is saved.
-    let r = s.store.received_invoice(&big_pdf).await.expect("read").expect("record");
+    let r = s
+        .store
+        .received_invoice(&big_pdf)
+        .await
+        .expect("read")
+        .expect("record");
     assert_eq!(r.state, ReceivedState::Saved);
     assert!(r.pdf_path.is_none() && r.xml_path.is_some());
     // Refused ones are not tried again.
-    let again = s.receiver(ReceiveOptions::default()).pass().await.expect("pass");
+    let again = s
+        .receiver(ReceiveOptions::default())
+        .pass()
+        .await
+        .expect("pass");
     assert_eq!((again.saved, again.refused), (0, 0));
 }
 
@@ -234,20 +412,41 @@ async fn an_invoice_not_on_disk_after_60_days_is_warned_about_once() {
     )
     .await
     .expect("engine");
-    engine.sign_in(common::sign_in(&sb, common::USER, common::PASSWORD, false)).await.expect("sign in");
+    engine
+        .sign_in(common::sign_in(&sb, common::USER, common::PASSWORD, false))
+        .await
+        .expect("sign in");
     // Hoveniersbedrijf Groenrijk does not receive here: nothing downloads it.
     let old = sb
-        .add_received(ReceivedInvoice { party_id: "0106:56012934".into(), invoice_number: Some("OUD-1".into()), age_days: Some(61), ..Default::default() })
+        .add_received(ReceivedInvoice {
+            party_id: "0106:56012934".into(),
+            invoice_number: Some("OUD-1".into()),
+            age_days: Some(61),
+            ..Default::default()
+        })
         .expect("add");
     engine.sync_now().await.expect("sync");
     // Its hook came 61 days ago; nothing downloaded it since.
     let arrived = timestamp::format(time::OffsetDateTime::now_utc() - time::Duration::days(61));
-    let announced = ListedInvoice { document_id: old.clone(), received_on: arrived, channel: "peppol".into() };
-    assert_eq!(engine.announce_received("NL:KVK:56012934", &[announced]).await.expect("announce"), 1);
+    let announced = ListedInvoice {
+        document_id: old.clone(),
+        received_on: arrived,
+        channel: "peppol".into(),
+    };
+    assert_eq!(
+        engine
+            .announce_received("NL:KVK:56012934", &[announced])
+            .await
+            .expect("announce"),
+        1
+    );
     let receiver = Receiver::new(
         engine.client().await.expect("client"),
         engine.store().await.expect("store"),
-        ReceiveOptions { folder: Some(dir.path().join("out")), ..ReceiveOptions::default() },
+        ReceiveOptions {
+            folder: Some(dir.path().join("out")),
+            ..ReceiveOptions::default()
+        },
     );
     let mut events = receiver.subscribe();
     receiver.pass().await.expect("pass");
@@ -260,5 +459,9 @@ async fn an_invoice_not_on_disk_after_60_days_is_warned_about_once() {
     // Only the hook's document id is known (nothing was downloaded to read a number from).
     assert_eq!(risks, [old]);
     receiver.pass().await.expect("pass");
-    assert!(!std::iter::from_fn(|| events.try_recv().ok()).any(|e| matches!(e, ReceiveEvent::RetentionRisk { .. })), "warned once");
+    assert!(
+        !std::iter::from_fn(|| events.try_recv().ok())
+            .any(|e| matches!(e, ReceiveEvent::RetentionRisk { .. })),
+        "warned once"
+    );
 }

@@ -292,7 +292,10 @@ async fn sandbox_mode_signs_in_without_an_account_and_goes_offline_when_stopped(
             break;
         }
         coverage = now;
-        assert!(std::time::Instant::now() < deadline, "not settled: {coverage:?}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not settled: {coverage:?}"
+        );
     }
     assert_eq!(coverage.sent_here, 72);
     let docs = engine
@@ -425,17 +428,31 @@ async fn a_401_from_the_api_keeps_the_remembered_password_only_a_refused_sign_in
     let dir = tempfile::tempdir().unwrap();
     let keyring = MemoryKeyring::default();
     let engine = engine_with(dir.path(), Arc::new(keyring.clone())).await;
-    let info = engine.sign_in(sign_in(&sb, USER, PASSWORD, true)).await.unwrap();
+    let info = engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, true))
+        .await
+        .unwrap();
     drop(engine);
 
     // Every token is refused by the API (not by the identity server) for a while.
-    fault(&sb, json!({"kind": "tokenExpiry", "next": 6, "pathContains": "/api/v1/me"})).await;
+    fault(
+        &sb,
+        json!({"kind": "tokenExpiry", "next": 6, "pathContains": "/api/v1/me"}),
+    )
+    .await;
     let second = engine_with(dir.path(), Arc::new(keyring.clone())).await;
     assert!(second.restore_session().await.is_err());
-    assert_eq!(keyring.get(&info.profile).unwrap().as_deref(), Some(PASSWORD), "a 401 is not a wrong password");
+    assert_eq!(
+        keyring.get(&info.profile).unwrap().as_deref(),
+        Some(PASSWORD),
+        "a 401 is not a wrong password"
+    );
 
     // The identity server refusing the password does forget it.
-    client(&sb).put_user(USER, "Nieuw-Wachtwoord-8812").await.unwrap();
+    client(&sb)
+        .put_user(USER, "Nieuw-Wachtwoord-8812")
+        .await
+        .unwrap();
     let third = engine_with(dir.path(), Arc::new(keyring.clone())).await;
     let refused = third.restore_session().await.unwrap_err();
     assert_eq!(refused.code, ErrorCode::WrongPassword);

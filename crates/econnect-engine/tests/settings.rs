@@ -26,7 +26,10 @@ async fn peppol_defaults_are_read_and_changed_by_an_admin_and_refused_to_staff()
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
     let admin = engine(&dir.path().join("a")).await;
-    admin.sign_in(sign_in(&sb, USER, PASSWORD, false)).await.unwrap();
+    admin
+        .sign_in(sign_in(&sb, USER, PASSWORD, false))
+        .await
+        .unwrap();
     let before = admin.peppol_defaults().await.unwrap();
     let wanted = PeppolDefaults {
         invoices: !before.invoices,
@@ -44,11 +47,18 @@ async fn peppol_defaults_are_read_and_changed_by_an_admin_and_refused_to_staff()
         .unwrap();
     admin.sync_now().await.unwrap();
     staff.sync_now().await.unwrap();
-    assert!(admin.connection().await.unwrap().is_admin, "the sync learnt the admin right");
+    assert!(
+        admin.connection().await.unwrap().is_admin,
+        "the sync learnt the admin right"
+    );
     assert!(!staff.connection().await.unwrap().is_admin);
     let refused = staff.set_peppol_defaults(before).await.unwrap_err();
     assert_eq!(refused.code, ErrorCode::NoAccess, "{refused:?}");
-    assert_eq!(admin.peppol_defaults().await.unwrap(), wanted, "nothing changed");
+    assert_eq!(
+        admin.peppol_defaults().await.unwrap(),
+        wanted,
+        "nothing changed"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -57,19 +67,40 @@ async fn the_subscription_key_lives_in_the_keyring_and_is_sent_after_the_next_si
     let dir = tempfile::tempdir().unwrap();
     let keyring = MemoryKeyring::default();
     let engine = engine_with(dir.path(), Arc::new(keyring.clone())).await;
-    engine.sign_in(sign_in(&sb, USER, PASSWORD, false)).await.unwrap();
+    engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, false))
+        .await
+        .unwrap();
     assert!(!engine.connection().await.unwrap().subscription_key_set);
-    let bad = engine.set_subscription_key(Some("met spatie".into())).await.unwrap_err();
+    let bad = engine
+        .set_subscription_key(Some("met spatie".into()))
+        .await
+        .unwrap_err();
     assert_eq!(bad.code, ErrorCode::InvalidInput);
 
-    let info = engine.set_subscription_key(Some("sleutel0123abc".into())).await.unwrap();
+    let info = engine
+        .set_subscription_key(Some("sleutel0123abc".into()))
+        .await
+        .unwrap();
     assert!(info.subscription_key_set);
     assert_eq!(info.api_base, format!("{}/", sb.url()));
     assert_eq!(keyring.len(), 1);
-    assert!(!any_file_contains(dir.path(), b"sleutel0123abc"), "never on disk");
+    assert!(
+        !any_file_contains(dir.path(), b"sleutel0123abc"),
+        "never on disk"
+    );
 
-    control(&sb, reqwest::Method::DELETE, "/_sandbox/requests", json!(null)).await;
-    engine.sign_in(sign_in(&sb, USER, PASSWORD, false)).await.unwrap();
+    control(
+        &sb,
+        reqwest::Method::DELETE,
+        "/_sandbox/requests",
+        json!(null),
+    )
+    .await;
+    engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, false))
+        .await
+        .unwrap();
     let requests = control(&sb, reqwest::Method::GET, "/_sandbox/requests", json!(null)).await;
     let me = requests
         .as_array()
@@ -89,18 +120,28 @@ async fn emptying_the_cache_keeps_the_outbox_and_the_local_documents() {
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path()).await;
-    engine.sign_in(sign_in(&sb, USER, PASSWORD, false)).await.unwrap();
+    engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, false))
+        .await
+        .unwrap();
     engine.sync_now().await.unwrap();
-    record_sent(&engine, PARTY, &["eigen-1".to_string(), "eigen-2".to_string()]).await;
+    record_sent(
+        &engine,
+        PARTY,
+        &["eigen-1".to_string(), "eigen-2".to_string()],
+    )
+    .await;
     let full = engine.cache_info().await.unwrap();
     assert!(full.documents > 0 && full.bytes > 0, "{full:?}");
 
     let outbox = Outbox::default();
     let file = dir.path().join("bewaard.pdf");
     std::fs::write(&file, samples::pdf(3000, "bewaard")).unwrap();
-    outbox.intake(&engine).await.unwrap().set_scheduled_hold(Some(
-        std::time::Instant::now() + Duration::from_secs(3600),
-    ));
+    outbox
+        .intake(&engine)
+        .await
+        .unwrap()
+        .set_scheduled_hold(Some(std::time::Instant::now() + Duration::from_secs(3600)));
     outbox
         .submit(&engine, PARTY, Direction::Purchase, vec![file], false)
         .await
@@ -113,11 +154,19 @@ async fn emptying_the_cache_keeps_the_outbox_and_the_local_documents() {
         full.documents,
         "documents are local-first: no list could bring them back"
     );
-    assert_eq!(outbox.queue(&engine, None).await.unwrap().len(), 1, "the outbox stays");
+    assert_eq!(
+        outbox.queue(&engine, None).await.unwrap().len(),
+        1,
+        "the outbox stays"
+    );
 
     engine.clear_cache().await.unwrap();
     let refilled = eventually(Duration::from_secs(30), || async {
-        engine.users().await.map(|u| !u.users.is_empty()).unwrap_or(false)
+        engine
+            .users()
+            .await
+            .map(|u| !u.users.is_empty())
+            .unwrap_or(false)
     })
     .await;
     assert!(refilled, "the background sync fetched the users again");
@@ -129,11 +178,18 @@ async fn the_document_list_exports_as_csv_with_every_row() {
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path()).await;
-    engine.sign_in(sign_in(&sb, USER, PASSWORD, false)).await.unwrap();
+    engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, false))
+        .await
+        .unwrap();
     engine.sync_now().await.unwrap();
     let ids: Vec<String> = (0..25).map(|n| format!("csv-{n}")).collect();
     record_sent(&engine, PARTY, &ids).await;
-    let total = engine.documents(DocumentQuery::default()).await.unwrap().total;
+    let total = engine
+        .documents(DocumentQuery::default())
+        .await
+        .unwrap()
+        .total;
     assert_eq!(total, 25);
     let path = dir.path().join("documenten.csv");
     let export = engine
@@ -142,7 +198,10 @@ async fn the_document_list_exports_as_csv_with_every_row() {
         .unwrap();
     assert_eq!(export.rows, total);
     let bytes = std::fs::read(&path).unwrap();
-    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 byte-order mark for Excel");
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 byte-order mark for Excel"
+    );
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len() as u32, total + 1);
@@ -152,12 +211,7 @@ async fn the_document_list_exports_as_csv_with_every_row() {
 
 fn local(at: time::OffsetDateTime) -> String {
     let l = amsterdam::to_local(at);
-    format!(
-        "{}T{:02}:{:02}",
-        amsterdam::date(at),
-        l.hour(),
-        l.minute()
-    )
+    format!("{}T{:02}:{:02}", amsterdam::date(at), l.hour(), l.minute())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -165,7 +219,10 @@ async fn the_maintenance_service_holds_the_outbox_in_a_window_and_releases_it() 
     let sb = sandbox(Seed::Empty).await;
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path()).await;
-    engine.sign_in(sign_in(&sb, USER, PASSWORD, false)).await.unwrap();
+    engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, false))
+        .await
+        .unwrap();
     let outbox = Arc::new(Outbox::default());
     outbox.intake(&engine).await.unwrap();
 
@@ -196,7 +253,10 @@ async fn the_maintenance_service_holds_the_outbox_in_a_window_and_releases_it() 
         .await
         .expect("active")
         .unwrap();
-    assert_eq!(maintenance.state().source, Some(MaintenanceSource::Scheduled));
+    assert_eq!(
+        maintenance.state().source,
+        Some(MaintenanceSource::Scheduled)
+    );
 
     let file = dir.path().join("wacht.pdf");
     std::fs::write(&file, samples::pdf(3000, "wacht")).unwrap();
@@ -205,17 +265,25 @@ async fn the_maintenance_service_holds_the_outbox_in_a_window_and_releases_it() 
         .await
         .unwrap();
     let requests = control(&sb, reqwest::Method::GET, "/_sandbox/requests", json!(null)).await;
-    let tried = requests.as_array().unwrap().iter().any(|r| {
-        r["path"].as_str().is_some_and(|p| p.contains("/recognize"))
-    });
+    let tried = requests
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["path"].as_str().is_some_and(|p| p.contains("/recognize")));
     assert!(!tried, "nothing is sent during the window");
     assert!(
-        notices.lock().unwrap().iter().any(|n| n.kind == NoticeKind::MaintenanceStarting),
+        notices
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|n| n.kind == NoticeKind::MaintenanceStarting),
         "the next window was announced"
     );
 
     // The window is taken out of the schedule: the hold lifts and the file goes out.
-    maintenance.set_schedule(MaintenanceSchedule::default()).unwrap();
+    maintenance
+        .set_schedule(MaintenanceSchedule::default())
+        .unwrap();
     let sent = eventually(Duration::from_secs(30), || async {
         let rows = outbox.queue(&engine, None).await.unwrap();
         rows.len() == 1 && rows[0].state == "sent"
@@ -246,7 +314,10 @@ async fn the_maintenance_service_holds_the_outbox_in_a_window_and_releases_it() 
         rows.len() == 2 && rows.iter().all(|r| r.state == "sent" && r.attempts == 0)
     })
     .await;
-    assert!(all_sent, "sent after the platform's maintenance, without failed attempts");
+    assert!(
+        all_sent,
+        "sent after the platform's maintenance, without failed attempts"
+    );
     tokio::time::timeout(Duration::from_secs(10), updates.wait_for(|s| !s.active))
         .await
         .expect("the banner goes away")

@@ -34,7 +34,10 @@ async fn a_sync_brings_the_organisation_data_and_never_asks_for_a_document_list(
         .await
         .unwrap();
     assert_eq!(orgs.len(), 12);
-    assert_eq!(cached_organisations(&engine).await, platform_organisations(&sb).await);
+    assert_eq!(
+        cached_organisations(&engine).await,
+        platform_organisations(&sb).await
+    );
     let bakkerij = orgs.iter().find(|o| o.id == "0106:30187412").unwrap();
     assert_eq!(bakkerij.kvk.as_deref(), Some("30187412"));
     assert_eq!(bakkerij.receive, ReceiveState::On);
@@ -87,13 +90,21 @@ async fn faults_mid_sync_still_end_with_the_organisation_data() {
         .sign_in(sign_in(&sb, USER, PASSWORD, false))
         .await
         .unwrap();
-    fault(&sb, json!({"kind": "rateLimited", "next": 2, "retryAfter": 1, "pathContains": "/me/party"})).await;
+    fault(
+        &sb,
+        json!({"kind": "rateLimited", "next": 2, "retryAfter": 1, "pathContains": "/me/party"}),
+    )
+    .await;
     fault(
         &sb,
         json!({"kind": "maintenance", "next": 2, "retryAfter": 1, "pathContains": "/peppol/config"}),
     )
     .await;
-    fault(&sb, json!({"kind": "reset", "next": 2, "pathContains": "/user"})).await;
+    fault(
+        &sb,
+        json!({"kind": "reset", "next": 2, "pathContains": "/user"}),
+    )
+    .await;
     fault(&sb, json!({"kind": "reset", "rate": 0.05})).await;
     let summary = engine.sync_now().await;
     control(
@@ -114,7 +125,10 @@ async fn faults_mid_sync_still_end_with_the_organisation_data() {
         Err(_) => engine.sync_now().await.unwrap(),
     };
     assert_eq!(summary.organisations, 32);
-    assert_eq!(cached_organisations(&engine).await, platform_organisations(&sb).await);
+    assert_eq!(
+        cached_organisations(&engine).await,
+        platform_organisations(&sb).await
+    );
     assert_eq!(list_requests(&sb).await, Vec::<String>::new());
 }
 
@@ -151,7 +165,13 @@ async fn an_old_document_list_cursor_does_not_hold_back_last_synced() {
         engine.status()
     );
     let store = engine.store().await.unwrap();
-    assert!(store.cursor("purchase_invoices", "0106:30187412").await.unwrap().is_none());
+    assert!(
+        store
+            .cursor("purchase_invoices", "0106:30187412")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -193,7 +213,11 @@ async fn a_sent_document_gets_its_status_history_from_its_own_status_call() {
     .expect("a batch names the new document");
     assert!(batch.kinds.contains(&ChangeKind::Documents));
     assert!(batch.parties.contains(&"0106:30187412".to_string()));
-    let rows = engine.documents(DocumentQuery::default()).await.unwrap().rows;
+    let rows = engine
+        .documents(DocumentQuery::default())
+        .await
+        .unwrap()
+        .rows;
     let row = rows.iter().find(|r| r.id == id).unwrap();
     assert_eq!(row.status, "Pending");
     assert_eq!(row.file_name.as_deref(), Some(format!("{id}.xml").as_str()));
@@ -220,7 +244,10 @@ async fn a_sent_document_gets_its_status_history_from_its_own_status_call() {
     assert_eq!(steps, ["Pending", "Validated", "Routed", "Delivered"]);
     assert!(tracked.history.iter().all(|s| s.source == "platform"));
     let detail = engine.document(&id).await.unwrap();
-    assert_eq!(detail.history, tracked.history, "the refresh reads the same");
+    assert_eq!(
+        detail.history, tracked.history,
+        "the refresh reads the same"
+    );
     assert_eq!(list_requests(&sb).await, Vec::<String>::new());
 }
 

@@ -170,7 +170,9 @@ impl Inner {
     /// Holds the whole queue (maintenance, rate limit, offline) for `wait`.
     pub(crate) fn hold_for(&self, wait: Duration) {
         // Checked: `wait` may come from a server (Retry-After, clamped by the client too).
-        let until = Instant::now().checked_add(wait).unwrap_or_else(Instant::now);
+        let until = Instant::now()
+            .checked_add(wait)
+            .unwrap_or_else(Instant::now);
         let mut hold = lock(&self.hold_until);
         if hold.is_none_or(|h| h < until) {
             *hold = Some(until);
@@ -303,7 +305,9 @@ impl Intake {
     /// Pauses sending (files are still taken in and checked) or resumes it. Held rows wait
     /// without counting an attempt, like in maintenance.
     pub fn set_paused(&self, paused: bool) {
-        self.inner.paused.store(paused, std::sync::atomic::Ordering::Relaxed);
+        self.inner
+            .paused
+            .store(paused, std::sync::atomic::Ordering::Relaxed);
         self.inner.wake.notify_one();
     }
 
@@ -334,16 +338,21 @@ impl Intake {
         paths: Vec<PathBuf>,
         force: bool,
     ) -> Result<Vec<Submitted>, IntakeError> {
-        let checks = run_preflights(&self.inner, paths.iter().map(|p| (p.clone(), direction)).collect()).await;
+        let checks = run_preflights(
+            &self.inner,
+            paths.iter().map(|p| (p.clone(), direction)).collect(),
+        )
+        .await;
         let items: Vec<NewIntake> = paths
             .iter()
             .zip(&checks)
             .filter(|(_, pf)| pf.refusal.is_none())
             .map(|(path, pf)| new_intake(party, direction, path, pf, None, None))
             .collect();
-        let mut written = ledger::enqueue_named(&self.inner.store, &items, force, None, &document_name)
-            .await?
-            .into_iter();
+        let mut written =
+            ledger::enqueue_named(&self.inner.store, &items, force, None, &document_name)
+                .await?
+                .into_iter();
         let mut out = Vec::with_capacity(paths.len());
         for (path, pf) in paths.into_iter().zip(checks) {
             let outcome = match (&pf.refusal, written.next()) {
@@ -351,7 +360,8 @@ impl Intake {
                     refusal: refusal.clone(),
                 },
                 (None, Some((Enqueued::Written, id))) => {
-                    self.inner.emit_path(Some(&id), party, &path, Stage::Wachten);
+                    self.inner
+                        .emit_path(Some(&id), party, &path, Stage::Wachten);
                     SubmitOutcome::Queued { id }
                 }
                 (None, Some((Enqueued::Duplicate(of), _))) => SubmitOutcome::Duplicate {
@@ -359,7 +369,9 @@ impl Intake {
                     of,
                 },
                 (None, None) => {
-                    return Err(IntakeError::InvalidInput("Onverwacht: geen uitkomst voor een bestand".into()));
+                    return Err(IntakeError::InvalidInput(
+                        "Onverwacht: geen uitkomst voor een bestand".into(),
+                    ));
                 }
             };
             out.push(Submitted {
@@ -516,7 +528,9 @@ async fn saved_folders(store: &Store) -> Result<Vec<WatchedFolder>, IntakeError>
 /// Preflight of one file; see [`run_preflights`].
 async fn run_preflight(inner: &Inner, path: PathBuf, direction: Direction) -> Preflight {
     let mut checks = run_preflights(inner, vec![(path.clone(), direction)]).await;
-    checks.pop().unwrap_or_else(|| unreadable(&path, "no preflight result"))
+    checks
+        .pop()
+        .unwrap_or_else(|| unreadable(&path, "no preflight result"))
 }
 
 /// Preflight of a few files in one trip to the blocking pool (it reads and parses whole
@@ -535,7 +549,12 @@ async fn run_preflights(inner: &Inner, files: Vec<(PathBuf, Direction)>) -> Vec<
             .collect::<Vec<_>>()
     })
     .await;
-    checked.unwrap_or_else(|e| paths.iter().map(|p| unreadable(p, &e.to_string())).collect())
+    checked.unwrap_or_else(|e| {
+        paths
+            .iter()
+            .map(|p| unreadable(p, &e.to_string()))
+            .collect()
+    })
 }
 
 /// The preflight of a file that could not be checked.
@@ -578,7 +597,12 @@ fn new_intake(
 
 /// The document id of these bytes for this organisation and direction, for the
 /// `attempt`-th intake of them (0: the first, the same in every installation).
-fn content_document_id(party: &PartyId, direction: Direction, sha256: &str, attempt: u32) -> String {
+fn content_document_id(
+    party: &PartyId,
+    direction: Direction,
+    sha256: &str,
+    attempt: u32,
+) -> String {
     DocumentId::for_content_hex(party, direction.document_direction(), sha256, attempt)
         .map(|id| id.as_str().to_string())
         // Preflight always gives a digest; should one be missing, a random id is still unique.
@@ -591,7 +615,12 @@ fn content_document_id(party: &PartyId, direction: Direction, sha256: &str, atte
 /// "toch verzenden" (a later attempt) is a deliberate new one.
 fn document_name(item: &NewIntake, attempt: u32) -> String {
     let direction = Direction::parse(&item.direction).unwrap_or(Direction::Purchase);
-    content_document_id(&PartyId::new(&item.party_id), direction, &item.sha256, attempt)
+    content_document_id(
+        &PartyId::new(&item.party_id),
+        direction,
+        &item.sha256,
+        attempt,
+    )
 }
 
 /// "al verzonden op <datum> als <document>".
@@ -665,7 +694,14 @@ async fn take_files(inner: Arc<Inner>, batch: Vec<watcher::Ready>) {
     for (org, path) in &batch {
         inner.emit_path(None, &org.party, path, Stage::Controleren);
     }
-    let checks = run_preflights(&inner, batch.iter().map(|(o, p)| (p.clone(), o.direction)).collect()).await;
+    let checks = run_preflights(
+        &inner,
+        batch
+            .iter()
+            .map(|(o, p)| (p.clone(), o.direction))
+            .collect(),
+    )
+    .await;
     let mut items = Vec::with_capacity(batch.len());
     let mut taken = Vec::with_capacity(batch.len());
     for ((org, path), pf) in batch.into_iter().zip(checks) {
@@ -675,7 +711,14 @@ async fn take_files(inner: Arc<Inner>, batch: Vec<watcher::Ready>) {
                 continue;
             }
         }
-        items.push(new_intake(&org.party, org.direction, &path, &pf, Some(&org.path), pf.refusal.as_ref()));
+        items.push(new_intake(
+            &org.party,
+            org.direction,
+            &path,
+            &pf,
+            Some(&org.path),
+            pf.refusal.as_ref(),
+        ));
         taken.push((org, path, pf.refusal));
     }
     // A duplicate is recorded (refused, so it can be sent anyway by hand), then moved away.
@@ -683,7 +726,15 @@ async fn take_files(inner: Arc<Inner>, batch: Vec<watcher::Ready>) {
         let refusal = duplicate_refusal(of);
         (code_text(refusal.code), refusal.message)
     };
-    let outcomes = match ledger::enqueue_named(&inner.store, &items, false, Some(&record), &document_name).await {
+    let outcomes = match ledger::enqueue_named(
+        &inner.store,
+        &items,
+        false,
+        Some(&record),
+        &document_name,
+    )
+    .await
+    {
         Ok(outcomes) => outcomes,
         Err(e) => {
             tracing::error!(files = items.len(), error = %e, "queueing files failed; the next scan tries again");

@@ -216,7 +216,10 @@ async fn upload_one(inner: Arc<Inner>, item: OutboxItem, done: mpsc::UnboundedSe
             // it, this file is done, quietly.
             if outcome == Outcome::Vanished && platform_has(&inner, &item).await {
                 tracing::info!(id = %item.id, "file gone and on the platform: sent elsewhere");
-                let doc = DocumentRef { id: item.id.clone(), already_there: true };
+                let doc = DocumentRef {
+                    id: item.id.clone(),
+                    already_there: true,
+                };
                 accepted(&inner, vec![(item, doc)]).await;
                 return;
             }
@@ -312,8 +315,10 @@ async fn embedded_to_temp(
 /// it again with the same document id, the platform answers 409 (it has it), and the
 /// (already moved) file is then simply recorded as moved.
 async fn accepted(inner: &Arc<Inner>, batch: Vec<Done>) {
-    let places: Vec<(String, Option<String>)> =
-        batch.iter().map(|(item, _)| (item.path.clone(), item.done_dir.clone())).collect();
+    let places: Vec<(String, Option<String>)> = batch
+        .iter()
+        .map(|(item, _)| (item.path.clone(), item.done_dir.clone()))
+        .collect();
     let offset = inner.config.local_offset;
     let count = places.len();
     let moved = tokio::task::spawn_blocking(move || {
@@ -353,7 +358,10 @@ async fn accepted(inner: &Arc<Inner>, batch: Vec<Done>) {
         if moved_to.is_some() {
             inner.forget_path(&item.original_path);
         }
-        let stage = Stage::Verzonden { document_id: doc.id, already_there: doc.already_there };
+        let stage = Stage::Verzonden {
+            document_id: doc.id,
+            already_there: doc.already_there,
+        };
         inner.emit(&item, stage);
     }
 }
@@ -434,8 +442,14 @@ async fn mark_failed(
     state: &str,
     refusal: &Refusal,
 ) -> Result<(), econnect_store::StoreError> {
-    outbox::mark_failed(&inner.store, &item.id, state, &code_text(refusal.code), &refusal.message)
-        .await
+    outbox::mark_failed(
+        &inner.store,
+        &item.id,
+        state,
+        &code_text(refusal.code),
+        &refusal.message,
+    )
+    .await
 }
 
 /// Schedules the next try after `wait` (`counts`: whether this was a failed attempt) and
@@ -448,9 +462,22 @@ async fn mark_retry(
     message: String,
     counts: bool,
 ) -> Result<(), econnect_store::StoreError> {
-    let r = outbox::mark_retry(&inner.store, &item.id, now_ms().saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX)), &message, counts)
-        .await;
-    inner.emit(item, Stage::Opnieuw { attempt, wait_ms: wait.as_millis() as u64, error: message });
+    let r = outbox::mark_retry(
+        &inner.store,
+        &item.id,
+        now_ms().saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX)),
+        &message,
+        counts,
+    )
+    .await;
+    inner.emit(
+        item,
+        Stage::Opnieuw {
+            attempt,
+            wait_ms: wait.as_millis() as u64,
+            error: message,
+        },
+    );
     r
 }
 
@@ -462,7 +489,8 @@ pub async fn move_after(inner: &Arc<Inner>, item: &OutboxItem, refusal: Option<&
     let moved = move_file(item, &done_dir, refusal.cloned(), inner.config.local_offset).await;
     match moved {
         Ok(new_path) => {
-            let recorded = outbox::set_moved(&inner.store, &item.id, &new_path.to_string_lossy()).await;
+            let recorded =
+                outbox::set_moved(&inner.store, &item.id, &new_path.to_string_lossy()).await;
             if let Err(e) = recorded {
                 tracing::warn!(id = %item.id, error = %e, "recording a move failed");
             }

@@ -450,11 +450,7 @@ fn rescan(inner: &Inner, watched: &[Watched], pending: &mut HashMap<PathBuf, Pen
 }
 
 /// Second (and later) looks at pending files: unchanged size and mtime → complete.
-fn check_pending(
-    inner: &Inner,
-    pending: &mut HashMap<PathBuf, Pending>,
-    ready: &mut ReadyTx,
-) {
+fn check_pending(inner: &Inner, pending: &mut HashMap<PathBuf, Pending>, ready: &mut ReadyTx) {
     let mut done = Vec::new();
     for (path, p) in pending.iter_mut() {
         if inner.is_taken(path) || folders::entry_kind(&p.org.path, path) != EntryKind::File {

@@ -74,19 +74,34 @@ async fn a_503_holds_the_queue_without_failed_attempts_and_honours_retry_after()
         .expect("channel open");
     let until = platform.borrow().expect("an end");
     let ahead = until - time::OffsetDateTime::now_utc();
-    assert!(ahead <= time::Duration::seconds(3), "Retry-After taken as the end: {ahead}");
+    assert!(
+        ahead <= time::Duration::seconds(3),
+        "Retry-After taken as the end: {ahead}"
+    );
 
     until_all_sent(&rig, 3).await;
-    assert!(started.elapsed() >= Duration::from_millis(1900), "not sent during maintenance");
+    assert!(
+        started.elapsed() >= Duration::from_millis(1900),
+        "not sent during maintenance"
+    );
     for row in rows(&rig).await {
-        assert_eq!(row.attempts, 0, "a maintenance hold is not a failed attempt: {row:?}");
+        assert_eq!(
+            row.attempts, 0,
+            "a maintenance hold is not a failed attempt: {row:?}"
+        );
     }
     let statuses = recognize_statuses(&rig).await;
     let refused = statuses.iter().filter(|s| **s == 503).count();
-    assert!(refused >= 1, "the platform was asked during maintenance: {statuses:?}");
+    assert!(
+        refused >= 1,
+        "the platform was asked during maintenance: {statuses:?}"
+    );
     // Honouring Retry-After (2 s, then 1 s) means a few tries per file at most; ignoring
     // it, the 20 ms backoff of this test config would have made dozens.
-    assert!(refused <= 9, "Retry-After was not honoured: {refused} answers of 503");
+    assert!(
+        refused <= 9,
+        "Retry-After was not honoured: {refused} answers of 503"
+    );
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 3);
     assert_eq!(rig.created(), 3);
     intake.shutdown().await;
@@ -109,13 +124,17 @@ async fn rows_claimed_ahead_go_back_to_the_queue_while_it_is_held() {
         .expect("channel open");
     // Held, nothing may look as if it were being sent: every row is back in the queue.
     let store = rig.store.clone();
-    until_async(Duration::from_secs(3), "no row left sending during the hold", || {
-        let store = store.clone();
-        async move {
-            let rows = outbox::list(&store, None, 100).await.unwrap();
-            rows.len() == 12 && rows.iter().all(|r| r.state == "queued")
-        }
-    })
+    until_async(
+        Duration::from_secs(3),
+        "no row left sending during the hold",
+        || {
+            let store = store.clone();
+            async move {
+                let rows = outbox::list(&store, None, 100).await.unwrap();
+                rows.len() == 12 && rows.iter().all(|r| r.state == "queued")
+            }
+        },
+    )
     .await;
     until_all_sent(&rig, 12).await;
     for row in rows(&rig).await {
@@ -139,7 +158,11 @@ async fn a_scheduled_window_holds_uploads_and_they_resume_after_it() {
     until_all_sent(&rig, 2).await;
     assert!(Instant::now() >= window_end, "sent before the window ended");
     let statuses = recognize_statuses(&rig).await;
-    assert_eq!(statuses, vec![200, 200], "nothing was tried during the window");
+    assert_eq!(
+        statuses,
+        vec![200, 200],
+        "nothing was tried during the window"
+    );
     for row in rows(&rig).await {
         assert_eq!(row.attempts, 0);
     }
@@ -178,7 +201,10 @@ async fn pausing_holds_sending_until_resumed_without_failed_attempts() {
     let sent_while_paused =
         tokio::time::timeout(Duration::from_secs(1), until_all_sent(&rig, 2)).await;
     assert!(sent_while_paused.is_err(), "files were sent while paused");
-    assert!(recognize_statuses(&rig).await.is_empty(), "the platform was asked while paused");
+    assert!(
+        recognize_statuses(&rig).await.is_empty(),
+        "the platform was asked while paused"
+    );
 
     intake.set_paused(false);
     until_all_sent(&rig, 2).await;

@@ -322,7 +322,9 @@ fn router(state: Arc<AppState>, controls: bool) -> Router {
 #[cfg(feature = "test-controls")]
 fn with_controls(platform: Router<Arc<AppState>>, controls: bool) -> Router<Arc<AppState>> {
     if controls {
-        platform.merge(controls::routes()).merge(maintenance::routes())
+        platform
+            .merge(controls::routes())
+            .merge(maintenance::routes())
     } else {
         platform
     }

@@ -45,7 +45,9 @@ impl MaintenanceMode {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
-        self.until.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -75,7 +77,9 @@ async fn start(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<V
         return Err(ApiError::bad_request("seconds: 1 … 604800"));
     }
     st.maintenance.start(Duration::from_secs(req.seconds));
-    Ok(Json(json!({ "secondsLeft": st.maintenance.seconds_left() })))
+    Ok(Json(
+        json!({ "secondsLeft": st.maintenance.seconds_left() }),
+    ))
 }
 
 async fn end(State(st): State<Arc<AppState>>) -> Json<Value> {

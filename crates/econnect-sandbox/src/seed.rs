@@ -314,7 +314,10 @@ pub fn seeded_documents(inner: &Inner) -> Vec<SeededDocument> {
                 channel: d.channel.clone(),
                 created_on: crate::clock::rfc3339(d.created_on),
                 file_name: if sent {
-                    format!("verkoopfactuur {}.{extension}", d.id.trim_start_matches("demo-"))
+                    format!(
+                        "verkoopfactuur {}.{extension}",
+                        d.id.trim_start_matches("demo-")
+                    )
                 } else {
                     String::new()
                 },

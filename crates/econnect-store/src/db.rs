@@ -87,7 +87,10 @@ pub fn sanitise_profile(profile: &str) -> String {
 
 impl Store {
     async fn from_pool(pool: SqlitePool, path: &Path) -> Result<Store, StoreError> {
-        let writer = connect_options(path)?.pragma("cache_size", WRITER_CACHE_KIB).connect().await?;
+        let writer = connect_options(path)?
+            .pragma("cache_size", WRITER_CACHE_KIB)
+            .connect()
+            .await?;
         Ok(Store {
             pool,
             writer: Arc::new(AsyncMutex::new(Some(writer))),

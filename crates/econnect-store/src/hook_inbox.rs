@@ -13,7 +13,10 @@ use crate::timestamp;
 /// Deliveries waiting for a group commit, and whether a caller is committing now.
 #[derive(Default)]
 pub(crate) struct HookBatch {
-    waiting: Vec<(NewHookEvent, oneshot::Sender<Result<StoredDelivery, String>>)>,
+    waiting: Vec<(
+        NewHookEvent,
+        oneshot::Sender<Result<StoredDelivery, String>>,
+    )>,
     flushing: bool,
 }
 
@@ -139,12 +142,17 @@ impl Store {
         match result.await {
             Ok(Ok(stored)) => Ok(stored),
             Ok(Err(message)) => Err(StoreError::Io(std::io::Error::other(message))),
-            Err(_) => Err(StoreError::Io(std::io::Error::other("hook event commit abandoned"))),
+            Err(_) => Err(StoreError::Io(std::io::Error::other(
+                "hook event commit abandoned",
+            ))),
         }
     }
 
     /// Stores events in one transaction with a full sync; one answer per event, in order.
-    async fn store_hook_events(&self, events: &[&NewHookEvent]) -> Result<Vec<StoredDelivery>, StoreError> {
+    async fn store_hook_events(
+        &self,
+        events: &[&NewHookEvent],
+    ) -> Result<Vec<StoredDelivery>, StoreError> {
         let mut writer = self.writer().await?;
         sqlx::query("PRAGMA synchronous = FULL")
             .execute(&mut *writer)
@@ -171,7 +179,10 @@ impl Store {
                 .bind(timestamp::now())
                 .fetch_one(&mut *tx)
                 .await?;
-                stored.push(StoredDelivery { seq: row.0, new: row.1 == 1 });
+                stored.push(StoredDelivery {
+                    seq: row.0,
+                    new: row.1 == 1,
+                });
             }
             self.commit(tx).await?;
             Ok::<_, StoreError>(stored)
@@ -210,9 +221,11 @@ impl Store {
 
     /// When the newest event arrived (RFC 3339), for "the hook works" in Instellingen.
     pub async fn last_hook_event_at(&self) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT received_at FROM hook_events ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(self.pool())
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT received_at FROM hook_events ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(self.pool())
+                .await?,
+        )
     }
 
     /// All stored events, oldest first (tests, diagnostics).

@@ -39,7 +39,10 @@ impl Store {
     pub async fn clear_cache(&self) -> Result<u64, StoreError> {
         let mut writer = self.writer().await?;
         let mut tx = writer.begin().await?;
-        let removed = sqlx::query("DELETE FROM users").execute(&mut *tx).await?.rows_affected();
+        let removed = sqlx::query("DELETE FROM users")
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         sqlx::query("DELETE FROM sync_cursors")
             .execute(&mut *tx)
             .await?;

@@ -120,7 +120,11 @@ async fn earlier_intakes(
     tx: &mut sqlx::SqliteConnection,
     items: &[NewIntake],
 ) -> Result<(HashMap<(String, String, String), u32>, HashSet<String>), StoreError> {
-    let keys = json(items.iter().map(|i| serde_json::json!([i.party_id, i.sha256])))?;
+    let keys = json(
+        items
+            .iter()
+            .map(|i| serde_json::json!([i.party_id, i.sha256])),
+    )?;
     let found: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT DISTINCT l.id, l.party_id, l.sha256, o.direction
          FROM json_each(?) j
@@ -158,7 +162,11 @@ async fn enqueue_batch(
         .collect();
     let mut earlier: Vec<Option<DuplicateOf>> = vec![None; items.len()];
     if !checked.is_empty() {
-        let keys = json(checked.iter().map(|(n, i)| serde_json::json!([n, i.party_id, i.sha256])))?;
+        let keys = json(
+            checked
+                .iter()
+                .map(|(n, i)| serde_json::json!([n, i.party_id, i.sha256])),
+        )?;
         let found: Vec<(i64, String, String, String, Option<String>, String)> = sqlx::query_as(
             "SELECT j.value->>0, o.id, o.file_name, o.state, o.document_id, COALESCE(o.sent_at, o.created_at)
              FROM json_each(?) j
@@ -172,7 +180,13 @@ async fn enqueue_batch(
         .await?;
         for (n, id, file_name, state, document_id, at) in found {
             if let Some(slot) = usize::try_from(n).ok().and_then(|n| earlier.get_mut(n)) {
-                slot.get_or_insert(DuplicateOf { id, file_name, state, document_id, at });
+                slot.get_or_insert(DuplicateOf {
+                    id,
+                    file_name,
+                    state,
+                    document_id,
+                    at,
+                });
             }
         }
     }
@@ -184,7 +198,11 @@ async fn enqueue_batch(
             items
                 .iter()
                 .map(|item| {
-                    let key = (item.party_id.clone(), item.sha256.clone(), item.direction.clone());
+                    let key = (
+                        item.party_id.clone(),
+                        item.sha256.clone(),
+                        item.direction.clone(),
+                    );
                     let count = counts.entry(key).or_default();
                     let mut n = *count;
                     let mut id = name(item, n);

@@ -36,14 +36,16 @@ pub use documents::{
 pub use environment::EnvironmentRecord;
 pub use error::StoreError;
 pub use hook_inbox::{HookEventRow, NewHookEvent, OwnHook, StoredDelivery};
+pub use own::{DocumentCoverage, OwnDocument};
 pub use parties::{
     Organisation, OrganisationDetail, OrganisationQuery, PartyRecord, Permissions, ReceiveState,
 };
-pub use own::{DocumentCoverage, OwnDocument};
 pub use people::CachedUser;
-pub use received::{InvoiceFacts, ListedInvoice, ReceivedInvoice, ReceivedState, RetentionRisk, SavedInvoice};
-pub use tracking::{LearnedStatus, OpenDocument, StatusChange};
+pub use received::{
+    InvoiceFacts, ListedInvoice, ReceivedInvoice, ReceivedState, RetentionRisk, SavedInvoice,
+};
 pub use search::{DocumentPage, DocumentQuery, DocumentSort, SortField};
+pub use tracking::{LearnedStatus, OpenDocument, StatusChange};
 pub use users::{UserAccess, UserRecord};
 
 /// Result of a store call.

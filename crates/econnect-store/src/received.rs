@@ -181,9 +181,16 @@ impl Store {
         // trip to the database thread each, and cost more than the download of the page.
         let rows: Vec<serde_json::Value> = items
             .iter()
-            .map(|i| serde_json::json!([i.document_id, timestamp::normalise(&i.received_on), i.channel]))
+            .map(|i| {
+                serde_json::json!([
+                    i.document_id,
+                    timestamp::normalise(&i.received_on),
+                    i.channel
+                ])
+            })
             .collect();
-        let rows = serde_json::to_string(&rows).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
+        let rows =
+            serde_json::to_string(&rows).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
         let mut writer = self.writer().await?;
         let mut tx = writer.begin().await?;
         let now = timestamp::now();
@@ -244,8 +251,12 @@ impl Store {
     }
 
     /// The records of these documents (those that have one).
-    pub async fn received_invoices(&self, ids: &[String]) -> Result<Vec<ReceivedInvoice>, StoreError> {
-        let ids = serde_json::to_string(ids).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
+    pub async fn received_invoices(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<ReceivedInvoice>, StoreError> {
+        let ids =
+            serde_json::to_string(ids).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
         Ok(sqlx::query_as(&format!(
             "{SELECT} WHERE document_id IN (SELECT value FROM json_each(?))"
         ))
@@ -256,18 +267,26 @@ impl Store {
 
     /// Counts per state (all organisations), for `econnect receive` and tests.
     pub async fn received_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(sqlx::query_as("SELECT state, COUNT(*) FROM received_invoices GROUP BY state ORDER BY state")
-            .fetch_all(self.pool())
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT state, COUNT(*) FROM received_invoices GROUP BY state ORDER BY state",
+        )
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// The paths recorded under `folder` (its direct files), with the record holding each:
     /// the receiver loads them once per folder so that choosing a free name needs no
     /// query per invoice (two invoices never share a file).
-    pub async fn received_paths_in(&self, folder: &str) -> Result<Vec<(String, String)>, StoreError> {
+    pub async fn received_paths_in(
+        &self,
+        folder: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
         // A range on the path index: every path that starts with `folder` + separator.
         let low = format!("{folder}{}", std::path::MAIN_SEPARATOR);
-        let high = format!("{folder}{}", char::from(std::path::MAIN_SEPARATOR as u8 + 1));
+        let high = format!(
+            "{folder}{}",
+            char::from(std::path::MAIN_SEPARATOR as u8 + 1)
+        );
         Ok(sqlx::query_as(
             "SELECT xml_path, document_id FROM received_invoices WHERE xml_path >= ?1 AND xml_path < ?2
              UNION ALL
@@ -307,7 +326,8 @@ impl Store {
             xml: (xml.0.to_string(), xml.1.to_string()),
             pdf: pdf.map(|(p, h)| (p.to_string(), h.to_string())),
         };
-        self.mark_received_saved_many(std::slice::from_ref(&item)).await
+        self.mark_received_saved_many(std::slice::from_ref(&item))
+            .await
     }
 
     /// Marks invoices saved with their files and shows what their UBL said in the documents
@@ -335,7 +355,8 @@ impl Store {
                 })
             })
             .collect();
-        let rows = serde_json::to_string(&rows).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
+        let rows =
+            serde_json::to_string(&rows).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
         let mut writer = self.writer().await?;
         let mut tx = writer.begin().await?;
         let now = timestamp::now();
@@ -361,7 +382,10 @@ impl Store {
             .bind(&rows)
             .fetch_optional(&mut *tx)
             .await?;
-            return Err(StoreError::NotFound(format!("received invoice {}", missing.unwrap_or_default())));
+            return Err(StoreError::NotFound(format!(
+                "received invoice {}",
+                missing.unwrap_or_default()
+            )));
         }
         // The UBL's facts fill what the list left out (the list is inferred and may lack
         // them); the sync keeps them, see `write_document_page`. Where the list has a value
@@ -538,11 +562,13 @@ impl Store {
         let mut tx = writer.begin().await?;
         let now = timestamp::now();
         for id in ids {
-            sqlx::query("INSERT OR IGNORE INTO retention_warnings (document_id, warned_at) VALUES (?, ?)")
-                .bind(id)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT OR IGNORE INTO retention_warnings (document_id, warned_at) VALUES (?, ?)",
+            )
+            .bind(id)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
         }
         self.commit(tx).await
     }

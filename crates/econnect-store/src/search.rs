@@ -296,7 +296,10 @@ impl Store {
         let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
         let mut lines = Vec::new();
         let mut rows_q = rows_query(
-            format!("EXPLAIN QUERY PLAN {}", page_as_json(query.sort.unwrap_or_default())),
+            format!(
+                "EXPLAIN QUERY PLAN {}",
+                page_as_json(query.sort.unwrap_or_default())
+            ),
             query,
             filters.clone(),
             limit,

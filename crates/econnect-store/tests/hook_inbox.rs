@@ -155,9 +155,19 @@ async fn deliveries_arriving_together_share_commits_and_each_gets_its_own_answer
     let mut tasks = Vec::new();
     for i in 0..200i64 {
         let store = store.clone();
-        let key = if i % 4 == 3 { format!("k{}", i - 1) } else { format!("k{i}") };
+        let key = if i % 4 == 3 {
+            format!("k{}", i - 1)
+        } else {
+            format!("k{i}")
+        };
         tasks.push(tokio::spawn(async move {
-            (key.clone(), store.add_hook_event(&event(&key, "InvoiceReceived", &key, i)).await.unwrap())
+            (
+                key.clone(),
+                store
+                    .add_hook_event(&event(&key, "InvoiceReceived", &key, i))
+                    .await
+                    .unwrap(),
+            )
         }));
     }
     let mut answers = Vec::new();
@@ -167,9 +177,15 @@ async fn deliveries_arriving_together_share_commits_and_each_gets_its_own_answer
     let stored = store.hook_events().await.unwrap();
     assert_eq!(stored.len(), 150, "each event once");
     let new = answers.iter().filter(|(_, a)| a.new).count();
-    assert_eq!(new, 150, "exactly one delivery of each event is the new one");
+    assert_eq!(
+        new, 150,
+        "exactly one delivery of each event is the new one"
+    );
     for (key, answer) in &answers {
-        let row = stored.iter().find(|r| r.seq == answer.seq).expect("the answer names a stored row");
+        let row = stored
+            .iter()
+            .find(|r| r.seq == answer.seq)
+            .expect("the answer names a stored row");
         assert_eq!(row.document_id.as_deref(), Some(key.as_str()));
     }
     let repeats: i64 = stored.iter().map(|r| r.deliveries).sum();

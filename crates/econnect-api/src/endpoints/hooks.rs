@@ -132,7 +132,8 @@ impl Client {
             self.api_url(&format!("{}/ping", party_hook_path(party)))?,
         );
         let response = self.send(call).await?;
-        let body = crate::client::read_capped(response, crate::client::MAX_ERROR_BODY, false).await?;
+        let body =
+            crate::client::read_capped(response, crate::client::MAX_ERROR_BODY, false).await?;
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Ping::default());
         }

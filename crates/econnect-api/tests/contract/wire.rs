@@ -160,8 +160,8 @@ async fn paths_follow_the_contract() {
 #[tokio::test]
 async fn write_paths_and_queries_follow_the_contract() {
     use econnect_api::{
-        Capability, CapabilityState, Hook, InvoiceResponse, PeppolConfig,
-        ResponseStatus, Role, UserParty,
+        Capability, CapabilityState, Hook, InvoiceResponse, PeppolConfig, ResponseStatus, Role,
+        UserParty,
     };
 
     let env = Env::demo().await;

@@ -135,33 +135,106 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
     // writeback. Every side posts to the same in-process sandbox with the same uploads in
     // flight; CPU is this process's (the sandbox's share is in every side alike).
     let client = client_for(&url)?;
-    let (mut raws, mut wraws, mut engines, mut checks) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut raws, mut wraws, mut engines, mut checks) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     // Nothing is deleted between runs: ext4 then searches past the just-freed inodes on
     // every create, which slowed whichever writer came next (seen with perf).
     if args.engine_only {
         for round in 0..args.rounds.max(1) {
             let round_files = engine_files(work.path(), &files, round, args)?;
-            let (wall, cpu) =
-                cpu_timed(engine_run(&url, work.path(), &format!("map-p{round}"), &round_files, args.concurrency)).await?;
-            println!("    engine only: {:.2} s, CPU {:.2} ms/file", wall.as_secs_f64(), cpu.as_secs_f64() * 1000.0 / files.len() as f64);
+            let (wall, cpu) = cpu_timed(engine_run(
+                &url,
+                work.path(),
+                &format!("map-p{round}"),
+                &round_files,
+                args.concurrency,
+            ))
+            .await?;
+            println!(
+                "    engine only: {:.2} s, CPU {:.2} ms/file",
+                wall.as_secs_f64(),
+                cpu.as_secs_f64() * 1000.0 / files.len() as f64
+            );
         }
         sandbox.shutdown().await;
         return Ok(ExitCode::SUCCESS);
     }
     for round in 0..args.rounds.max(1) {
-        raws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, None, false)).await?);
+        raws.push(
+            cpu_timed(raw_loop(
+                &client,
+                &url,
+                &staging,
+                &files,
+                args.concurrency,
+                None,
+                false,
+            ))
+            .await?,
+        );
         let checked_dir = work.path().join(format!("bron-controleren-{round}"));
-        checks.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&checked_dir), true)).await?);
+        checks.push(
+            cpu_timed(raw_loop(
+                &client,
+                &url,
+                &staging,
+                &files,
+                args.concurrency,
+                Some(&checked_dir),
+                true,
+            ))
+            .await?,
+        );
         let written_dir = work.path().join(format!("bron-schrijven-{round}"));
         let name = format!("map-a{round}");
         let round_files = engine_files(work.path(), &files, round, args)?;
         // The writing sides alternate which goes first.
         if round % 2 == 0 {
-            wraws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&written_dir), false)).await?);
-            engines.push(cpu_timed(engine_run(&url, work.path(), &name, &round_files, args.concurrency)).await?);
+            wraws.push(
+                cpu_timed(raw_loop(
+                    &client,
+                    &url,
+                    &staging,
+                    &files,
+                    args.concurrency,
+                    Some(&written_dir),
+                    false,
+                ))
+                .await?,
+            );
+            engines.push(
+                cpu_timed(engine_run(
+                    &url,
+                    work.path(),
+                    &name,
+                    &round_files,
+                    args.concurrency,
+                ))
+                .await?,
+            );
         } else {
-            engines.push(cpu_timed(engine_run(&url, work.path(), &name, &round_files, args.concurrency)).await?);
-            wraws.push(cpu_timed(raw_loop(&client, &url, &staging, &files, args.concurrency, Some(&written_dir), false)).await?);
+            engines.push(
+                cpu_timed(engine_run(
+                    &url,
+                    work.path(),
+                    &name,
+                    &round_files,
+                    args.concurrency,
+                ))
+                .await?,
+            );
+            wraws.push(
+                cpu_timed(raw_loop(
+                    &client,
+                    &url,
+                    &staging,
+                    &files,
+                    args.concurrency,
+                    Some(&written_dir),
+                    false,
+                ))
+                .await?,
+            );
         }
         println!(
             "    round {}: bare loop {:.2} s, bare loop writing {:.2} s, bare loop writing + checking {:.2} s, engine {:.2} s",
@@ -185,9 +258,21 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
     };
     println!("    medians of {} rounds:", args.rounds.max(1));
     line("bare loop, files on disk:", raw, "");
-    line("bare loop, writing each file:", wraw, " (write, then post; same writer as the engine run)");
-    line("bare loop, writing + checking:", check, " (also hashes and checks each file, as the engine must)");
-    line("intake engine, watched folder:", engine, " (writing included)");
+    line(
+        "bare loop, writing each file:",
+        wraw,
+        " (write, then post; same writer as the engine run)",
+    );
+    line(
+        "bare loop, writing + checking:",
+        check,
+        " (also hashes and checks each file, as the engine must)",
+    );
+    line(
+        "intake engine, watched folder:",
+        engine,
+        " (writing included)",
+    );
     println!(
         "    ratio vs bare loop writing the same files: {:.3} (like with like; target >= 0.8)",
         wraw.0.as_secs_f64() / engine.0.as_secs_f64()
@@ -320,7 +405,10 @@ async fn cpu_timed(
     super::bench_sync::flush_disk().await;
     let before = super::bench_sync::process_cpu_time();
     let wall = work.await?;
-    Ok((wall, super::bench_sync::process_cpu_time().saturating_sub(before)))
+    Ok((
+        wall,
+        super::bench_sync::process_cpu_time().saturating_sub(before),
+    ))
 }
 
 /// The median run by wall time (with its CPU time).
@@ -360,8 +448,14 @@ fn engine_files(
     }
     let dir = work.join(format!("bron-ronde-{round}"));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    write_pdfs(&dir, files.len(), args.min_kb, args.max_kb, &format!("r{round}"))
-        .map_err(|e| e.to_string())
+    write_pdfs(
+        &dir,
+        files.len(),
+        args.min_kb,
+        args.max_kb,
+        &format!("r{round}"),
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn write_pdfs(
@@ -717,7 +811,10 @@ async fn rss_child(url: &str, count: usize, staged: Option<&Path>) -> Result<Exi
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     if std::env::var_os("ECONNECT_BENCH_RSS_DETAIL").is_some() {
         // Diagnostic: what the resident memory is made of now (heap, mapped files, shared).
-        for line in status.lines().filter(|l| l.starts_with("Rss") || l.starts_with("VmHWM")) {
+        for line in status
+            .lines()
+            .filter(|l| l.starts_with("Rss") || l.starts_with("VmHWM"))
+        {
             eprintln!("{line}");
         }
     }

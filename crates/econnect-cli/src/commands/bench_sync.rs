@@ -95,7 +95,10 @@ pub async fn run(args: &BenchSyncArgs) -> Result<ExitCode, String> {
                 let local = Store::open(&dir.path().join("local.sqlite"))
                     .await
                     .map_err(|e| e.to_string())?;
-                local.replace_parties(&parties).await.map_err(|e| e.to_string())?;
+                local
+                    .replace_parties(&parties)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 let elapsed = fill(&local, &parties, per_direction).await?;
                 let total = local.document_total().await.map_err(|e| e.to_string())?;
                 if total as usize != expected {
@@ -155,13 +158,19 @@ pub async fn run(args: &BenchSyncArgs) -> Result<ExitCode, String> {
 
 /// Writes every organisation's documents the way the app does, 500 per write: sent ones as
 /// accepted uploads, received ones as announced (`record_listed`) and then saved.
-async fn fill(store: &Store, parties: &[PartyRecord], per_direction: usize) -> Result<Duration, String> {
+async fn fill(
+    store: &Store,
+    parties: &[PartyRecord],
+    per_direction: usize,
+) -> Result<Duration, String> {
     let now = time::OffsetDateTime::now_utc();
     let started = Instant::now();
     for party in parties.iter().filter(|p| p.id.starts_with("0106:9")) {
         let n = party.id.trim_start_matches("0106:");
         let at = |d: usize| {
-            econnect_store::timestamp::format(now - time::Duration::minutes(i64::try_from(d).unwrap_or(0)))
+            econnect_store::timestamp::format(
+                now - time::Duration::minutes(i64::try_from(d).unwrap_or(0)),
+            )
         };
         let sent: Vec<OwnDocument> = (0..per_direction)
             .map(|d| OwnDocument {
@@ -175,7 +184,10 @@ async fn fill(store: &Store, parties: &[PartyRecord], per_direction: usize) -> R
             })
             .collect();
         for chunk in sent.chunks(500) {
-            store.record_own_documents(chunk).await.map_err(|e| e.to_string())?;
+            store
+                .record_own_documents(chunk)
+                .await
+                .map_err(|e| e.to_string())?;
         }
         let announced: Vec<ListedInvoice> = (0..per_direction)
             .map(|d| ListedInvoice {
@@ -185,7 +197,10 @@ async fn fill(store: &Store, parties: &[PartyRecord], per_direction: usize) -> R
             })
             .collect();
         for chunk in announced.chunks(500) {
-            store.record_listed(&party.id, chunk, None).await.map_err(|e| e.to_string())?;
+            store
+                .record_listed(&party.id, chunk, None)
+                .await
+                .map_err(|e| e.to_string())?;
         }
         let saved: Vec<SavedInvoice> = (0..per_direction)
             .map(|d| {
@@ -206,14 +221,22 @@ async fn fill(store: &Store, parties: &[PartyRecord], per_direction: usize) -> R
             })
             .collect();
         for chunk in saved.chunks(500) {
-            store.mark_received_saved_many(chunk).await.map_err(|e| e.to_string())?;
+            store
+                .mark_received_saved_many(chunk)
+                .await
+                .map_err(|e| e.to_string())?;
         }
     }
     Ok(started.elapsed())
 }
 
 /// The channels documents travel on, in turn.
-const CHANNELS: [Channel; 4] = [Channel::Idr, Channel::Email, Channel::Econnect, Channel::Peppol];
+const CHANNELS: [Channel; 4] = [
+    Channel::Idr,
+    Channel::Email,
+    Channel::Econnect,
+    Channel::Peppol,
+];
 
 async fn timed_sync(url: &str) -> Result<(Duration, Engine, tempfile::TempDir), String> {
     let dir = tempfile::tempdir().map_err(|e| messages::bench_io(&e))?;

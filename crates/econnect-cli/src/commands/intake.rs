@@ -126,7 +126,11 @@ pub async fn watch(cli: &Cli, args: &WatchArgs, offset: UtcOffset) -> Result<Exi
         let mut saved = receiver.subscribe();
         tokio::spawn(async move {
             while let Ok(ev) = saved.recv().await {
-                if let econnect_engine::receive::ReceiveEvent::Saved { organisation, label } = ev {
+                if let econnect_engine::receive::ReceiveEvent::Saved {
+                    organisation,
+                    label,
+                } = ev
+                {
                     println!("{organisation}\tontvangen\t{label}");
                 }
             }
@@ -197,7 +201,11 @@ fn print_event(ev: &IntakeEvent) {
             document_id,
             already_there,
         } => {
-            let note = if *already_there { ALREADY_THERE_NOTE } else { "" };
+            let note = if *already_there {
+                ALREADY_THERE_NOTE
+            } else {
+                ""
+            };
             format!("verzonden\t{document_id}{note}")
         }
         Stage::Mislukt { refusal } => format!("mislukt\t{}", refusal.message),

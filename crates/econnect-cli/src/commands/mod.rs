@@ -1,10 +1,10 @@
 //! One module per subcommand; each is a thin layer over the crates.
 
 mod bench;
-mod bench_sync;
+pub(crate) mod bench_intake;
 pub(crate) mod bench_receive;
 pub(crate) mod bench_status;
-pub(crate) mod bench_intake;
+mod bench_sync;
 mod cache;
 mod documents;
 mod hooks;
@@ -37,10 +37,18 @@ pub async fn run(cli: Cli, offset: UtcOffset) -> Result<ExitCode, String> {
         Command::DocumentStatus { org, sales, id } => {
             documents::status(&cli, org, *sales, id, offset).await
         }
-        Command::Login { environment, user } => cache::login(&cli, *environment, user.as_deref()).await,
+        Command::Login { environment, user } => {
+            cache::login(&cli, *environment, user.as_deref()).await
+        }
         Command::Logout => cache::logout(&cli).await,
         Command::Sync { json } => cache::sync(&cli, *json, offset).await,
-        Command::Documents { org, status, search, limit, json } => {
+        Command::Documents {
+            org,
+            status,
+            search,
+            limit,
+            json,
+        } => {
             let filter = cache::DocumentFilter {
                 org: org.clone(),
                 status: status.clone(),
@@ -49,7 +57,9 @@ pub async fn run(cli: Cli, offset: UtcOffset) -> Result<ExitCode, String> {
             };
             cache::documents(&cli, filter, *json, offset).await
         }
-        Command::Receive { org, to, json } => receive::run(&cli, org.clone(), to.clone(), *json).await,
+        Command::Receive { org, to, json } => {
+            receive::run(&cli, org.clone(), to.clone(), *json).await
+        }
         Command::Bench(BenchCommand::Status(args)) => bench_status::status(args).await,
         Command::Bench(BenchCommand::Receive(args)) => bench_receive::receive(args).await,
         Command::Bench(BenchCommand::Upload(args)) => bench::upload(args).await,

@@ -23,18 +23,30 @@ pub struct OutboxTally {
 impl OutboxTally {
     /// Takes one progress event; returns the notice it warrants, if any.
     pub fn take(&mut self, event: &IntakeEvent) -> Option<Notice> {
-        let key = event.outbox_id.clone().unwrap_or_else(|| event.path.clone());
+        let key = event
+            .outbox_id
+            .clone()
+            .unwrap_or_else(|| event.path.clone());
         if event.outbox_id.is_some() {
             // The row now has an id: forget the entry it had under its path.
             self.files.remove(&event.path);
         }
         let (bucket, notice) = match &event.stage {
-            Stage::Controleren | Stage::Wachten | Stage::Opnieuw { .. } => (Some(Bucket::Queued), None),
+            Stage::Controleren | Stage::Wachten | Stage::Opnieuw { .. } => {
+                (Some(Bucket::Queued), None)
+            }
             Stage::Uploaden { .. } => (Some(Bucket::Uploading), None),
-            Stage::Verzonden { .. } => (None, Some(Notice::new(NoticeKind::FileSent, &event.file_name))),
+            Stage::Verzonden { .. } => (
+                None,
+                Some(Notice::new(NoticeKind::FileSent, &event.file_name)),
+            ),
             Stage::Mislukt { refusal } | Stage::Dood { refusal } => (
                 Some(Bucket::Failed),
-                Some(Notice::with_reason(NoticeKind::FileRefused, &event.file_name, &refusal.message)),
+                Some(Notice::with_reason(
+                    NoticeKind::FileRefused,
+                    &event.file_name,
+                    &refusal.message,
+                )),
             ),
             Stage::Duplicaat { .. } => (None, None),
         };
@@ -48,7 +60,11 @@ impl OutboxTally {
     /// Files queued, uploading and failed, for the tray.
     pub fn counts(&self) -> (u32, u32, u32) {
         let count = |b: Bucket| self.files.values().filter(|v| **v == b).count() as u32;
-        (count(Bucket::Queued), count(Bucket::Uploading), count(Bucket::Failed))
+        (
+            count(Bucket::Queued),
+            count(Bucket::Uploading),
+            count(Bucket::Failed),
+        )
     }
 }
 
@@ -80,10 +96,26 @@ mod tests {
         assert_eq!(tally.take(&event(None, Stage::Controleren)), None);
         assert_eq!(tally.counts(), (1, 0, 0));
         tally.take(&event(Some("a"), Stage::Wachten));
-        assert_eq!(tally.counts(), (1, 0, 0), "the path entry gives way to the id");
-        tally.take(&event(Some("a"), Stage::Uploaden { bytes_sent: 0, bytes_total: 10 }));
+        assert_eq!(
+            tally.counts(),
+            (1, 0, 0),
+            "the path entry gives way to the id"
+        );
+        tally.take(&event(
+            Some("a"),
+            Stage::Uploaden {
+                bytes_sent: 0,
+                bytes_total: 10,
+            },
+        ));
         assert_eq!(tally.counts(), (0, 1, 0));
-        let notice = tally.take(&event(Some("a"), Stage::Verzonden { document_id: "d".into(), already_there: false }));
+        let notice = tally.take(&event(
+            Some("a"),
+            Stage::Verzonden {
+                document_id: "d".into(),
+                already_there: false,
+            },
+        ));
         assert_eq!(notice.map(|n| n.kind), Some(NoticeKind::FileSent));
         assert_eq!(tally.counts(), (0, 0, 0));
     }
@@ -91,8 +123,14 @@ mod tests {
     #[test]
     fn a_refusal_counts_as_failed_and_says_why() {
         let mut tally = OutboxTally::default();
-        let refusal = Refusal::new(RefusalCode::PdfProtected, "Document beveiligd", "Document protected");
-        let notice = tally.take(&event(Some("b"), Stage::Mislukt { refusal })).expect("a notice");
+        let refusal = Refusal::new(
+            RefusalCode::PdfProtected,
+            "Document beveiligd",
+            "Document protected",
+        );
+        let notice = tally
+            .take(&event(Some("b"), Stage::Mislukt { refusal }))
+            .expect("a notice");
         assert_eq!(notice.kind, NoticeKind::FileRefused);
         assert_eq!(notice.reason.as_deref(), Some("Document beveiligd"));
         assert_eq!(tally.counts(), (0, 0, 1));

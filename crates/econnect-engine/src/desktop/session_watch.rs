@@ -11,7 +11,10 @@ use super::notices::{Notice, NoticeKind};
 fn needs_sign_in(status: &EngineStatus) -> bool {
     status.signed_in
         && status.last_error.as_ref().is_some_and(|err| {
-            matches!(err.code, ErrorCode::WrongPassword | ErrorCode::AccountLocked)
+            matches!(
+                err.code,
+                ErrorCode::WrongPassword | ErrorCode::AccountLocked
+            )
         })
 }
 
@@ -22,7 +25,11 @@ pub fn tray_signed_out(status: &EngineStatus) -> bool {
 
 /// The notice for a change of status, when the platform ended the session; `subject` is
 /// the environment or user the session was for.
-pub fn session_notice(before: &EngineStatus, after: &EngineStatus, subject: &str) -> Option<Notice> {
+pub fn session_notice(
+    before: &EngineStatus,
+    after: &EngineStatus,
+    subject: &str,
+) -> Option<Notice> {
     if needs_sign_in(after) && !needs_sign_in(before) {
         let reason = after.last_error.as_ref().map(|err| err.message.clone());
         return Some(Notice {
@@ -53,9 +60,15 @@ mod tests {
         let refused = status(true, Some(ErrorCode::WrongPassword));
         let notice = session_notice(&fine, &refused, "demo@voorbeeld.nl");
         assert_eq!(notice.as_ref().map(|n| n.kind), Some(NoticeKind::SignedOut));
-        assert_eq!(notice.and_then(|n| n.reason).as_deref(), Some("Het wachtwoord klopt niet."));
+        assert_eq!(
+            notice.and_then(|n| n.reason).as_deref(),
+            Some("Het wachtwoord klopt niet.")
+        );
         // The next sync failing the same way is not news.
-        assert_eq!(session_notice(&refused, &refused, "demo@voorbeeld.nl"), None);
+        assert_eq!(
+            session_notice(&refused, &refused, "demo@voorbeeld.nl"),
+            None
+        );
         assert!(tray_signed_out(&refused));
     }
 
@@ -63,8 +76,14 @@ mod tests {
     fn signing_out_yourself_or_going_offline_is_no_notice() {
         let fine = status(true, None);
         assert_eq!(session_notice(&fine, &status(false, None), "x"), None);
-        assert_eq!(session_notice(&fine, &status(true, Some(ErrorCode::Unreachable)), "x"), None);
+        assert_eq!(
+            session_notice(&fine, &status(true, Some(ErrorCode::Unreachable)), "x"),
+            None
+        );
         assert!(tray_signed_out(&status(false, None)));
-        assert!(!tray_signed_out(&status(true, Some(ErrorCode::Unreachable))));
+        assert!(!tray_signed_out(&status(
+            true,
+            Some(ErrorCode::Unreachable)
+        )));
     }
 }

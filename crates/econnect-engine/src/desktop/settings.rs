@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::language::Language;
-use crate::maintenance::MaintenanceSchedule;
 use super::notices::NoticeKind;
 use super::updates::UpdateChannel;
+use crate::maintenance::MaintenanceSchedule;
 
 /// The settings file's name inside the data folder.
 pub const SETTINGS_FILE: &str = "desktop-settings.json";

@@ -231,7 +231,10 @@ mod tests {
         assert_eq!(on.until_clock.as_deref(), Some("00:00"));
         let next = on.next.expect("next week");
         assert_eq!(next.start_date, "2026-06-13");
-        assert_eq!((next.start_clock.as_str(), next.end_clock.as_str()), ("22:00", "00:00"));
+        assert_eq!(
+            (next.start_clock.as_str(), next.end_clock.as_str()),
+            ("22:00", "00:00")
+        );
     }
 
     #[test]

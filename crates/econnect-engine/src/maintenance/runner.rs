@@ -43,7 +43,10 @@ impl Maintenance {
             let is_platform = state.source == Some(MaintenanceSource::Platform);
             if is_platform && !was_platform {
                 if let Some(until) = &state.until_clock {
-                    notify(Notice::new(NoticeKind::MaintenanceStarting, format!("→ {until}")));
+                    notify(Notice::new(
+                        NoticeKind::MaintenanceStarting,
+                        format!("→ {until}"),
+                    ));
                 }
             }
             was_platform = is_platform;
@@ -53,7 +56,8 @@ impl Maintenance {
             if let Some(next) = schedule.next_after(now) {
                 let lead = time::Duration::minutes(i64::from(schedule.notice_minutes));
                 let notice_at = next.start - lead;
-                if schedule.notice_minutes > 0 && now >= notice_at && announced != Some(next.start) {
+                if schedule.notice_minutes > 0 && now >= notice_at && announced != Some(next.start)
+                {
                     notify(Notice::new(
                         NoticeKind::MaintenanceStarting,
                         format!(

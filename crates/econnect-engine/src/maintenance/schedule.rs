@@ -134,7 +134,9 @@ impl MaintenanceSchedule {
     /// Checks every window; the message (Dutch) names the first wrong one.
     pub fn validate(&self) -> Result<(), String> {
         if self.weekly.len() > MAX_WINDOWS || self.once.len() > MAX_WINDOWS {
-            return Err(format!("Te veel vensters (ten hoogste {MAX_WINDOWS} per soort)"));
+            return Err(format!(
+                "Te veel vensters (ten hoogste {MAX_WINDOWS} per soort)"
+            ));
         }
         if self.notice_minutes > 24 * 60 {
             return Err("Een melding kan ten hoogste 24 uur vooraf".into());
@@ -158,7 +160,10 @@ impl MaintenanceSchedule {
                 ));
             };
             if end <= start {
-                return Err(format!("Het venster '{}' eindigt niet na het begin", w.start));
+                return Err(format!(
+                    "Het venster '{}' eindigt niet na het begin",
+                    w.start
+                ));
             }
         }
         Ok(())
@@ -259,10 +264,14 @@ mod tests {
         let s = weekly(WeekDay::Saturday, "22:00", 240);
         // 2026-06-06 is a Saturday.
         assert_eq!(s.active_at(datetime!(2026-06-06 19:59 UTC)), None);
-        let on = s.active_at(datetime!(2026-06-06 20:00 UTC)).expect("on at 22:00");
+        let on = s
+            .active_at(datetime!(2026-06-06 20:00 UTC))
+            .expect("on at 22:00");
         assert_eq!(on.end, datetime!(2026-06-07 00:00 UTC));
         // Sunday 01:30 local is still inside.
-        let late = s.active_at(datetime!(2026-06-06 23:30 UTC)).expect("on after midnight");
+        let late = s
+            .active_at(datetime!(2026-06-06 23:30 UTC))
+            .expect("on after midnight");
         assert_eq!(amsterdam::clock(late.end), "02:00");
         assert_eq!(s.active_at(datetime!(2026-06-07 00:00 UTC)), None);
         // And it is next week again.

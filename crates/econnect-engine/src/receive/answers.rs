@@ -58,7 +58,10 @@ pub const ACTIONS: [(&str, &str); 5] = [
     ("CNP", "Stuur een creditnota (gedeeltelijk)"),
 ];
 
-fn texts(codes: &[String], table: &[(&str, &str)]) -> Result<BTreeMap<String, String>, EngineError> {
+fn texts(
+    codes: &[String],
+    table: &[(&str, &str)],
+) -> Result<BTreeMap<String, String>, EngineError> {
     codes
         .iter()
         .map(|c| {
@@ -66,29 +69,48 @@ fn texts(codes: &[String], table: &[(&str, &str)]) -> Result<BTreeMap<String, St
                 .iter()
                 .find(|(code, _)| code == c)
                 .map(|(code, text)| ((*code).to_string(), (*text).to_string()))
-                .ok_or_else(|| EngineError::new(ErrorCode::InvalidInput, format!("Onbekende code: {c}")))
+                .ok_or_else(|| {
+                    EngineError::new(ErrorCode::InvalidInput, format!("Onbekende code: {c}"))
+                })
         })
         .collect()
 }
 
 /// Sends an answer. The response's own id is recorded first, so a retry (or a restart)
 /// sends the same one and the platform keeps one answer.
-pub async fn answer(client: &Client, store: &Store, document_id: &str, answer: &InvoiceAnswer) -> Result<(), EngineError> {
-    let record = store
-        .received_invoice(document_id)
-        .await?
-        .ok_or_else(|| EngineError::new(ErrorCode::NotFound, "Deze factuur is niet ontvangen op deze computer."))?;
+pub async fn answer(
+    client: &Client,
+    store: &Store,
+    document_id: &str,
+    answer: &InvoiceAnswer,
+) -> Result<(), EngineError> {
+    let record = store.received_invoice(document_id).await?.ok_or_else(|| {
+        EngineError::new(
+            ErrorCode::NotFound,
+            "Deze factuur is niet ontvangen op deze computer.",
+        )
+    })?;
     let (status, code) = match answer.kind {
         AnswerKind::Accept => (ResponseStatus::AP, "AP"),
         AnswerKind::Reject => (ResponseStatus::RE, "RE"),
         AnswerKind::Paid => (ResponseStatus::PD, "PD"),
     };
     if answer.kind == AnswerKind::Reject && answer.reasons.is_empty() {
-        return Err(EngineError::new(ErrorCode::InvalidInput, "Kies minstens één reden om de factuur af te wijzen."));
+        return Err(EngineError::new(
+            ErrorCode::InvalidInput,
+            "Kies minstens één reden om de factuur af te wijzen.",
+        ));
     }
-    let note = answer.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let note = answer
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.chars().count() > 1000) {
-        return Err(EngineError::new(ErrorCode::InvalidInput, "De toelichting is te lang (ten hoogste 1000 tekens)."));
+        return Err(EngineError::new(
+            ErrorCode::InvalidInput,
+            "De toelichting is te lang (ten hoogste 1000 tekens).",
+        ));
     }
     let body = InvoiceResponse {
         status,
@@ -97,10 +119,15 @@ pub async fn answer(client: &Client, store: &Store, document_id: &str, answer: &
         note: note.map(str::to_string),
     };
     let fresh = DocumentId::new_random();
-    let response_id = store.begin_response(document_id, code, note, &fresh.to_string()).await?;
+    let response_id = store
+        .begin_response(document_id, code, note, &fresh.to_string())
+        .await?;
     let response_id = DocumentId::parse(&response_id).map_err(EngineError::from)?;
     let party = PartyId::new(&record.party_id);
-    with_retries("invoice response", || client.respond_to_purchase_invoice(&party, document_id, &body, &response_id)).await?;
+    with_retries("invoice response", || {
+        client.respond_to_purchase_invoice(&party, document_id, &body, &response_id)
+    })
+    .await?;
     store.finish_response(document_id).await?;
     Ok(())
 }
@@ -108,24 +135,38 @@ pub async fn answer(client: &Client, store: &Store, document_id: &str, answer: &
 /// Removes a received invoice from the platform, only when its files are on disk with
 /// the bytes that were saved (the user asked; the app never does this by itself).
 pub async fn remove(client: &Client, store: &Store, document_id: &str) -> Result<(), EngineError> {
-    let record = store
-        .received_invoice(document_id)
-        .await?
-        .ok_or_else(|| EngineError::new(ErrorCode::NotFound, "Deze factuur is niet ontvangen op deze computer."))?;
-    let not_safe = || EngineError::new(ErrorCode::InvalidInput, "Eerst moet de factuur veilig op schijf staan; daarna kan ze van het platform worden verwijderd.");
+    let record = store.received_invoice(document_id).await?.ok_or_else(|| {
+        EngineError::new(
+            ErrorCode::NotFound,
+            "Deze factuur is niet ontvangen op deze computer.",
+        )
+    })?;
+    let not_safe = || {
+        EngineError::new(
+            ErrorCode::InvalidInput,
+            "Eerst moet de factuur veilig op schijf staan; daarna kan ze van het platform worden verwijderd.",
+        )
+    };
     if record.state != ReceivedState::Saved {
         return Err(not_safe());
     }
     let on_disk = |path: &Option<String>, sha: &Option<String>| match (path, sha) {
-        (Some(p), Some(s)) => super::files::sha256_of(Path::new(p)).ok().as_deref() == Some(s.as_str()),
+        (Some(p), Some(s)) => {
+            super::files::sha256_of(Path::new(p)).ok().as_deref() == Some(s.as_str())
+        }
         (None, None) => true,
         _ => false,
     };
-    if !on_disk(&record.xml_path, &record.xml_sha256) || !on_disk(&record.pdf_path, &record.pdf_sha256) {
+    if !on_disk(&record.xml_path, &record.xml_sha256)
+        || !on_disk(&record.pdf_path, &record.pdf_sha256)
+    {
         return Err(not_safe());
     }
     let party = PartyId::new(&record.party_id);
-    with_retries("delete", || client.delete_purchase_invoice(&party, document_id)).await?;
+    with_retries("delete", || {
+        client.delete_purchase_invoice(&party, document_id)
+    })
+    .await?;
     store.mark_received_deleted(document_id).await?;
     Ok(())
 }

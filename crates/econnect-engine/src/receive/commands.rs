@@ -23,17 +23,27 @@ pub struct ReceiveFolder {
 
 impl Engine {
     /// The records of these received invoices (those that have one): state, files, answer.
-    pub async fn received_invoices(&self, ids: Vec<String>) -> Result<Vec<ReceivedInvoice>, EngineError> {
+    pub async fn received_invoices(
+        &self,
+        ids: Vec<String>,
+    ) -> Result<Vec<ReceivedInvoice>, EngineError> {
         let session = self.require().await?;
         Ok(session.store.received_invoices(&ids).await?)
     }
 
     /// Records invoices a hook announced for an organisation (InvoiceReceived) and starts a
     /// receive pass at once; returns how many were new. A repeated announcement is a no-op.
-    pub async fn announce_received(&self, party_id: &str, invoices: &[ListedInvoice]) -> Result<u32, EngineError> {
+    pub async fn announce_received(
+        &self,
+        party_id: &str,
+        invoices: &[ListedInvoice],
+    ) -> Result<u32, EngineError> {
         let session = self.require().await?;
         let party = econnect_api::PartyId::new(party_id);
-        let new = session.store.record_listed(party.as_str(), invoices, None).await?;
+        let new = session
+            .store
+            .record_listed(party.as_str(), invoices, None)
+            .await?;
         session.receive_kick.notify_one();
         Ok(new)
     }
@@ -47,13 +57,22 @@ impl Engine {
     }
 
     /// Runs a receive pass now (after any running one).
-    pub async fn receive_now(&self, options: ReceiveOptions) -> Result<ReceiveSummary, EngineError> {
+    pub async fn receive_now(
+        &self,
+        options: ReceiveOptions,
+    ) -> Result<ReceiveSummary, EngineError> {
         let session = self.require().await?;
-        Receiver::new(session.client.clone(), session.store.clone(), options).pass().await
+        Receiver::new(session.client.clone(), session.store.clone(), options)
+            .pass()
+            .await
     }
 
     /// Accepts, rejects or marks paid a received invoice.
-    pub async fn answer_invoice(&self, id: &str, answer: InvoiceAnswer) -> Result<Option<ReceivedInvoice>, EngineError> {
+    pub async fn answer_invoice(
+        &self,
+        id: &str,
+        answer: InvoiceAnswer,
+    ) -> Result<Option<ReceivedInvoice>, EngineError> {
         let session = self.require().await?;
         answers::answer(&session.client, &session.store, id, &answer).await?;
         Ok(session.store.received_invoice(id).await?)
@@ -70,7 +89,10 @@ impl Engine {
         let session = self.require().await?;
         Ok(match session.store.receive_folder("").await? {
             Some(path) => ReceiveFolder { path, chosen: true },
-            None => ReceiveFolder { path: super::default_root().to_string_lossy().into_owned(), chosen: false },
+            None => ReceiveFolder {
+                path: super::default_root().to_string_lossy().into_owned(),
+                chosen: false,
+            },
         })
     }
 
@@ -78,7 +100,10 @@ impl Engine {
     pub async fn set_receive_folder(&self, path: PathBuf) -> Result<ReceiveFolder, EngineError> {
         let session = self.require().await?;
         super::check_folder(&path)?;
-        session.store.set_receive_folder("", &path.to_string_lossy()).await?;
+        session
+            .store
+            .set_receive_folder("", &path.to_string_lossy())
+            .await?;
         self.receive_folder().await
     }
 }

@@ -50,7 +50,10 @@ pub fn make_durable(dirs: &[PathBuf], temps: &[PathBuf]) -> std::io::Result<()> 
     {
         let _ = dirs;
         for temp in temps {
-            std::fs::OpenOptions::new().write(true).open(temp)?.sync_data()?;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(temp)?
+                .sync_data()?;
         }
         Ok(())
     }
@@ -74,7 +77,9 @@ pub fn sha256_of(path: &Path) -> std::io::Result<String> {
 pub fn place(temp: &Path, target: &Path, sha: &str) -> std::io::Result<Placed> {
     match rename_noreplace(temp, target) {
         Ok(()) => return Ok(Placed::Done),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return already_there(temp, target, sha),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return already_there(temp, target, sha);
+        }
         // Not supported here (another OS, or a file system without it): link instead.
         Err(_) => {}
     }
@@ -114,8 +119,20 @@ fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
     let (from, to) = (c(from)?, c(to)?);
     // SAFETY: both are valid NUL-terminated paths that outlive the call; the descriptors
     // are AT_FDCWD (paths are absolute or relative to the working folder).
-    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::RENAME_NOREPLACE) };
-    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -137,7 +154,8 @@ mod tests {
         // A folder (or, elsewhere, a temp file) gone meanwhile fails the batch: its
         // invoices are tried again rather than recorded without their files.
         let gone = dir.path().join("weg");
-        let err = make_durable(std::slice::from_ref(&gone), &[gone.join("x.part")]).expect_err("refused");
+        let err =
+            make_durable(std::slice::from_ref(&gone), &[gone.join("x.part")]).expect_err("refused");
         assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
     }
 
@@ -155,6 +173,9 @@ mod tests {
         assert_eq!(place(&temp, &other, &sha).expect("place"), Placed::Done);
         assert!(!temp.exists());
         std::fs::write(&temp, b"ours").expect("write");
-        assert_eq!(place(&temp, &other, &sha).expect("place"), Placed::AlreadyThere);
+        assert_eq!(
+            place(&temp, &other, &sha).expect("place"),
+            Placed::AlreadyThere
+        );
     }
 }

@@ -16,9 +16,9 @@ mod files;
 pub mod names;
 pub mod ubl;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -156,13 +156,17 @@ pub struct PhaseTimes {
 }
 
 fn add_time(slot: &AtomicU64, since: Instant) {
-    slot.fetch_add(u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
+    slot.fetch_add(
+        u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX),
+        Ordering::Relaxed,
+    );
 }
 
 /// The pass lock of a database, shared by every receiver on it in this process.
 fn pass_lock(store: &Store) -> Arc<tokio::sync::Mutex<()>> {
-    static LOCKS: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
-        std::sync::OnceLock::new();
+    static LOCKS: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>,
+    > = std::sync::OnceLock::new();
     let locks = LOCKS.get_or_init(Default::default);
     let mut map = locks.lock().unwrap_or_else(|e| e.into_inner());
     Arc::clone(map.entry(store.path().to_path_buf()).or_default())
@@ -229,7 +233,13 @@ impl Receiver {
     pub fn phase_times(&self) -> PhaseTimes {
         let d = |a: &AtomicU64| Duration::from_nanos(a.load(Ordering::Relaxed));
         let p = &self.phases;
-        PhaseTimes { download: d(&p.download), read: d(&p.read), place: d(&p.place), record: d(&p.record), batch: d(&p.batch) }
+        PhaseTimes {
+            download: d(&p.download),
+            read: d(&p.read),
+            place: d(&p.place),
+            record: d(&p.record),
+            batch: d(&p.batch),
+        }
     }
 
     /// What it saves and warns about.
@@ -246,7 +256,11 @@ impl Receiver {
 
     /// The organisations that receive: receiving on and the right to receive.
     pub async fn organisations(&self) -> Result<Vec<Organisation>, EngineError> {
-        let only = self.options.only_party.as_deref().map(|p| PartyId::new(p).as_str().to_string());
+        let only = self
+            .options
+            .only_party
+            .as_deref()
+            .map(|p| PartyId::new(p).as_str().to_string());
         Ok(self
             .store
             .organisations(&OrganisationQuery::default())
@@ -278,15 +292,33 @@ impl Receiver {
     }
 
     /// Downloads every due invoice of the receiving organisations, several at a time.
-    async fn download_due(&self, organisations: &[Organisation]) -> Result<(u32, u32, u32), EngineError> {
+    async fn download_due(
+        &self,
+        organisations: &[Organisation],
+    ) -> Result<(u32, u32, u32), EngineError> {
         let (saved, failed, refused) = (AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0));
         loop {
             let now_ms = unix_ms();
-            let due = self.store.due_received(self.options.only_party.as_deref().map(|p| PartyId::new(p).as_str().to_string()).as_deref(), now_ms, 500).await?;
+            let due = self
+                .store
+                .due_received(
+                    self.options
+                        .only_party
+                        .as_deref()
+                        .map(|p| PartyId::new(p).as_str().to_string())
+                        .as_deref(),
+                    now_ms,
+                    500,
+                )
+                .await?;
             let due: Vec<(ReceivedInvoice, String)> = due
                 .into_iter()
                 .filter_map(|r| {
-                    let name = organisations.iter().find(|o| o.id == r.party_id)?.name.clone();
+                    let name = organisations
+                        .iter()
+                        .find(|o| o.id == r.party_id)?
+                        .name
+                        .clone();
                     Some((r, name))
                 })
                 .collect();
@@ -335,7 +367,11 @@ impl Receiver {
                 break;
             }
         }
-        Ok((saved.into_inner(), failed.into_inner(), refused.into_inner()))
+        Ok((
+            saved.into_inner(),
+            failed.into_inner(),
+            refused.into_inner(),
+        ))
     }
 
     /// Places and records read invoices as they come in: whatever finished while the last
@@ -344,7 +380,10 @@ impl Receiver {
     /// batch's files are made durable at once, then moved to their names, then recorded;
     /// only after the commit is an invoice counted and announced. Returns how many were
     /// recorded and how many failed (and wait for a retry).
-    async fn record_saved(&self, mut inbox: tokio::sync::mpsc::UnboundedReceiver<ToPlace>) -> Result<(u32, u32), EngineError> {
+    async fn record_saved(
+        &self,
+        mut inbox: tokio::sync::mpsc::UnboundedReceiver<ToPlace>,
+    ) -> Result<(u32, u32), EngineError> {
         let (mut recorded, mut unplaced) = (0u32, 0u32);
         let mut failed = None;
         while let Some(first) = inbox.recv().await {
@@ -367,7 +406,8 @@ impl Receiver {
             let clock = Instant::now();
             if let Err(reason) = self.make_durable(&batch).await {
                 for item in batch {
-                    self.fail(&item.record, Failure::Retry(reason.clone())).await?;
+                    self.fail(&item.record, Failure::Retry(reason.clone()))
+                        .await?;
                     unplaced += 1;
                 }
                 continue;
@@ -375,13 +415,24 @@ impl Receiver {
             let mut items = Vec::with_capacity(batch.len());
             let mut labels = Vec::with_capacity(batch.len());
             for item in batch {
-                let pdf = item.pdf.as_ref().map(|(temp, sha)| (temp.as_path(), sha.as_str()));
-                match self.place_both(&item.record, &item.dir, &item.stem, (&item.xml.0, &item.xml.1), pdf) {
+                let pdf = item
+                    .pdf
+                    .as_ref()
+                    .map(|(temp, sha)| (temp.as_path(), sha.as_str()));
+                match self.place_both(
+                    &item.record,
+                    &item.dir,
+                    &item.stem,
+                    (&item.xml.0, &item.xml.1),
+                    pdf,
+                ) {
                     Ok((xml_target, pdf_target)) => {
                         items.push(SavedInvoice {
                             document_id: item.record.document_id.clone(),
                             xml: (xml_target.to_string_lossy().into_owned(), item.xml.1),
-                            pdf: item.pdf.map(|(_, sha)| (pdf_target.to_string_lossy().into_owned(), sha)),
+                            pdf: item
+                                .pdf
+                                .map(|(_, sha)| (pdf_target.to_string_lossy().into_owned(), sha)),
                             facts: item.facts,
                         });
                         labels.push((item.organisation, item.stem));
@@ -398,7 +449,10 @@ impl Receiver {
                 Ok(()) => {
                     recorded += u32::try_from(items.len()).unwrap_or(u32::MAX);
                     for (organisation, label) in labels {
-                        let _ = self.events.send(ReceiveEvent::Saved { organisation, label });
+                        let _ = self.events.send(ReceiveEvent::Saved {
+                            organisation,
+                            label,
+                        });
                     }
                 }
                 Err(e) => failed = Some(EngineError::from(e)),
@@ -413,11 +467,14 @@ impl Receiver {
         if !self.options.durable {
             return Ok(());
         }
-        let dirs: std::collections::BTreeSet<PathBuf> = batch.iter().map(|i| i.dir.clone()).collect();
+        let dirs: std::collections::BTreeSet<PathBuf> =
+            batch.iter().map(|i| i.dir.clone()).collect();
         let dirs: Vec<PathBuf> = dirs.into_iter().collect();
         let temps: Vec<PathBuf> = batch
             .iter()
-            .flat_map(|i| std::iter::once(i.xml.0.clone()).chain(i.pdf.as_ref().map(|p| p.0.clone())))
+            .flat_map(|i| {
+                std::iter::once(i.xml.0.clone()).chain(i.pdf.as_ref().map(|p| p.0.clone()))
+            })
             .collect();
         tokio::task::spawn_blocking(move || files::make_durable(&dirs, &temps))
             .await
@@ -439,9 +496,12 @@ impl Receiver {
         };
         match read {
             Ok(item) => {
-                queue
-                    .send(item)
-                    .map_err(|_| EngineError::new(ErrorCode::Storage, "De ontvangen facturen konden niet worden vastgelegd."))?;
+                queue.send(item).map_err(|_| {
+                    EngineError::new(
+                        ErrorCode::Storage,
+                        "De ontvangen facturen konden niet worden vastgelegd.",
+                    )
+                })?;
                 Ok(Outcome::Handed)
             }
             Err(failure) => self.fail(record, failure).await,
@@ -449,19 +509,36 @@ impl Receiver {
     }
 
     /// Records why an invoice was not saved: refused for good, or to be tried again later.
-    async fn fail(&self, record: &ReceivedInvoice, failure: Failure) -> Result<Outcome, EngineError> {
+    async fn fail(
+        &self,
+        record: &ReceivedInvoice,
+        failure: Failure,
+    ) -> Result<Outcome, EngineError> {
         match failure {
             Failure::Refused(reason) => {
                 tracing::warn!(id = record.document_id, reason, "received invoice refused");
-                self.store.mark_received_failed(&record.document_id, &reason, i64::MAX, true).await?;
+                self.store
+                    .mark_received_failed(&record.document_id, &reason, i64::MAX, true)
+                    .await?;
                 Ok(Outcome::Refused)
             }
             Failure::Retry(reason) => {
                 let shift = u32::try_from(record.attempts.clamp(0, 10)).unwrap_or(10);
-                let wait = self.options.retry_base.saturating_mul(1 << shift).min(Duration::from_secs(6 * 3600));
-                let next = unix_ms().saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
-                tracing::info!(id = record.document_id, reason, "download failed; trying again later");
-                self.store.mark_received_failed(&record.document_id, &reason, next, false).await?;
+                let wait = self
+                    .options
+                    .retry_base
+                    .saturating_mul(1 << shift)
+                    .min(Duration::from_secs(6 * 3600));
+                let next =
+                    unix_ms().saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+                tracing::info!(
+                    id = record.document_id,
+                    reason,
+                    "download failed; trying again later"
+                );
+                self.store
+                    .mark_received_failed(&record.document_id, &reason, next, false)
+                    .await?;
                 Ok(Outcome::Failed)
             }
             Failure::Engine(e) => Err(e),
@@ -482,19 +559,31 @@ impl Receiver {
         }
         let mut claims = HashMap::new();
         for folder in folders {
-            for (path, id) in self.store.received_paths_in(&folder.to_string_lossy()).await? {
+            for (path, id) in self
+                .store
+                .received_paths_in(&folder.to_string_lossy())
+                .await?
+            {
                 claims.insert(PathBuf::from(path), id);
             }
         }
         *self.claims.lock().unwrap_or_else(|e| e.into_inner()) = claims;
         // Made again once per batch: a folder removed meanwhile comes back.
-        self.made_dirs.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.made_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         *self.roots.lock().unwrap_or_else(|e| e.into_inner()) = roots;
         Ok(())
     }
 
     async fn root(&self, party_id: &str) -> Result<PathBuf, EngineError> {
-        if let Some(root) = self.roots.lock().unwrap_or_else(|e| e.into_inner()).get(party_id) {
+        if let Some(root) = self
+            .roots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(party_id)
+        {
             return Ok(root.clone());
         }
         if let Some(folder) = &self.options.folder {
@@ -507,33 +596,65 @@ impl Receiver {
     }
 
     /// Downloads one invoice into memory or its temp file (the platform's part).
-    async fn fetch(&self, record: &ReceivedInvoice, organisation: &str) -> Result<Fetched, Failure> {
+    async fn fetch(
+        &self,
+        record: &ReceivedInvoice,
+        organisation: &str,
+    ) -> Result<Fetched, Failure> {
         let root = self.root(&record.party_id).await.map_err(Failure::Engine)?;
         let dir = names::month_folder(&root, organisation, month_of(record));
         if !names::is_inside(&root, &dir) {
             return Err(Failure::Refused("map buiten de ontvangstmap".into()));
         }
-        if !self.made_dirs.lock().unwrap_or_else(|e| e.into_inner()).contains(&dir) {
-            tokio::fs::create_dir_all(&dir).await.map_err(|e| Failure::Retry(format!("{}: {e}", dir.display())))?;
-            self.made_dirs.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.clone());
+        if !self
+            .made_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&dir)
+        {
+            tokio::fs::create_dir_all(&dir)
+                .await
+                .map_err(|e| Failure::Retry(format!("{}: {e}", dir.display())))?;
+            self.made_dirs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(dir.clone());
         }
         let xml_temp = files::temp_beside(&dir, &record.document_id, "xml");
         let clock = Instant::now();
         let (xml_sha, size, bytes) = self.download(record, &xml_temp).await?;
         add_time(&self.phases.download, clock);
-        Ok(Fetched { dir, xml_temp, xml_sha, size, bytes })
+        Ok(Fetched {
+            dir,
+            xml_temp,
+            xml_sha,
+            size,
+            bytes,
+        })
     }
 
     /// Reads a fetched invoice (the disk's part): its facts, and its PDF out into a temp file.
-    async fn save(&self, record: &ReceivedInvoice, organisation: &str, fetched: Fetched) -> Result<ToPlace, Failure> {
-        let Fetched { dir, xml_temp, xml_sha, size, bytes } = fetched;
+    async fn save(
+        &self,
+        record: &ReceivedInvoice,
+        organisation: &str,
+        fetched: Fetched,
+    ) -> Result<ToPlace, Failure> {
+        let Fetched {
+            dir,
+            xml_temp,
+            xml_sha,
+            size,
+            bytes,
+        } = fetched;
         let pdf_temp = files::temp_beside(&dir, &record.document_id, "pdf");
         let clock = Instant::now();
         let parsed = {
             let (xml, pdf, max) = (xml_temp.clone(), pdf_temp.clone(), self.options.max_pdf);
             tokio::task::spawn_blocking(move || match bytes {
                 Some(bytes) => {
-                    files::write_temp(&xml, &bytes).map_err(|e| ubl::UblError::Io(e.to_string()))?;
+                    files::write_temp(&xml, &bytes)
+                        .map_err(|e| ubl::UblError::Io(e.to_string()))?;
                     ubl::read_from(bytes.as_slice(), &pdf, max)
                 }
                 None => ubl::read(&xml, &pdf, max),
@@ -555,7 +676,10 @@ impl Receiver {
         add_time(&self.phases.read, clock);
         tracing::debug!(id = record.document_id, size, "received invoice downloaded");
         if parsed.pdf_too_large {
-            tracing::warn!(id = record.document_id, "embedded PDF too large: only the XML was saved");
+            tracing::warn!(
+                id = record.document_id,
+                "embedded PDF too large: only the XML was saved"
+            );
         }
         let stem = names::invoice_stem(
             parsed.facts.supplier.as_deref(),
@@ -576,20 +700,30 @@ impl Receiver {
     /// Streams the download (hashing, capped); returns (SHA-256, size, the bytes). A small
     /// download stays in memory (the caller writes it to `temp` with one blocking call
     /// that also reads it); a larger one is written to `temp` as it comes (bytes: None).
-    async fn download(&self, record: &ReceivedInvoice, temp: &Path) -> Result<(String, u64, Option<Vec<u8>>), Failure> {
+    async fn download(
+        &self,
+        record: &ReceivedInvoice,
+        temp: &Path,
+    ) -> Result<(String, u64, Option<Vec<u8>>), Failure> {
         use sha2::Digest;
         use tokio::io::AsyncWriteExt;
         let party = PartyId::new(&record.party_id);
-        let mut download = with_retries("download", || self.client.download_purchase_invoice_streamed(&party, &record.document_id))
-            .await
-            .map_err(|e| {
-                if e.is_not_found() {
-                    Failure::Refused(format!("niet meer op het platform: {e}"))
-                } else {
-                    Failure::Retry(e.to_string())
-                }
-            })?;
-        if download.length.is_some_and(|n| n > self.options.max_download) {
+        let mut download = with_retries("download", || {
+            self.client
+                .download_purchase_invoice_streamed(&party, &record.document_id)
+        })
+        .await
+        .map_err(|e| {
+            if e.is_not_found() {
+                Failure::Refused(format!("niet meer op het platform: {e}"))
+            } else {
+                Failure::Retry(e.to_string())
+            }
+        })?;
+        if download
+            .length
+            .is_some_and(|n| n > self.options.max_download)
+        {
             return Err(Failure::Refused(too_large(self.options.max_download)));
         }
         let retry = |e: std::io::Error| Failure::Retry(e.to_string());
@@ -597,7 +731,11 @@ impl Receiver {
         let mut file: Option<tokio::fs::File> = None;
         let mut hash = sha2::Sha256::new();
         let mut size = 0u64;
-        while let Some(chunk) = download.chunk().await.map_err(|e| Failure::Retry(e.to_string()))? {
+        while let Some(chunk) = download
+            .chunk()
+            .await
+            .map_err(|e| Failure::Retry(e.to_string()))?
+        {
             size += chunk.len() as u64;
             if size > self.options.max_download {
                 drop(file);
@@ -607,7 +745,9 @@ impl Receiver {
             hash.update(&chunk);
             if size > IN_MEMORY_DOWNLOAD && file.is_none() {
                 let mut f = tokio::fs::File::create(temp).await.map_err(retry)?;
-                f.write_all(&memory.take().unwrap_or_default()).await.map_err(retry)?;
+                f.write_all(&memory.take().unwrap_or_default())
+                    .await
+                    .map_err(retry)?;
                 file = Some(f);
             }
             match (&mut file, &mut memory) {
@@ -638,7 +778,11 @@ impl Receiver {
         xml: (&Path, &str),
         pdf: Option<(&Path, &str)>,
     ) -> Result<(PathBuf, PathBuf), Failure> {
-        let planned = record.xml_path.as_ref().map(PathBuf::from).filter(|p| p.parent() == Some(dir));
+        let planned = record
+            .xml_path
+            .as_ref()
+            .map(PathBuf::from)
+            .filter(|p| p.parent() == Some(dir));
         let io = |e: std::io::Error| Failure::Retry(e.to_string());
         let id = &record.document_id;
         for n in 1..=1000u32 {
@@ -646,7 +790,10 @@ impl Receiver {
                 (Some(p), 1) => (p.clone(), p.with_extension("pdf")),
                 _ => {
                     let name = names::numbered(stem, n);
-                    (dir.join(format!("{name}.xml")), dir.join(format!("{name}.pdf")))
+                    (
+                        dir.join(format!("{name}.xml")),
+                        dir.join(format!("{name}.pdf")),
+                    )
                 }
             };
             {
@@ -676,14 +823,22 @@ impl Receiver {
 
     /// Warns once about each received document not on disk 60 days after arrival.
     async fn guard_retention(&self) -> Result<(), EngineError> {
-        let before = timestamp::format(time::OffsetDateTime::now_utc() - time::Duration::days(RETENTION_WARNING_DAYS));
+        let before = timestamp::format(
+            time::OffsetDateTime::now_utc() - time::Duration::days(RETENTION_WARNING_DAYS),
+        );
         let risks = self.store.retention_risks(&before).await?;
         if risks.is_empty() {
             return Ok(());
         }
         for r in &risks {
-            let label = r.invoice_number.clone().unwrap_or_else(|| r.document_id.clone());
-            let _ = self.events.send(ReceiveEvent::RetentionRisk { organisation: r.party_name.clone(), label });
+            let label = r
+                .invoice_number
+                .clone()
+                .unwrap_or_else(|| r.document_id.clone());
+            let _ = self.events.send(ReceiveEvent::RetentionRisk {
+                organisation: r.party_name.clone(),
+                label,
+            });
         }
         let ids: Vec<String> = risks.into_iter().map(|r| r.document_id).collect();
         self.store.mark_retention_warned(&ids).await?;
@@ -723,7 +878,8 @@ fn month_of(record: &ReceivedInvoice) -> &str {
 }
 
 fn unix_ms() -> i64 {
-    i64::try_from(time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+    i64::try_from(time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000)
+        .unwrap_or(i64::MAX)
 }
 
 /// The default receive root: `<Documenten>/eConnect` (the home folder when there is no
@@ -738,9 +894,15 @@ pub fn default_root() -> PathBuf {
 /// Checks a receive folder the user chose: absolute, and creatable.
 pub fn check_folder(path: &Path) -> Result<(), EngineError> {
     if !path.is_absolute() {
-        return Err(EngineError::new(ErrorCode::Folder, "Kies een volledige map (geen relatief pad)."));
+        return Err(EngineError::new(
+            ErrorCode::Folder,
+            "Kies een volledige map (geen relatief pad).",
+        ));
     }
     std::fs::create_dir_all(path).map_err(|e| {
-        EngineError::new(ErrorCode::Folder, format!("De map {} kan niet worden gemaakt: {e}", path.display()))
+        EngineError::new(
+            ErrorCode::Folder,
+            format!("De map {} kan niet worden gemaakt: {e}", path.display()),
+        )
     })
 }

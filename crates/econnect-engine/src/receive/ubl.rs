@@ -66,7 +66,9 @@ pub fn read_from<R: Read>(xml: R, pdf_out: &Path, max_pdf: u64) -> Result<Parsed
             .map_err(|e| tap_error(&reader).unwrap_or_else(|| UblError::Refused(e.to_string())))?;
         match event {
             Event::DocType(_) => {
-                return Err(UblError::Refused("XML met een DTD (mogelijke XML-bom) geweigerd".into()));
+                return Err(UblError::Refused(
+                    "XML met een DTD (mogelijke XML-bom) geweigerd".into(),
+                ));
             }
             Event::Start(e) => {
                 seen_root = true;
@@ -121,7 +123,9 @@ pub fn read_from<R: Read>(xml: R, pdf_out: &Path, max_pdf: u64) -> Result<Parsed
     }
     Ok(ParsedUbl {
         facts,
-        pdf: tap.pdf_done.then(|| (tap.pdf_size, hex::encode(tap.pdf_hash.finalize()))),
+        pdf: tap
+            .pdf_done
+            .then(|| (tap.pdf_size, hex::encode(tap.pdf_hash.finalize()))),
         pdf_too_large: tap.pdf_too_large,
     })
 }
@@ -161,9 +165,13 @@ fn take_fact(path: &[String], text: &str, facts: &mut InvoiceFacts) {
         [_, "DocumentCurrencyCode"] => set(&mut facts.currency),
         [_, "LegalMonetaryTotal", "PayableAmount"] => set(&mut facts.amount),
         [_, "AccountingSupplierParty", "Party", "PartyName", "Name"]
-        | [_, "AccountingSupplierParty", "Party", "PartyLegalEntity", "RegistrationName"] => {
-            set(&mut facts.supplier)
-        }
+        | [
+            _,
+            "AccountingSupplierParty",
+            "Party",
+            "PartyLegalEntity",
+            "RegistrationName",
+        ] => set(&mut facts.supplier),
         [_, "AccountingSupplierParty", "Party", "EndpointID"] => {
             let scheme = facts.supplier_id.take().unwrap_or_default();
             if scheme.ends_with(':') || scheme.is_empty() {
@@ -240,10 +248,12 @@ impl<R: Read> Tap<R> {
     /// Starts an object: the first PDF (by mimeCode or file name) is written, others skipped.
     fn open_object(&mut self) -> std::io::Result<()> {
         let tag = String::from_utf8_lossy(&self.tag).to_ascii_lowercase();
-        let is_pdf = tag.contains("application/pdf") || tag.contains(".pdf\"") || tag.contains(".pdf'");
+        let is_pdf =
+            tag.contains("application/pdf") || tag.contains(".pdf\"") || tag.contains(".pdf'");
         self.writing = is_pdf && !self.pdf_done && !self.pdf_too_large;
         if self.writing {
-            let file = File::create(&self.pdf_path).map_err(|e| self.fail(UblError::Io(e.to_string())))?;
+            let file =
+                File::create(&self.pdf_path).map_err(|e| self.fail(UblError::Io(e.to_string())))?;
             self.pdf = Some(std::io::BufWriter::new(file));
             self.pdf_size = 0;
             self.pdf_hash = Sha256::new();
@@ -271,8 +281,12 @@ impl<R: Read> Tap<R> {
 
     fn decode(&mut self, n: usize) -> std::io::Result<()> {
         self.decoded.clear();
-        if let Err(e) = base64::engine::general_purpose::STANDARD.decode_vec(&self.pending[..n], &mut self.decoded) {
-            return Err(self.fail(UblError::Refused(format!("ongeldige base64 in de bijlage: {e}"))));
+        if let Err(e) = base64::engine::general_purpose::STANDARD
+            .decode_vec(&self.pending[..n], &mut self.decoded)
+        {
+            return Err(self.fail(UblError::Refused(format!(
+                "ongeldige base64 in de bijlage: {e}"
+            ))));
         }
         self.pending.drain(..n);
         self.pdf_size += self.decoded.len() as u64;
@@ -320,7 +334,9 @@ impl<R: Read> Read for Tap<R> {
             let n = self.inner.read(out)?;
             if n == 0 {
                 if self.state != TapState::Outside {
-                    return Err(self.fail(UblError::Refused("XML houdt midden in een bijlage op".into())));
+                    return Err(self.fail(UblError::Refused(
+                        "XML houdt midden in een bijlage op".into(),
+                    )));
                 }
                 return Ok(0);
             }
@@ -414,7 +430,9 @@ fn find_object(window: &[u8], rest: &[u8]) -> Option<usize> {
     let joined = [window, head].concat();
     for start in memchr::memmem::find_iter(&joined, OBJECT) {
         let end = start + OBJECT.len();
-        if end > window.len() && opens_element(&joined[end.saturating_sub(LOOKBACK + OBJECT.len())..end]) {
+        if end > window.len()
+            && opens_element(&joined[end.saturating_sub(LOOKBACK + OBJECT.len())..end])
+        {
             return Some(end - window.len());
         }
     }
@@ -471,7 +489,11 @@ mod tests {
 
     fn invoice(pdf: &[u8]) -> String {
         let b64 = base64::engine::general_purpose::STANDARD.encode(pdf);
-        let wrapped: Vec<String> = b64.as_bytes().chunks(76).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+        let wrapped: Vec<String> = b64
+            .as_bytes()
+            .chunks(76)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
         format!(
             r#"<?xml version="1.0"?><Invoice xmlns:cbc="c" xmlns:cac="a"><cbc:ID>F-7</cbc:ID>
 <cbc:Note>mentions EmbeddedDocumentBinaryObject in text</cbc:Note>
@@ -492,11 +514,26 @@ mod tests {
         for size in [1, 2, 3, 5, 13, 29, 64, 1000, 1 << 20] {
             let out = dir.path().join(format!("{size}.pdf"));
             let parsed = read_from(Trickle(xml.as_bytes(), size), &out, 1 << 20).expect("parsed");
-            assert_eq!(std::fs::read(&out).expect("pdf written"), pdf, "chunk size {size}");
+            assert_eq!(
+                std::fs::read(&out).expect("pdf written"),
+                pdf,
+                "chunk size {size}"
+            );
             let (len, sha) = parsed.pdf.expect("pdf found");
-            assert_eq!((len, sha), (pdf.len() as u64, hex::encode(Sha256::digest(&pdf))));
-            assert_eq!(parsed.facts.invoice_number.as_deref(), Some("F-7"), "chunk size {size}");
-            assert_eq!(parsed.facts.amount.as_deref(), Some("12.10"), "chunk size {size}");
+            assert_eq!(
+                (len, sha),
+                (pdf.len() as u64, hex::encode(Sha256::digest(&pdf)))
+            );
+            assert_eq!(
+                parsed.facts.invoice_number.as_deref(),
+                Some("F-7"),
+                "chunk size {size}"
+            );
+            assert_eq!(
+                parsed.facts.amount.as_deref(),
+                Some("12.10"),
+                "chunk size {size}"
+            );
         }
     }
 
@@ -505,10 +542,15 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let xml = invoice(b"%PDF-1.4 hello");
         let cut = &xml[..xml.find("</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>\n<cac:Legal").expect("end tag")];
-        let err = read_from(cut.as_bytes(), &dir.path().join("a.pdf"), 1 << 20).expect_err("cut off");
+        let err =
+            read_from(cut.as_bytes(), &dir.path().join("a.pdf"), 1 << 20).expect_err("cut off");
         assert!(matches!(err, UblError::Refused(_)), "{err:?}");
         let bad = xml.replacen("JVBER", "JV*ER", 1);
-        let err = read_from(bad.as_bytes(), &dir.path().join("b.pdf"), 1 << 20).expect_err("bad base64");
-        assert!(matches!(err, UblError::Refused(ref m) if m.contains("base64")), "{err:?}");
+        let err =
+            read_from(bad.as_bytes(), &dir.path().join("b.pdf"), 1 << 20).expect_err("bad base64");
+        assert!(
+            matches!(err, UblError::Refused(ref m) if m.contains("base64")),
+            "{err:?}"
+        );
     }
 }

@@ -41,7 +41,10 @@ pub fn subscription_key_account(profile: &str) -> String {
 }
 
 /// The stored key of a profile, if any (a keyring problem is logged and means "none").
-pub async fn stored_subscription_key(keyring: &Arc<dyn SecretStore>, profile: &str) -> Option<String> {
+pub async fn stored_subscription_key(
+    keyring: &Arc<dyn SecretStore>,
+    profile: &str,
+) -> Option<String> {
     let account = subscription_key_account(profile);
     match secrets::blocking(keyring, move |k| k.get(&account)).await {
         Ok(key) => key.filter(|k| !k.is_empty()),
@@ -71,7 +74,10 @@ fn keyring_error(e: SecretError) -> EngineError {
 impl Engine {
     /// The session's environment, base URLs and whether a subscription key is stored.
     pub async fn connection(&self) -> Result<ConnectionInfo, EngineError> {
-        let session = self.session().await.ok_or_else(EngineError::not_signed_in)?;
+        let session = self
+            .session()
+            .await
+            .ok_or_else(EngineError::not_signed_in)?;
         let record = self.store().await?.environment().await?;
         let account = subscription_key_account(&session.profile);
         let stored = secrets::blocking(&self.keyring(), move |k| k.get(&account)).await;
@@ -92,10 +98,20 @@ impl Engine {
 
     /// Stores the subscription key in the keyring (empty or `None`: deletes it). It is
     /// sent from the next sign-in on.
-    pub async fn set_subscription_key(&self, key: Option<String>) -> Result<ConnectionInfo, EngineError> {
-        let session = self.session().await.ok_or_else(EngineError::not_signed_in)?;
+    pub async fn set_subscription_key(
+        &self,
+        key: Option<String>,
+    ) -> Result<ConnectionInfo, EngineError> {
+        let session = self
+            .session()
+            .await
+            .ok_or_else(EngineError::not_signed_in)?;
         let account = subscription_key_account(&session.profile);
-        let key = key.as_deref().map(valid_key).transpose()?.filter(|k| !k.is_empty());
+        let key = key
+            .as_deref()
+            .map(valid_key)
+            .transpose()?
+            .filter(|k| !k.is_empty());
         match key {
             Some(key) => {
                 let key = key.to_string();
@@ -117,6 +133,9 @@ mod tests {
         assert_eq!(valid_key(" abc123 ").map_err(|e| e.code), Ok("abc123"));
         assert!(valid_key("met spatie").is_err());
         assert!(valid_key(&"x".repeat(201)).is_err());
-        assert_eq!(subscription_key_account("production-a@b.nl"), "production-a@b.nl/subscription-key");
+        assert_eq!(
+            subscription_key_account("production-a@b.nl"),
+            "production-a@b.nl/subscription-key"
+        );
     }
 }

@@ -146,7 +146,8 @@ impl Engine {
         let target = path.to_path_buf();
         tokio::task::spawn_blocking(move || {
             let temporary = target.with_extension("csv.part");
-            let mut file = std::fs::File::create(&temporary).map_err(|e| io_error(&temporary, e))?;
+            let mut file =
+                std::fs::File::create(&temporary).map_err(|e| io_error(&temporary, e))?;
             // A byte-order mark, so Excel reads the file as UTF-8 (names with ë, é).
             file.write_all(b"\xEF\xBB\xBF")
                 .and_then(|()| file.write_all(out.as_bytes()))

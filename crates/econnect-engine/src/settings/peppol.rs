@@ -25,7 +25,11 @@ fn is_on(c: Option<&Capability>) -> bool {
 }
 
 fn set(slot: &mut Option<Capability>, on: bool) {
-    let state = if on { CapabilityState::On } else { CapabilityState::Off };
+    let state = if on {
+        CapabilityState::On
+    } else {
+        CapabilityState::Off
+    };
     match slot {
         Some(c) => c.state = state,
         None => *slot = Some(Capability::new(state)),
@@ -59,7 +63,10 @@ impl Engine {
         let client = self.client().await?;
         let mut config = client.peppol_config().await?;
         set(&mut config.capabilities.invoices, defaults.invoices);
-        set(&mut config.capabilities.invoice_response, defaults.invoice_response);
+        set(
+            &mut config.capabilities.invoice_response,
+            defaults.invoice_response,
+        );
         set(&mut config.capabilities.orders, defaults.orders);
         let saved = client.put_peppol_config(&config).await?;
         Ok(PeppolDefaults::from(&saved))

@@ -142,8 +142,8 @@ pub(crate) async fn run_loop(inner: Arc<Inner>, session: Arc<Session>) {
         // A probe said the network was back, yet the platform still cannot be reached (it
         // takes connects but the calls fail): the next probe must first see it down again,
         // or the platform would get a sync every few seconds.
-        let need_down = woken == Woken::Probe
-            && matches!(&result, Err(e) if e.code == ErrorCode::Unreachable);
+        let need_down =
+            woken == Woken::Probe && matches!(&result, Err(e) if e.code == ErrorCode::Unreachable);
         let pause = match result {
             Ok(_) => {
                 offline_pause = first_retry;
@@ -220,7 +220,10 @@ async fn network_back(inner: &Inner, client: &econnect_api::Client, need_down: b
     let (Some(host), Some(port)) = (base.host_str(), base.port_or_known_default()) else {
         return std::future::pending().await;
     };
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
     let mut status = inner.status.subscribe();
     let mut was_down = !need_down;
     loop {

@@ -67,10 +67,18 @@ pub async fn quiet_engine(sb: &RunningSandbox, folder: &std::path::Path) -> Engi
     )
     .await
     .unwrap();
-    engine.sign_in(sign_in(sb, USER, PASSWORD, false)).await.unwrap();
+    engine
+        .sign_in(sign_in(sb, USER, PASSWORD, false))
+        .await
+        .unwrap();
     // The session's own first sync (its loop runs also without followers): waited for, so
     // that no sync runs during the test.
-    assert!(eventually(Duration::from_secs(20), || async { engine.status().last_synced.is_some() }).await);
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            engine.status().last_synced.is_some()
+        })
+        .await
+    );
     engine
 }
 
