@@ -52,10 +52,10 @@ impl TokenCache {
     /// A usable token: the cached one, or a fresh one from the identity server.
     pub async fn get(&self, http: &reqwest::Client, config: &Config) -> Result<Token, Error> {
         let mut slot = self.slot.lock().await;
-        if let Some(token) = &slot.token {
-            if Instant::now() < token.refresh_at {
-                return Ok(token.clone());
-            }
+        if let Some(token) = &slot.token
+            && Instant::now() < token.refresh_at
+        {
+            return Ok(token.clone());
         }
         let (value, expires_in) = fetch(http, config).await?;
         slot.generation += 1;
@@ -127,10 +127,10 @@ async fn fetch(http: &reqwest::Client, config: &Config) -> Result<(String, Durat
     }
     let token: TokenResponse =
         serde_json::from_slice(&body).map_err(|e| Error::Decode(format!("token answer: {e}")))?;
-    if let Some(kind) = token.token_type.as_deref() {
-        if !kind.eq_ignore_ascii_case("bearer") {
-            return Err(Error::Decode(format!("token type {kind:?} is not Bearer")));
-        }
+    if let Some(kind) = token.token_type.as_deref()
+        && !kind.eq_ignore_ascii_case("bearer")
+    {
+        return Err(Error::Decode(format!("token type {kind:?} is not Bearer")));
     }
     // Clamped: a server's absurd lifetime must not overflow the refresh clock.
     let expires_in = Duration::from_secs(token.expires_in.unwrap_or(DEFAULT_EXPIRES_IN))

@@ -191,12 +191,13 @@ impl Client {
             if status.is_success() {
                 return Ok(response);
             }
-            if status == reqwest::StatusCode::UNAUTHORIZED && attempt == 0 {
-                if let Some(token) = token {
-                    tracing::debug!("401: refreshing the token once");
-                    self.inner.tokens.invalidate(token.generation).await;
-                    continue;
-                }
+            if status == reqwest::StatusCode::UNAUTHORIZED
+                && attempt == 0
+                && let Some(token) = token
+            {
+                tracing::debug!("401: refreshing the token once");
+                self.inner.tokens.invalidate(token.generation).await;
+                continue;
             }
             let headers = response.headers().clone();
             // Only an excerpt of an error is ever shown: read no more than that cap.

@@ -208,10 +208,11 @@ impl Error {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Self {
-        if let Ok(oauth) = serde_json::from_slice::<OAuthErrorBody>(body) {
-            if status.is_client_error() && status.as_u16() != 429 {
-                return Error::Auth(AuthError::from_oauth(&oauth.error, oauth.error_description));
-            }
+        if let Ok(oauth) = serde_json::from_slice::<OAuthErrorBody>(body)
+            && status.is_client_error()
+            && status.as_u16() != 429
+        {
+            return Error::Auth(AuthError::from_oauth(&oauth.error, oauth.error_description));
         }
         Error::from_response(status, headers, body)
     }
@@ -299,10 +300,10 @@ fn has_source<T: std::error::Error + 'static>(err: &(dyn std::error::Error + 'st
         if s.is::<T>() {
             return true;
         }
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            if io.get_ref().is_some_and(|inner| inner.is::<T>()) {
-                return true;
-            }
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && io.get_ref().is_some_and(|inner| inner.is::<T>())
+        {
+            return true;
         }
         source = s.source();
     }

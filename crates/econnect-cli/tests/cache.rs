@@ -3,6 +3,9 @@
 //! sent from here, `documents` lists those with file name and status, also after the sandbox
 //! is gone; login without a keyring says so.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};

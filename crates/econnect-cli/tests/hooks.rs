@@ -3,6 +3,9 @@
 //! the event and downloading the invoice, and stops cleanly on SIGTERM; an http public
 //! URL off loopback is refused before anything is registered.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

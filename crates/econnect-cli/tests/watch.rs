@@ -1,5 +1,8 @@
 //! `econnect watch` as a process: takes files from a --dir, moves them, stops on SIGTERM.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

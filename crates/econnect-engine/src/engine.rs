@@ -448,10 +448,8 @@ impl Engine {
         if let Ok(mut not_now) = self.inner.receive_not_now.lock() {
             not_now.clear();
         }
-        if signed_out {
-            if let Ok(mut since) = self.inner.offline_since.lock() {
-                *since = None;
-            }
+        if signed_out && let Ok(mut since) = self.inner.offline_since.lock() {
+            *since = None;
         }
         self.inner.status.send_replace(EngineStatus::default());
     }

@@ -75,10 +75,10 @@ impl Outbox {
             .await
             .ok_or_else(EngineError::not_signed_in)?;
         let mut current = self.current.lock().await;
-        if let Some((profile, intake)) = current.as_ref() {
-            if *profile == session.profile {
-                return Ok(intake.clone());
-            }
+        if let Some((profile, intake)) = current.as_ref()
+            && *profile == session.profile
+        {
+            return Ok(intake.clone());
         }
         if let Some((_, old)) = current.take() {
             old.shutdown().await;

@@ -3,6 +3,9 @@
 //! platform mail it with the invoice attached; "not through the app" deactivates only our
 //! own hook; and the demo's received invoices arrive by hook from the embedded sandbox.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::sync::Arc;

@@ -1,6 +1,9 @@
 //! The engine's one event stream: the services it starts itself (maintenance with the
 //! saved schedule, the outbox) and the session reach the host as `EngineEvent`s.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::Duration;

@@ -4,6 +4,9 @@
 //! at the next start; registration leaves others' hooks alone. The tests sign deliveries
 //! themselves, as the platform does.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::net::SocketAddr;

@@ -2,6 +2,9 @@
 //! i.e. inside a D-Bus session with an unlocked gnome-keyring), and a machine without one
 //! (D-Bus pointing nowhere, in a child process so the variable stays out of other tests).
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::sync::Arc;

@@ -1,6 +1,9 @@
 //! Issue 6 against the in-process sandbox: users, members, roles, the profile, the receive
 //! pop-up and switching receiving on — and the refusals a non-administrator gets.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

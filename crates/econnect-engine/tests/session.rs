@@ -1,6 +1,9 @@
 //! Sign-in and sign-out: each failure's own code, "remember me" in the keyring, restoring a
 //! session (also offline), and reads from the cache once the platform is gone.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::sync::Arc;

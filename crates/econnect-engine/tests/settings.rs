@@ -2,6 +2,9 @@
 //! subscription key in the keyring only, emptying the cache without losing the outbox,
 //! the CSV export, and the maintenance service driving the outbox.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::sync::{Arc, Mutex};

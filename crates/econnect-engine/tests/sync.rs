@@ -4,6 +4,9 @@
 //! documents sent from here get their statuses from their own status calls, and the change
 //! feed batches what is written.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::Duration;

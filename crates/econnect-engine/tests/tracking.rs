@@ -2,6 +2,9 @@
 //! by their own status calls (there is no list) under injected faults, within the call
 //! budget, and rejections carry the platform's reason.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::{Duration, Instant};

@@ -128,12 +128,11 @@ mod tests {
 
         #[test]
         fn eleven_proof_numbers_are_valid_vat(first in proptest::array::uniform8(0u8..10), suffix in 0u8..100) {
-            if let Some(nine) = with_check_digit(&first) {
-                if nine.bytes().any(|b| b != b'0') {
+            if let Some(nine) = with_check_digit(&first)
+                && nine.bytes().any(|b| b != b'0') {
                     let vat = format!("NL{nine}B{suffix:02}");
                     prop_assert!(is_valid_nl_vat(&vat), "{}", vat);
                 }
-            }
         }
 
         #[test]

@@ -325,12 +325,12 @@ fn handle_event(
         }
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
             // The writer closed it: complete.
-            if let Some(org) = org_of(watched, path) {
-                if folders::entry_kind(&org.path, path) == EntryKind::File && !inner.is_taken(path)
-                {
-                    pending.remove(path);
-                    ready.send(org, path.clone());
-                }
+            if let Some(org) = org_of(watched, path)
+                && folders::entry_kind(&org.path, path) == EntryKind::File
+                && !inner.is_taken(path)
+            {
+                pending.remove(path);
+                ready.send(org, path.clone());
             }
             false
         }
@@ -350,18 +350,18 @@ fn handle_event(
             if HAS_CLOSE_WRITE && !renamed_in {
                 return false;
             }
-            if let Some(org) = org_of(watched, path) {
-                if folders::entry_kind(&org.path, path) == EntryKind::File && !inner.is_taken(path)
-                {
-                    pending.insert(
-                        path.clone(),
-                        Pending {
-                            org,
-                            seen: None,
-                            min_age: Duration::ZERO,
-                        },
-                    );
-                }
+            if let Some(org) = org_of(watched, path)
+                && folders::entry_kind(&org.path, path) == EntryKind::File
+                && !inner.is_taken(path)
+            {
+                pending.insert(
+                    path.clone(),
+                    Pending {
+                        org,
+                        seen: None,
+                        min_age: Duration::ZERO,
+                    },
+                );
             }
             false
         }
@@ -474,10 +474,10 @@ fn check_pending(inner: &Inner, pending: &mut HashMap<PathBuf, Pending>, ready: 
         }
     }
     for (path, take) in done {
-        if let Some(p) = pending.remove(&path) {
-            if take {
-                ready.send(p.org, path);
-            }
+        if let Some(p) = pending.remove(&path)
+            && take
+        {
+            ready.send(p.org, path);
         }
     }
 }

@@ -2,6 +2,9 @@
 //! the engine is cut off mid-batch (as a crash would) and started again on the same store.
 //! The sandbox's counters must show every file exactly once.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::Duration;

@@ -2,6 +2,9 @@
 //! scheduled window holds the queue, uploads wait without a failed attempt, honour
 //! `Retry-After`, and go out by themselves afterwards.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::PathBuf;

@@ -1,5 +1,8 @@
 //! Preflight on a corpus generated here: every kind of file the intake meets.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use econnect_intake::preflight::{self, LABEL_E_INVOICE, LABEL_SCAN};

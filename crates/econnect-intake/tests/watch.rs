@@ -1,5 +1,8 @@
 //! The watcher and the whole engine against an in-process sandbox.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::io::Write;

@@ -66,10 +66,10 @@ fn issue(st: &AppState, form: &HashMap<String, String>) -> Result<String, OAuthE
             description: Some("unknown client or wrong client secret".into()),
         });
     }
-    if let Some(scope) = form.get("scope") {
-        if !scope.split_whitespace().any(|s| s == "ap") {
-            return Err(OAuthError::bad("invalid_scope", "scope must include 'ap'"));
-        }
+    if let Some(scope) = form.get("scope")
+        && !scope.split_whitespace().any(|s| s == "ap")
+    {
+        return Err(OAuthError::bad("invalid_scope", "scope must include 'ap'"));
     }
     let mut inner = st.lock();
     let user = match get("grant_type") {

@@ -242,23 +242,23 @@ fn create(
     let mut receiver_display = None;
     // A receiver on this platform that receives gets the invoice in its receive list.
     let mut internal_receiver = None;
-    if what == Upload::SalesSend {
-        if let Some(r) = receiver.as_deref().filter(|r| !r.is_empty()) {
-            let norm = party_id::normalise(r);
-            receiver_display = Some(
-                norm.as_deref()
-                    .map(party_id::display)
-                    .unwrap_or_else(|| r.to_string()),
-            );
-            match norm.as_deref().and_then(|n| peppol::reach(&inner, n)) {
-                Some((ch, _)) => {
-                    doc_channel = ch.to_string();
-                    if ch == "econnect" {
-                        internal_receiver = norm.clone();
-                    }
+    if what == Upload::SalesSend
+        && let Some(r) = receiver.as_deref().filter(|r| !r.is_empty())
+    {
+        let norm = party_id::normalise(r);
+        receiver_display = Some(
+            norm.as_deref()
+                .map(party_id::display)
+                .unwrap_or_else(|| r.to_string()),
+        );
+        match norm.as_deref().and_then(|n| peppol::reach(&inner, n)) {
+            Some((ch, _)) => {
+                doc_channel = ch.to_string();
+                if ch == "econnect" {
+                    internal_receiver = norm.clone();
                 }
-                None => failure = Some("Ontvanger niet bereikbaar / Recipient not reachable"),
             }
+            None => failure = Some("Ontvanger niet bereikbaar / Recipient not reachable"),
         }
     }
     if let Some(ch) =
@@ -421,12 +421,12 @@ pub async fn query_recipient(
     let inner = st.lock();
     require_party(&inner, &caller, &party, Need::Send)?;
     for raw in &ids {
-        if let Some(norm) = party_id::normalise(raw) {
-            if let Some((channel, description)) = peppol::reach(&inner, &norm) {
-                return Ok(Json(
-                    json!({ "id": raw, "channel": channel, "description": description }),
-                ));
-            }
+        if let Some(norm) = party_id::normalise(raw)
+            && let Some((channel, description)) = peppol::reach(&inner, &norm)
+        {
+            return Ok(Json(
+                json!({ "id": raw, "channel": channel, "description": description }),
+            ));
         }
     }
     Err(ApiError::not_found(

@@ -86,11 +86,11 @@ fn take(st: &AppState, path: &str) -> Option<FaultRule> {
                 hit = Some(rule.clone());
                 break;
             }
-        } else if let Some(rate) = rule.rate {
-            if rand::random::<f64>() < rate {
-                hit = Some(rule.clone());
-                break;
-            }
+        } else if let Some(rate) = rule.rate
+            && rand::random::<f64>() < rate
+        {
+            hit = Some(rule.clone());
+            break;
         }
     }
     inner.faults.retain(|r| r.next != Some(0));

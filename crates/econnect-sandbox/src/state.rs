@@ -271,10 +271,10 @@ impl Document {
             if now >= self.created_on + Duration::days(RETENTION_DAYS) {
                 return false;
             }
-            if let Some(d) = self.downloaded_on {
-                if now >= d + Duration::days(RETENTION_AFTER_DOWNLOAD_DAYS) {
-                    return false;
-                }
+            if let Some(d) = self.downloaded_on
+                && now >= d + Duration::days(RETENTION_AFTER_DOWNLOAD_DAYS)
+            {
+                return false;
             }
         }
         true

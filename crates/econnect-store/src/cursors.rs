@@ -52,10 +52,10 @@ impl Store {
         resource: &str,
         party_id: &str,
     ) -> Result<SyncCursor, StoreError> {
-        if let Some(c) = self.cursor(resource, party_id).await? {
-            if c.in_progress {
-                return Ok(c);
-            }
+        if let Some(c) = self.cursor(resource, party_id).await?
+            && c.in_progress
+        {
+            return Ok(c);
         }
         self.restart_round(resource, party_id).await
     }

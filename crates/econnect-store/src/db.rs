@@ -219,10 +219,10 @@ impl Store {
         self.pool.close().await;
         match tokio::time::timeout(CLOSE_WAIT, self.writer.lock()).await {
             Ok(mut writer) => {
-                if let Some(writer) = writer.take() {
-                    if let Err(e) = writer.close().await {
-                        tracing::warn!(error = %e, "closing the writer connection failed");
-                    }
+                if let Some(writer) = writer.take()
+                    && let Err(e) = writer.close().await
+                {
+                    tracing::warn!(error = %e, "closing the writer connection failed");
                 }
             }
             Err(_) => tracing::warn!("the writer connection is still in use; not closed"),

@@ -46,8 +46,8 @@ impl Store {
         sqlx::query("DELETE FROM sync_cursors")
             .execute(&mut *tx)
             .await?;
-        changes::append(&mut *tx, ChangeKind::Documents, None, &[]).await?;
-        changes::append(&mut *tx, ChangeKind::Users, None, &[]).await?;
+        changes::append(&mut tx, ChangeKind::Documents, None, &[]).await?;
+        changes::append(&mut tx, ChangeKind::Users, None, &[]).await?;
         self.commit(tx).await?;
         // Space comes back only with VACUUM; failing it leaves a correct, larger file.
         if let Err(e) = sqlx::query("VACUUM").execute(self.pool()).await {

@@ -466,10 +466,11 @@ impl Store {
         let Some((response, response_id, response_at)) = current else {
             return Err(StoreError::NotFound(format!("received invoice {id}")));
         };
-        if response.as_deref() == Some(code) && response_at.is_none() {
-            if let Some(pending) = response_id {
-                return Ok(pending);
-            }
+        if response.as_deref() == Some(code)
+            && response_at.is_none()
+            && let Some(pending) = response_id
+        {
+            return Ok(pending);
         }
         sqlx::query(
             "UPDATE received_invoices SET response = ?, response_id = ?, response_at = NULL,

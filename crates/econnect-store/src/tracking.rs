@@ -57,6 +57,10 @@ pub struct StatusChange {
     pub reason: Option<String>,
 }
 
+/// What a status update needs of a cached document: party, status, number, file name,
+/// first seen.
+type KnownDocument = (String, String, Option<String>, Option<String>, String);
+
 impl Store {
     /// Documents not in a final status, oldest first (at most `limit`).
     pub async fn open_documents(&self, limit: u32) -> Result<Vec<OpenDocument>, StoreError> {
@@ -83,14 +87,13 @@ impl Store {
         let mut changed: Vec<StatusChange> = Vec::new();
         let mut touched: Vec<(String, String)> = Vec::new();
         for l in learned {
-            let row: Option<(String, String, Option<String>, Option<String>, String)> =
-                sqlx::query_as(
-                    "SELECT party_id, status, invoice_number, file_name, first_seen_at
+            let row: Option<KnownDocument> = sqlx::query_as(
+                "SELECT party_id, status, invoice_number, file_name, first_seen_at
                      FROM documents WHERE id = ?",
-                )
-                .bind(&l.id)
-                .fetch_optional(&mut *tx)
-                .await?;
+            )
+            .bind(&l.id)
+            .fetch_optional(&mut *tx)
+            .await?;
             let Some((party, old, number, file, first_seen)) = row else {
                 continue;
             };

@@ -1,6 +1,9 @@
 //! The hook inbox: an event is stored once however often it is delivered, taken in order
 //! of arrival until marked processed, and kept across a reopen.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use econnect_store::{NewHookEvent, OwnHook, Store};
 
 fn event(key: &str, topic: &str, doc: &str, created_ms: i64) -> NewHookEvent {

@@ -2,6 +2,9 @@
 //! duplicates in the store and within itself, record them only when asked, and keep every
 //! column of the outbox row.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use econnect_store::Store;
 use econnect_store::ledger::{self, DuplicateOf, Enqueued, NewIntake};
 use econnect_store::outbox;

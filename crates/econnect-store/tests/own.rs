@@ -1,6 +1,9 @@
 //! Local-first documents: an accepted upload becomes a `Pending` row in `documents` with its
 //! file name, in the same write that marks the outbox row sent; adopted rows keep a known row.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use econnect_store::documents::Direction;
 use econnect_store::ledger::{self, NewIntake};
 use econnect_store::outbox::{self, Accepted};

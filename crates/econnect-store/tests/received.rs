@@ -1,6 +1,9 @@
 //! The receive records: a listed page and a saved batch are each one statement, and must
 //! still count only what is new, fill the documents list, and refuse an unknown invoice.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use econnect_store::{
     DocumentQuery, InvoiceFacts, ListedInvoice, PartyRecord, Permissions, ReceivedState,
     SavedInvoice, Store,

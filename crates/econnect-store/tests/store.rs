@@ -1,6 +1,9 @@
 //! The cache on temporary databases: migrations, paged writes with cursors (and a crash in
 //! the middle of a page), the change feed, and the document search.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use econnect_store::{
     ChangeKind, Channel, Direction, DocumentQuery, DocumentRecord, DocumentSort, OrganisationQuery,
     PartyRecord, Permissions, ReceiveState, SortField, Store,
@@ -22,7 +25,7 @@ fn all() -> Permissions {
 fn doc(id: &str, n: u32, counterparty: &str, status: &str) -> DocumentRecord {
     DocumentRecord {
         id: id.to_string(),
-        channel: if n % 2 == 0 {
+        channel: if n.is_multiple_of(2) {
             Channel::Peppol
         } else {
             Channel::Idr

@@ -1,5 +1,8 @@
 //! Contract tests: the client against the in-process sandbox, one sandbox per test.
 
+// A test may unwrap: a failure there is the test failing, with the place it failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 mod auth;

@@ -78,7 +78,7 @@ pub async fn upload(args: &BenchUploadArgs) -> Result<ExitCode, String> {
     let mut turn = 0usize;
     for _ in 0..args.rounds.max(1) {
         for batch in files.chunks(BATCH) {
-            let client_first = turn % 2 == 0;
+            let client_first = turn.is_multiple_of(2);
             if run_client_side && client_first {
                 client_time += run_client(&client, &party, batch, concurrency).await?;
             }

@@ -192,13 +192,13 @@ pub async fn documents(
         );
         return Ok(ExitCode::SUCCESS);
     }
-    if info.opened_offline {
-        if let Some(since) = engine.status().offline_since {
-            eprintln!(
-                "offline sinds {} — uit de lokale cache",
-                local_clock(&since, offset)
-            );
-        }
+    if info.opened_offline
+        && let Some(since) = engine.status().offline_since
+    {
+        eprintln!(
+            "offline sinds {} — uit de lokale cache",
+            local_clock(&since, offset)
+        );
     }
     // One line per document: date, direction, status, file name, organisation, number,
     // counterparty, amount, id (tab-separated).

@@ -177,8 +177,8 @@ impl HookWorker {
                 };
                 // Arrival order is not event order: news older than a final status already
                 // applied from a hook is not applied over it.
-                if let Some(ms) = row.created_ms {
-                    if self
+                if let Some(ms) = row.created_ms
+                    && self
                         .store
                         .newer_hook_event(
                             document,
@@ -187,11 +187,10 @@ impl HookWorker {
                             row.seq,
                         )
                         .await?
-                    {
-                        return Ok(format!(
-                            "ouder bericht dan het verwerkte; {status} niet toegepast"
-                        ));
-                    }
+                {
+                    return Ok(format!(
+                        "ouder bericht dan het verwerkte; {status} niet toegepast"
+                    ));
                 }
                 let learned = LearnedStatus {
                     id: document.to_string(),

@@ -41,13 +41,14 @@ impl Maintenance {
             }
             let state = self.refresh(now);
             let is_platform = state.source == Some(MaintenanceSource::Platform);
-            if is_platform && !was_platform {
-                if let Some(until) = &state.until_clock {
-                    notify(Notice::new(
-                        NoticeKind::MaintenanceStarting,
-                        format!("→ {until}"),
-                    ));
-                }
+            if is_platform
+                && !was_platform
+                && let Some(until) = &state.until_clock
+            {
+                notify(Notice::new(
+                    NoticeKind::MaintenanceStarting,
+                    format!("→ {until}"),
+                ));
             }
             was_platform = is_platform;
 

@@ -811,10 +811,10 @@ impl Receiver {
             if files::place(xml.0, &xml_target, xml.1).map_err(io)? == Placed::Taken {
                 continue;
             }
-            if let Some((temp, sha)) = pdf {
-                if files::place(temp, &pdf_target, sha).map_err(io)? == Placed::Taken {
-                    continue;
-                }
+            if let Some((temp, sha)) = pdf
+                && files::place(temp, &pdf_target, sha).map_err(io)? == Placed::Taken
+            {
+                continue;
             }
             return Ok((xml_target, pdf_target));
         }

@@ -75,12 +75,11 @@ pub fn read_from<R: Read>(xml: R, pdf_out: &Path, max_pdf: u64) -> Result<Parsed
                 if path.len() >= MAX_DEPTH {
                     return Err(UblError::Refused("XML te diep genest".into()));
                 }
-                if is_endpoint(&path, e.local_name().as_ref()) {
-                    if let Ok(Some(a)) = e.try_get_attribute("schemeID") {
-                        if let Ok(v) = a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
-                            facts.supplier_id = Some(format!("{}:", v.trim()));
-                        }
-                    }
+                if is_endpoint(&path, e.local_name().as_ref())
+                    && let Ok(Some(a)) = e.try_get_attribute("schemeID")
+                    && let Ok(v) = a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                {
+                    facts.supplier_id = Some(format!("{}:", v.trim()));
                 }
                 path.push(e.local_name().as_ref().to_string());
                 text.clear();
@@ -298,10 +297,10 @@ impl<R: Read> Tap<R> {
             return Ok(());
         }
         self.pdf_hash.update(&self.decoded);
-        if let Some(out) = self.pdf.as_mut() {
-            if let Err(e) = out.write_all(&self.decoded) {
-                return Err(self.fail(UblError::Io(e.to_string())));
-            }
+        if let Some(out) = self.pdf.as_mut()
+            && let Err(e) = out.write_all(&self.decoded)
+        {
+            return Err(self.fail(UblError::Io(e.to_string())));
         }
         Ok(())
     }
@@ -309,7 +308,7 @@ impl<R: Read> Tap<R> {
     fn close_object(&mut self) -> std::io::Result<()> {
         if self.writing {
             let n = self.pending.len();
-            if n % 4 != 0 {
+            if !n.is_multiple_of(4) {
                 return Err(self.fail(UblError::Refused("afgebroken base64 in de bijlage".into())));
             }
             self.decode(n)?;

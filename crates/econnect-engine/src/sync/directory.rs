@@ -30,11 +30,11 @@ pub(crate) async fn me_and_parties(
 ) -> Result<Vec<PartyRecord>, EngineError> {
     let me = with_retries("me", || client.me()).await?;
     let parties = with_retries("me/party", || client.my_parties()).await?;
-    if let Some(mut env) = store.environment().await? {
-        if env.display_name.as_deref() != Some(me.name.as_str()) {
-            env.display_name = Some(me.name);
-            store.put_environment(&env).await?;
-        }
+    if let Some(mut env) = store.environment().await?
+        && env.display_name.as_deref() != Some(me.name.as_str())
+    {
+        env.display_name = Some(me.name);
+        store.put_environment(&env).await?;
     }
     let records: Vec<PartyRecord> = parties
         .iter()
@@ -90,12 +90,12 @@ pub(crate) async fn users(client: &Client, store: &Store) -> Result<bool, Engine
 }
 
 async fn set_admin(store: &Store, is_admin: bool) -> Result<(), EngineError> {
-    if let Some(env) = store.environment().await? {
-        if env.is_admin != is_admin {
-            store
-                .put_environment(&EnvironmentRecord { is_admin, ..env })
-                .await?;
-        }
+    if let Some(env) = store.environment().await?
+        && env.is_admin != is_admin
+    {
+        store
+            .put_environment(&EnvironmentRecord { is_admin, ..env })
+            .await?;
     }
     Ok(())
 }

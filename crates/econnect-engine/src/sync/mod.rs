@@ -227,10 +227,9 @@ async fn network_back(inner: &Inner, client: &econnect_api::Client, need_down: b
     let mut status = inner.status.subscribe();
     let mut was_down = !need_down;
     loop {
-        if !unreachable(&status.borrow_and_update()) {
-            if status.wait_for(unreachable).await.is_err() {
-                return std::future::pending().await;
-            }
+        if !unreachable(&status.borrow_and_update()) && status.wait_for(unreachable).await.is_err()
+        {
+            return std::future::pending().await;
         }
         tokio::time::sleep(every).await;
         let connect = tokio::net::TcpStream::connect((host.as_str(), port));

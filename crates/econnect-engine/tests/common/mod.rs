@@ -256,10 +256,10 @@ pub fn any_file_contains(dir: &std::path::Path, needle: &[u8]) -> bool {
             if any_file_contains(&path, needle) {
                 return true;
             }
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            if bytes.windows(needle.len()).any(|w| w == needle) {
-                return true;
-            }
+        } else if let Ok(bytes) = std::fs::read(&path)
+            && bytes.windows(needle.len()).any(|w| w == needle)
+        {
+            return true;
         }
     }
     false

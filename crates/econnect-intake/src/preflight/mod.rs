@@ -343,12 +343,11 @@ pub fn inspect(bytes: &[u8], direction: Direction) -> Preflight {
             }
             match facts.embedded {
                 Some((name, syntax)) => {
-                    if syntax != XmlInvoiceKind::CiiInvoice {
-                        if let Some((_, data)) = pdf::extract_embedded_invoice(bytes) {
-                            if let Ok(doc) = xml::parse(&data) {
-                                warnings = nlcius::check(&doc);
-                            }
-                        }
+                    if syntax != XmlInvoiceKind::CiiInvoice
+                        && let Some((_, data)) = pdf::extract_embedded_invoice(bytes)
+                        && let Ok(doc) = xml::parse(&data)
+                    {
+                        warnings = nlcius::check(&doc);
                     }
                     (FileKind::HybridPdf, Some(name))
                 }

@@ -115,14 +115,15 @@ pub fn check(doc: &Document<'_>) -> Vec<Warning> {
             "The supplier's address lacks street, city or post code",
         ));
     }
-    if let Some(rep) = child(root, "TaxRepresentativeParty") {
-        if in_nl(Some(rep)) && !full_address(rep) {
-            out.push(Warning::new(
-                "BR-NL-3",
-                "Het adres van de fiscaal vertegenwoordiger mist straat, plaats of postcode",
-                "The tax representative's address lacks street, city or post code",
-            ));
-        }
+    if let Some(rep) = child(root, "TaxRepresentativeParty")
+        && in_nl(Some(rep))
+        && !full_address(rep)
+    {
+        out.push(Warning::new(
+            "BR-NL-3",
+            "Het adres van de fiscaal vertegenwoordiger mist straat, plaats of postcode",
+            "The tax representative's address lacks street, city or post code",
+        ));
     }
     let customer_nl = in_nl(customer);
     if let Some(customer) = customer.filter(|_| customer_nl) {
@@ -192,19 +193,19 @@ fn identifier_checks(root: Node<'_, '_>, out: &mut Vec<Warning>) {
         let Some(value) = text(Some(node)) else {
             continue;
         };
-        if let Some(scheme) = node.attribute("schemeID") {
-            if identifiers::check_scheme(scheme, value) == Some(false) {
-                let what = match scheme {
-                    "0106" => "KvK-nummer (8 cijfers)",
-                    "0190" => "OIN (20 cijfers)",
-                    _ => "btw-nummer",
-                };
-                out.push(Warning::new(
-                    "ID-SCHEME",
-                    format!("Ongeldig {what}: {value}"),
-                    format!("Invalid identifier for scheme {scheme}: {value}"),
-                ));
-            }
+        if let Some(scheme) = node.attribute("schemeID")
+            && identifiers::check_scheme(scheme, value) == Some(false)
+        {
+            let what = match scheme {
+                "0106" => "KvK-nummer (8 cijfers)",
+                "0190" => "OIN (20 cijfers)",
+                _ => "btw-nummer",
+            };
+            out.push(Warning::new(
+                "ID-SCHEME",
+                format!("Ongeldig {what}: {value}"),
+                format!("Invalid identifier for scheme {scheme}: {value}"),
+            ));
         }
         let vat_field = local == "CompanyID"
             && node

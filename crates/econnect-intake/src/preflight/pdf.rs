@@ -130,10 +130,10 @@ fn walk_name_tree<'a>(
     }
     if let Some(Object::Array(kids)) = node.get(b"Kids").ok().and_then(|k| resolve(doc, k)) {
         for kid in kids {
-            if let Object::Reference(id) = kid {
-                if !seen.insert(*id) {
-                    continue; // a cycle
-                }
+            if let Object::Reference(id) = kid
+                && !seen.insert(*id)
+            {
+                continue; // a cycle
             }
             if let Some(child) = dict(doc, kid) {
                 walk_name_tree(doc, child, depth + 1, seen, out);
