@@ -4,9 +4,9 @@ mod commands;
 mod events;
 mod handed_files;
 mod ipc;
-// people and receiving (issue 6)
+// people and receiving
 mod people_commands;
-// desktop integration (issue 7): tray, notifications, updates, single instance, logs
+// desktop integration: tray, notifications, updates, single instance, logs
 mod desktop_actions;
 mod desktop_commands;
 mod main_window;

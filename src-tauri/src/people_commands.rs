@@ -1,4 +1,4 @@
-//! IPC commands of issue 6 (users, members, profile, receiving): one-line wrappers over the
+//! IPC commands of the people screens (users, members, profile, receiving): one-line wrappers over the
 //! engine, registered in `ipc.rs`.
 
 use econnect_engine::{

@@ -1,4 +1,4 @@
-//! IPC commands of receiving (issue 8): one-line wrappers over the engine.
+//! IPC commands of receiving: one-line wrappers over the engine.
 
 use econnect_engine::hooks::{ReceiveChannel, ReceiveChannelState};
 use econnect_engine::{

@@ -1,4 +1,4 @@
-//! IPC commands of Instellingen (issue 6, items 4 and 7): the maintenance schedule and
+//! IPC commands of Instellingen: the maintenance schedule and
 //! state, theme, Peppol defaults, connection and subscription key, cache and CSV export.
 //! One-line wrappers where they can be; registered in `ipc.rs`.
 

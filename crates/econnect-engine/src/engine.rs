@@ -84,7 +84,7 @@ pub(crate) struct Inner {
     pub network_hint: Notify,
     /// Offline since, kept across sessions' status resets.
     pub offline_since: Mutex<Option<String>>,
-    /// Organisations answered "niet nu" in the receive pop-up this session (issue 6).
+    /// Organisations answered "niet nu" in the receive pop-up this session.
     pub receive_not_now: Mutex<HashSet<String>>,
     /// What status tracking and receiving want the user to hear (see `follow`).
     pub notices: broadcast::Sender<crate::desktop::Notice>,

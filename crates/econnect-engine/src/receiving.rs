@@ -1,4 +1,4 @@
-//! Receiving e-invoices (issue 6, help-centre article "Pop-up organisaties – registreren
+//! Receiving e-invoices (help-centre article "Pop-up organisaties – registreren
 //! voor ontvangst"): which organisations to ask about, the user's answers, and switching
 //! receiving on or off through the Peppol config endpoint. Receiving is a paid service from
 //! the transaction credit and is off by default, so the app only asks and never switches

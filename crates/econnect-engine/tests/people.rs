@@ -1,4 +1,4 @@
-//! Issue 6 against the in-process sandbox: users, members, roles, the profile, the receive
+//! People and receiving against the in-process sandbox: users, members, roles, the profile, the receive
 //! pop-up and switching receiving on — and the refusals a non-administrator gets.
 
 // A test may unwrap: a failure there is the test failing, with the place it failed.

@@ -1,4 +1,4 @@
-//! The inbox of webhook events (issue 14): each event is committed (with a full sync to
+//! The inbox of webhook events: each event is committed (with a full sync to
 //! disk) before the receiver answers 200, stored once however often it is delivered, and
 //! processed in order of arrival; a restart picks up what was not processed. Also the
 //! hooks this installation registered itself.

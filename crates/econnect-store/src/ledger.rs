@@ -1,4 +1,4 @@
-//! The intake ledger (issue 5): every file taken for an organisation, by content hash, and
+//! The intake ledger: every file taken for an organisation, by content hash, and
 //! the one transaction that writes its ledger row and its outbox row together.
 
 use std::collections::{HashMap, HashSet};

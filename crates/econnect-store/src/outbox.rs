@@ -1,4 +1,4 @@
-//! The intake outbox (issue 5): rows move queued → sending → sent, or to refused / dead;
+//! The intake outbox: rows move queued → sending → sent, or to refused / dead;
 //! a crash leaves `sending` rows that [`resume`] puts back in the queue.
 
 use serde::{Deserialize, Serialize};

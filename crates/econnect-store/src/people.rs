@@ -1,4 +1,4 @@
-//! Writes of the people screens (issue 6): one user's access to one organisation, users
+//! Writes of the people screens: one user's access to one organisation, users
 //! created or deleted by an administrator, and the receive pop-up's "niet meer vragen".
 //! Each write is one transaction with its change-feed entry, like the sync's writes.
 

@@ -1,4 +1,4 @@
-//! Received invoices on this disk (issue 8): which ones a receive list showed, where their
+//! Received invoices on this disk: which ones a receive list showed, where their
 //! files went, the responses sent, the receive folders and how far each list was read.
 //! A row is written before anything is downloaded, its target paths before a file is put
 //! in place, and "saved" only once both files are there: a restart resumes from the row.

@@ -1,4 +1,4 @@
-//! Status tracking's reads and writes (issue 8): the documents that have not reached a
+//! Status tracking's reads and writes: the documents that have not reached a
 //! final status, and the statuses the tracker learned, written in one transaction with the
 //! history and the change feed.
 

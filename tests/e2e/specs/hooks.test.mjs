@@ -1,4 +1,4 @@
-// Receiving by hook in the real window (issue 14): the platform has no list of received
+// Receiving by hook in the real window: the platform has no list of received
 // invoices, so the demo's invoices reach the app the way they reach any installation: the
 // embedded sandbox posts signed hooks to the app's own receiver. Instellingen → Ontvangen
 // shows that receiver, and Documenten shows the invoices and says what it covers.

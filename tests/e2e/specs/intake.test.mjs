@@ -1,4 +1,4 @@
-// Invoice intake in the real window (issue 5): two files handed to the app go through the
+// Invoice intake in the real window: two files handed to the app go through the
 // same path a drop on the window takes (the shell's hand-over), are checked, sent for an
 // organisation, and reach "Verzonden".
 import assert from 'node:assert/strict';

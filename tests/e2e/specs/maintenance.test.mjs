@@ -1,4 +1,4 @@
-// Maintenance and Instellingen in the real window (issue 6, items 4 and 7): with the
+// Maintenance and Instellingen in the real window: with the
 // platform (an external sandbox) in maintenance, a handed-over file waits in the queue
 // under the banner "Onderhoud tot HH:MM", and is sent by itself when maintenance ends.
 // Then every section of Instellingen is shown and photographed in Dutch and English.

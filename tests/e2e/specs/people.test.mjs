@@ -1,4 +1,4 @@
-// Issue 6 in the real window, in sandbox mode: the receive pop-up after sign-in and enabling
+// People and receiving in the real window, in sandbox mode: the receive pop-up after sign-in and enabling
 // receiving, adding a member to an organisation, creating a user, and screenshots of each of
 // these screens (Gebruikers, Leden, Profiel, Help, icon legend) in Dutch and English.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Following documents and receiving in the real window (issue 8, issue 14): an invoice added
+// Following documents and receiving in the real window: an invoice added
 // to the platform appears in Documenten and on disk in the receive folder (by hook), and a
 // document this installation sent that the platform rejected shows its reason in the
 // document detail. Screenshots in nl and en.
@@ -113,7 +113,7 @@ describe('receiving and rejections in the window', () => {
     assert.match(await byTestId(b, 'channel-listening').getText(), new RegExp(`127\\.0\\.0\\.1:${port}`));
   });
 
-  // The platform has no list of received invoices (issue 14): this one reaches the app by
+  // The platform has no list of received invoices: this one reaches the app by
   // the sandbox's signed InvoiceReceived hook to the receiver set up above.
   test('an invoice added to the platform appears in Documenten and on disk', async () => {
     const b = app.browser;
@@ -174,7 +174,7 @@ describe('receiving and rejections in the window', () => {
   });
 });
 
-// Only what this installation sent is in Documenten (issue 14): the demo's own history has
+// Only what this installation sent is in Documenten: the demo's own history has
 // a document the platform rejected; its status comes from the status call, with the reason.
 describe('a rejection in the window', () => {
   let app;

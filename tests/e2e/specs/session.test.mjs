@@ -1,4 +1,4 @@
-// Sign-in and the offline cache in the real window (issue 4).
+// Sign-in and the offline cache in the real window.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { byTestId, closeReceivePrompt, launchApp, screenshot } from '../support/app.mjs';
@@ -62,7 +62,7 @@ describe('an external platform that goes away', () => {
     await first.click();
     const title = byTestId(app.browser, 'page-title');
     await title.waitUntil(async () => (await title.getText()) === name, { timeout: 10_000 });
-    // The platform has no document lists (issue 14): a fresh installation knows only what it
+    // The platform has no document lists: a fresh installation knows only what it
     // sent itself, which is nothing yet, and says so instead of failing.
     await byTestId(app.browser, 'empty-documents').waitForDisplayed({ timeout: 30_000 });
     assert.equal(await app.browser.$('[role="alert"]').isExisting(), false, 'no error on the page');

@@ -122,7 +122,7 @@ export function screenshot(name) {
 
 /**
  * After a first sign-in as the demo user, the app asks about switching on receiving for
- * the organisations where it is off (issue 6); tests about other things close that pop-up.
+ * the organisations where it is off; tests about other things close that pop-up.
  */
 export async function closeReceivePrompt(browser) {
   await browser.$('[data-testid="receive-prompt"]').waitForDisplayed({ timeout: 30_000 });

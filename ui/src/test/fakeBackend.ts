@@ -43,7 +43,7 @@ export function fakeBackend(overrides: Record<string, unknown> = {}) {
     restartToUpdate: vi.fn(),
     onUpdateStatus: vi.fn(() => Promise.resolve(() => {})),
     onFilesOpened: vi.fn(() => Promise.resolve(() => {})),
-    // People and receiving (issue 6).
+    // People and receiving.
     users: vi.fn(() => ok({ canManage: true, environmentDomain: 'voorbeeld.nl', users: [] })),
     rolePresets: vi.fn(() => ok([])),
     checkAddress: vi.fn(),

@@ -1,5 +1,5 @@
 //! Every answer body the client reads is capped: a server cannot make the app hold an
-//! unbounded JSON answer in memory (issue 15, item 6).
+//! unbounded JSON answer in memory.
 
 use econnect_api::{Client, Config, Credentials};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

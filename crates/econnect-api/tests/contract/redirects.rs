@@ -1,6 +1,6 @@
 //! Redirects are never followed: a 307/308 from the identity server would re-POST the
 //! password form to wherever it points, and a redirect from the API would carry the
-//! bearer token and subscription key to another host (issue 15, item 4).
+//! bearer token and subscription key to another host.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

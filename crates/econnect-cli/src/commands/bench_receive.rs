@@ -1,4 +1,4 @@
-//! `econnect bench receive` (issues 8 and 14), against an in-process sandbox: N received
+//! `econnect bench receive`, against an in-process sandbox: N received
 //! invoices arrive as signed webhook deliveries at the engine's hook receiver
 //! (`Engine::serve_hooks`), which verifies and stores each before answering, and whose
 //! worker downloads and places them; timed from the first delivery to the N-th invoice on

@@ -1,4 +1,4 @@
-//! `econnect bench status` (issues 8 and 14), against an in-process sandbox: N open
+//! `econnect bench status`, against an in-process sandbox: N open
 //! documents sent from here brought to their final status by the tracker (one status call
 //! each: the platform has no list), with the calls it made and the time it took.
 

@@ -1,4 +1,4 @@
-//! Instellingen → Ontvangen (issue 14): how received invoices reach this installation. The
+//! Instellingen → Ontvangen: how received invoices reach this installation. The
 //! platform has no list of received invoices; it announces each one through a hook. Three
 //! ways, chosen per profile and kept in `receive-channel.json` beside the cache (no secret
 //! in it): this computer can be reached (the app runs the same receiver as

@@ -1,4 +1,4 @@
-//! Receiving by hook (issue 14): a webhook receiver for an office server, a NAS or a
+//! Receiving by hook: a webhook receiver for an office server, a NAS or a
 //! desktop the platform can reach. The session owns it: [`Engine::serve_hooks`] registers
 //! this installation's own environment hook (`<public URL>#<secret>`), serves the
 //! receiver, and runs the worker that turns stored events into files on disk and statuses

@@ -1,4 +1,4 @@
-//! People (issue 6): the users of the environment, their access to organisations
+//! People: the users of the environment, their access to organisations
 //! ("leden"), and the signed-in user's profile with e-mail and intake addresses.
 //! Reads answer from the cache (also offline); writes go to the platform first and then
 //! update the cache in one transaction with a change-feed entry, so every screen follows.

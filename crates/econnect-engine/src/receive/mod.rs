@@ -1,4 +1,4 @@
-//! Receiving (issue 8): the platform has no list of received documents; a hook announces
+//! Receiving: the platform has no list of received documents; a hook announces
 //! each one (InvoiceReceived with its documentId). Whoever hears of it records it with
 //! [`Store::record_listed`] (state `listed`) and triggers a pass (see
 //! [`crate::Engine::announce_received`] and `follow.rs`). A pass downloads every recorded

@@ -1,4 +1,4 @@
-//! Status tracking (issue 8): follows every open document of this installation (one it sent,
+//! Status tracking: follows every open document of this installation (one it sent,
 //! not yet Delivered, Rejected or Failed) until it reaches a final status. The platform has
 //! no document lists, so each document is asked about with its own status call
 //! (`GET …/salesInvoice|purchaseInvoice/{id}/status`, which carries the history and any

@@ -144,9 +144,9 @@ export async function onEngineChanges(handler: (change: EngineChanged) => void):
   }
 }
 
-// Desktop integration (issue 7): notifications, start at login, log folder, updates.
+// Desktop integration: notifications, start at login, log folder, updates.
 export * from './desktop';
-// People and receiving (issue 6): users, members, profile, the receive pop-up.
+// People and receiving: users, members, profile, the receive pop-up.
 export * from './people';
 
 /** Checks dropped, chosen or opened files before sending. */

@@ -1,4 +1,4 @@
-// People and receiving calls (issue 6): users, members, roles, profile, the receive pop-up.
+// People and receiving calls: users, members, roles, profile, the receive pop-up.
 import {
   commands,
   type AddressCheck,

@@ -1,4 +1,4 @@
-// Receiving (issues 8, 14): received-invoice records, answers, removal, the receive folder,
+// Receiving: received-invoice records, answers, removal, the receive folder,
 // and how invoices reach this installation (hook channel).
 import {
   commands,

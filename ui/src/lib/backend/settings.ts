@@ -1,4 +1,4 @@
-// Instellingen's calls (issue 6): maintenance schedule and state, theme, Peppol defaults,
+// Instellingen's calls: maintenance schedule and state, theme, Peppol defaults,
 // connection and subscription key, cache and CSV export. Errors are values, never thrown.
 import { commands, events } from './bindings';
 import type {

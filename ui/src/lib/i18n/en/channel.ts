@@ -1,4 +1,4 @@
-// Settings → Receiving (issue 14): how received invoices reach this computer.
+// Settings → Receiving: how received invoices reach this computer.
 import type { channel as nl } from '../nl/channel';
 
 export const channel: Record<keyof typeof nl, string> = {

@@ -1,6 +1,6 @@
 import type { help as nl } from '../nl/help';
 
-// Help: the nine help-centre topics in our own words, and the icon legend (issue 6).
+// Help: the nine help-centre topics in our own words, and the icon legend.
 export const help: Record<keyof typeof nl, string> = {
   'nav.help': 'Help',
   'help.title': 'Help',

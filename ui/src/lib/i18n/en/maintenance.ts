@@ -1,4 +1,4 @@
-// Maintenance (issue 6, item 4): the banner and Settings → Maintenance.
+// Maintenance: the banner and Settings → Maintenance.
 import type { maintenance as nl } from '../nl/maintenance';
 
 export const maintenance: Record<keyof typeof nl, string> = {

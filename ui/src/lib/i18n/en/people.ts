@@ -1,6 +1,6 @@
 import type { people as nl } from '../nl/people';
 
-// Users, organisation members, roles, Profile and e-mail addresses (issue 6).
+// Users, organisation members, roles, Profile and e-mail addresses.
 export const people: Record<keyof typeof nl, string> = {
   'nav.users': 'Users',
   'nav.profile': 'Profile',

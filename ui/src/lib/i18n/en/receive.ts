@@ -1,4 +1,4 @@
-// Received invoices, answers and the reason of a rejection (issue 8).
+// Received invoices, answers and the reason of a rejection.
 import type { receive as nl } from '../nl/receive';
 
 export const receive: Record<keyof typeof nl, string> = {

@@ -1,6 +1,6 @@
 import type { receiving as nl } from '../nl/receiving';
 
-// Receiving e-invoices: the pop-up after sign-in and the switch per organisation (issue 6).
+// Receiving e-invoices: the pop-up after sign-in and the switch per organisation.
 export const receiving: Record<keyof typeof nl, string> = {
   'receiving.prompt.title': 'Receive e-invoices too?',
   'receiving.prompt.intro': 'You may receive for these organisations, but receiving e-invoices is off.',

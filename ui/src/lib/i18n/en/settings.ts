@@ -1,4 +1,4 @@
-// Settings (issue 6, item 7): the sections Personal, Environment, Connection, Folders,
+// Settings: the sections Personal, Environment, Connection, Folders,
 // Maintenance and Data.
 import type { settings as nl } from '../nl/settings';
 

@@ -1,4 +1,4 @@
-// Instellingen → Ontvangen (issue 14): hoe ontvangen facturen deze computer bereiken. Het
+// Instellingen → Ontvangen: hoe ontvangen facturen deze computer bereiken. Het
 // platform heeft geen lijst van documenten; het meldt een ontvangen factuur via een hook.
 export const channel = {
   'settings.tab.channel': 'Ontvangen',

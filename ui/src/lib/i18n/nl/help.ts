@@ -1,4 +1,4 @@
-// Help: de negen onderwerpen van het helpcentrum in eigen woorden, en de legenda van de iconen (issue 6).
+// Help: de negen onderwerpen van het helpcentrum in eigen woorden, en de legenda van de iconen.
 export const help = {
   'nav.help': 'Help',
   'help.title': 'Help',

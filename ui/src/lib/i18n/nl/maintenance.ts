@@ -1,4 +1,4 @@
-// Onderhoud (issue 6, item 4): the banner and Instellingen → Onderhoud.
+// Onderhoud: the banner and Instellingen → Onderhoud.
 export const maintenance = {
   'maintenance.banner': 'Onderhoud tot {time} — je bestanden worden daarna verzonden',
   'maintenance.banner.platform': 'Het platform meldt dat het in onderhoud is.',

@@ -1,4 +1,4 @@
-// Gebruikers, leden van een organisatie, rollen, Profiel en e-mailadressen (issue 6).
+// Gebruikers, leden van een organisatie, rollen, Profiel en e-mailadressen.
 export const people = {
   'nav.users': 'Gebruikers',
   'nav.profile': 'Profiel',

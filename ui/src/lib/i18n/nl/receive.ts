@@ -1,4 +1,4 @@
-// Ontvangen facturen, antwoorden en de reden van een afwijzing (issue 8).
+// Ontvangen facturen, antwoorden en de reden van een afwijzing.
 export const receive = {
   'receive.folder.title': 'Ontvangen facturen',
   'receive.folder.body': 'Ontvangen facturen (XML en pdf) komen in {path}/Ontvangen/<organisatie>/JJJJ-MM/.',

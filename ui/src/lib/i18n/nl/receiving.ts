@@ -1,4 +1,4 @@
-// Ontvangen van e-facturen: de pop-up na het inloggen en de schakelaar per organisatie (issue 6).
+// Ontvangen van e-facturen: de pop-up na het inloggen en de schakelaar per organisatie.
 export const receiving = {
   'receiving.prompt.title': 'Ook e-facturen ontvangen?',
   'receiving.prompt.intro': 'Voor deze organisaties mag je ontvangen, maar staat het ontvangen van e-facturen uit.',

@@ -1,4 +1,4 @@
-// Instellingen (issue 6, item 7): the sections Persoonlijk, Omgeving, Koppeling, Mappen,
+// Instellingen: the sections Persoonlijk, Omgeving, Koppeling, Mappen,
 // Onderhoud and Gegevens.
 export const settings = {
   'settings.tabs': 'Onderdelen van de instellingen',
