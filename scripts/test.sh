@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: Rust (all crates, incl. the IPC bindings drift check), the UI's Vitest
+# Runs the habits (scripts/habits.sh), then every test: Rust (all crates, incl. the IPC bindings drift check), the UI's Vitest
 # tests and type check, and the end-to-end tests that drive the real window over WebDriver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,9 @@ bash scripts/deps.sh
 
 step "UI: build (the app embeds ui/dist)"
 npm --prefix ui run build
+
+step "Habits: fmt, clippy, cargo-deny, comments"
+bash scripts/habits.sh
 
 step "UI: type check"
 npm --prefix ui run check
@@ -30,10 +33,13 @@ xvfb-run -a -s "-screen 0 1280x860x24" dbus-run-session -- bash -c '
   # The keyring password only lives in this throwaway session.
   eval "$(echo -n ci | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
   export GNOME_KEYRING_CONTROL ECONNECT_TEST_SECRET_SERVICE=1
+  # All tests, then those that need this session'"'"'s Secret Service (ignored elsewhere).
   if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --locked --workspace --no-fail-fast
+    cargo nextest run --locked --workspace --no-fail-fast --run-ignored only -E "test(/secret_service/)"
   else
     cargo test --locked --workspace --no-fail-fast
+    cargo test --locked --workspace --no-fail-fast -- --ignored secret_service
   fi
   echo "==> End to end"
   cd tests/e2e && npm test

@@ -17,6 +17,32 @@ use crate::error::{EngineError, ErrorCode};
 /// Rows the "Verzenden" page shows at most.
 const QUEUE_LIMIT: i64 = 2000;
 
+/// How a host wants the session's intake started (the command line's `watch` options);
+/// the app uses the defaults.
+#[derive(Debug, Clone)]
+pub struct IntakeSetup {
+    /// Folders watched besides the saved ones, for this run only (not saved).
+    pub extra: Vec<WatchedFolder>,
+    /// Only scan, never wait for file events (network shares).
+    pub poll_only: bool,
+    /// Uploads in flight at once.
+    pub concurrency: usize,
+    /// The user's UTC offset, when the host read it before its threads started (the only
+    /// time the `time` crate can on Linux); `None`: asked at start.
+    pub local_offset: Option<time::UtcOffset>,
+}
+
+impl Default for IntakeSetup {
+    fn default() -> Self {
+        IntakeSetup {
+            extra: Vec::new(),
+            poll_only: false,
+            concurrency: IntakeConfig::default().concurrency,
+            local_offset: None,
+        }
+    }
+}
+
 /// The running intake of the open session, if any; cheap to share behind an `Arc`.
 pub struct Outbox {
     current: Mutex<Option<(String, Intake)>>,
@@ -27,6 +53,8 @@ pub struct Outbox {
     platform_maintenance: watch::Sender<Option<time::OffsetDateTime>>,
     /// Sending paused by the user (tray), kept for an intake started later.
     paused: std::sync::atomic::AtomicBool,
+    /// How the next intake starts.
+    setup: std::sync::Mutex<IntakeSetup>,
 }
 
 impl Default for Outbox {
@@ -38,6 +66,7 @@ impl Default for Outbox {
             scheduled_hold: std::sync::Mutex::new(None),
             platform_maintenance: watch::channel(None).0,
             paused: std::sync::atomic::AtomicBool::new(false),
+            setup: std::sync::Mutex::new(IntakeSetup::default()),
         }
     }
 }
@@ -46,6 +75,12 @@ impl Outbox {
     /// Per-file progress of whichever session's intake is running.
     pub fn subscribe(&self) -> broadcast::Receiver<IntakeEvent> {
         self.events.subscribe()
+    }
+
+    /// Sets how the session's intake starts; call before it starts (before
+    /// [`Engine::start_services`] or the first use).
+    pub fn configure(&self, setup: IntakeSetup) {
+        *self.setup.lock().unwrap_or_else(|e| e.into_inner()) = setup;
     }
 
     /// Keeps the intake in step with the session: started at sign-in, stopped at sign-out.
@@ -83,15 +118,22 @@ impl Outbox {
         if let Some((_, old)) = current.take() {
             old.shutdown().await;
         }
+        let setup = self
+            .setup
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let config = IntakeConfig {
-            local_offset: local_offset(),
+            local_offset: setup.local_offset.unwrap_or_else(local_offset),
+            poll_only: setup.poll_only,
+            concurrency: setup.concurrency.max(1),
             ..IntakeConfig::default()
         };
         let intake = Intake::start(
             engine.store().await?,
             engine.client().await?,
             config,
-            Vec::new(),
+            setup.extra,
         )
         .await
         .map_err(intake_error)?;

@@ -44,9 +44,9 @@ fn environment(cli: &Cli, env: EnvArg) -> Environment {
     }
 }
 
-async fn open_engine(cli: &Cli, keyring: bool) -> Result<Engine, String> {
+async fn open_engine(cli: &Cli, keyring: bool, background: bool) -> Result<Engine, String> {
     let mut options = EngineOptions {
-        background_sync: false,
+        background_sync: background,
         call_timeout: std::time::Duration::from_secs(cli.timeout.max(1)),
         ..EngineOptions::default()
     };
@@ -72,7 +72,7 @@ pub async fn login(cli: &Cli, env: EnvArg, user: Option<&str>) -> Result<ExitCod
         // Piped input (scripts, tests): the next line is the password.
         read_line()?
     };
-    let engine = open_engine(cli, true).await?;
+    let engine = open_engine(cli, true, false).await?;
     let info = engine
         .sign_in(SignIn {
             environment,
@@ -91,7 +91,7 @@ pub async fn login(cli: &Cli, env: EnvArg, user: Option<&str>) -> Result<ExitCod
 
 /// Deletes the remembered password and forgets the last profile (the cache stays).
 pub async fn logout(cli: &Cli) -> Result<ExitCode, String> {
-    let engine = open_engine(cli, true).await?;
+    let engine = open_engine(cli, true, false).await?;
     engine
         .sign_out()
         .await
@@ -103,9 +103,18 @@ pub async fn logout(cli: &Cli) -> Result<ExitCode, String> {
 /// A session: from ECONNECT_USERNAME/ECONNECT_PASSWORD when set (never stored), else the
 /// last `econnect login` (password from the keyring; offline from the cache if need be).
 pub(crate) async fn session(cli: &Cli) -> Result<(Engine, SessionInfo), String> {
+    session_with(cli, false).await
+}
+
+/// The session as the app runs it: with `background`, the sync loop, status tracking and
+/// the saved receive channel start with it (for long-running commands such as `watch`).
+pub(crate) async fn session_with(
+    cli: &Cli,
+    background: bool,
+) -> Result<(Engine, SessionInfo), String> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     if let (Some(username), Some(password)) = (var("ECONNECT_USERNAME"), var("ECONNECT_PASSWORD")) {
-        let engine = open_engine(cli, false).await?;
+        let engine = open_engine(cli, false, background).await?;
         let environment = environment(cli, EnvArg::Production);
         let info = engine
             .sign_in_or_offline(SignIn {
@@ -118,7 +127,7 @@ pub(crate) async fn session(cli: &Cli) -> Result<(Engine, SessionInfo), String> 
             .map_err(|e| messages::describe_engine(&e))?;
         return Ok((engine, info));
     }
-    let engine = open_engine(cli, true).await?;
+    let engine = open_engine(cli, true, background).await?;
     match engine
         .restore_session()
         .await

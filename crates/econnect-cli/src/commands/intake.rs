@@ -1,6 +1,7 @@
-//! `econnect watch` and `econnect recognize`: the app's intake engine without a window —
-//! the same preflight, ledger and outbox (in the same profile database as the app), so
-//! the command line and the app never disagree about what was sent.
+//! `econnect watch` and `econnect recognize`: the app's intake without a window. `watch`
+//! runs on the engine's session, as the app does (same profile database, preflight,
+//! ledger and outbox, sync, tracking and receive channel), so the command line and the
+//! app never disagree about what was sent.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -12,12 +13,16 @@ use econnect_api::PartyId;
 use econnect_intake::{
     Direction, Intake, IntakeConfig, IntakeEvent, Layout, Stage, SubmitOutcome, WatchedFolder,
 };
+use econnect_engine::desktop::NoticeKind;
+use econnect_engine::outbox::IntakeSetup;
+use econnect_engine::EngineEvent;
 use econnect_store::Store;
 use time::UtcOffset;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::cli::Cli;
-use crate::connect;
+use crate::commands::cache;
+use crate::{connect, messages};
 
 /// Options of `econnect watch`.
 #[derive(Debug, Args)]
@@ -103,40 +108,23 @@ pub async fn watch(cli: &Cli, args: &WatchArgs, offset: UtcOffset) -> Result<Exi
         layout: Layout::Root,
         direction,
     }));
-    let client = connect::client(cli)?;
-    let store = open_store(cli).await?;
-    let mut config = config(args.concurrency, offset);
-    config.poll_only = args.poll;
-    let intake = Intake::start(store, client, config, folders.clone())
-        .await
-        .map_err(|e| e.dutch())?;
-    let mut events = intake.subscribe();
-    // `watch` also receives: new invoices of every receiving organisation go to the
-    // profile's receive folder, as in the app.
-    let (stop_receiving, receiving) = tokio::sync::watch::channel(false);
-    let receiver = econnect_engine::receive::Receiver::new(
-        connect::client(cli)?,
-        open_store(cli).await?,
-        econnect_engine::receive::ReceiveOptions::default(),
-    );
-    let receive_task = tokio::spawn(async move {
-        if let Err(e) = receiver.refresh_organisations().await {
-            eprintln!("ontvangen: organisaties niet opgehaald: {}", e.message);
-        }
-        let mut saved = receiver.subscribe();
-        tokio::spawn(async move {
-            while let Ok(ev) = saved.recv().await {
-                if let econnect_engine::receive::ReceiveEvent::Saved {
-                    organisation,
-                    label,
-                } = ev
-                {
-                    println!("{organisation}\tontvangen\t{label}");
-                }
-            }
-        });
-        receiver.run(Duration::from_secs(60), receiving).await;
+    // The session the app runs: signed in like the other commands, with the sync loop,
+    // status tracking, maintenance and the saved receive channel (Instellingen →
+    // Ontvangen); these folders are watched for this run only.
+    let (engine, _) = cache::session_with(cli, true).await?;
+    engine.outbox().configure(IntakeSetup {
+        extra: folders.clone(),
+        poll_only: args.poll,
+        concurrency: args.concurrency,
+        local_offset: Some(offset),
     });
+    let mut events = engine.outbox().subscribe();
+    let mut notices = engine.events();
+    engine.start_services();
+    if let Err(e) = engine.outbox().intake(&engine).await {
+        engine.close().await;
+        return Err(messages::describe_engine(&e));
+    }
     for f in &folders {
         eprintln!(
             "volgt {} ({})",
@@ -153,13 +141,19 @@ pub async fn watch(cli: &Cli, args: &WatchArgs, offset: UtcOffset) -> Result<Exi
                 Err(RecvError::Lagged(n)) => eprintln!("({n} meldingen overgeslagen)"),
                 Err(RecvError::Closed) => break,
             },
+            notice = notices.recv() => match notice {
+                Ok(EngineEvent::Notice(n)) if n.kind == NoticeKind::InvoiceReceived => {
+                    println!("{}\tontvangen", n.subject);
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break,
+            },
             _ = &mut stop => break,
         }
     }
     eprintln!("stoppen: lopende uploads worden afgemaakt…");
-    let _ = stop_receiving.send(true);
-    let _ = receive_task.await;
-    intake.shutdown().await;
+    engine.outbox().stop().await;
+    engine.close().await;
     while let Ok(ev) = events.try_recv() {
         print_event(&ev);
     }

@@ -214,8 +214,9 @@ impl Engine {
             .await
     }
 
-    /// Applies the saved choice when a session opens (logged, never fails the sign-in).
-    pub(crate) async fn start_receive_channel(&self) {
+    /// Applies the saved choice (Instellingen → Ontvangen) to the open session; the app does
+    /// at sign-in, a headless host when it wants to receive too. Logged, never fails.
+    pub async fn start_receive_channel(&self) {
         let Ok(session) = self.require().await else {
             return;
         };
