@@ -118,11 +118,7 @@ impl Outbox {
         if let Some((_, old)) = current.take() {
             old.shutdown().await;
         }
-        let setup = self
-            .setup
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let setup = self.setup.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let config = IntakeConfig {
             local_offset: setup.local_offset.unwrap_or_else(local_offset),
             poll_only: setup.poll_only,

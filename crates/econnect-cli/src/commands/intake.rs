@@ -10,12 +10,12 @@ use std::time::Duration;
 
 use clap::Args;
 use econnect_api::PartyId;
+use econnect_engine::EngineEvent;
+use econnect_engine::desktop::NoticeKind;
+use econnect_engine::outbox::IntakeSetup;
 use econnect_intake::{
     Direction, Intake, IntakeConfig, IntakeEvent, Layout, Stage, SubmitOutcome, WatchedFolder,
 };
-use econnect_engine::desktop::NoticeKind;
-use econnect_engine::outbox::IntakeSetup;
-use econnect_engine::EngineEvent;
 use econnect_store::Store;
 use time::UtcOffset;
 use tokio::sync::broadcast::error::RecvError;
