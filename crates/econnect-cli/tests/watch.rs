@@ -105,3 +105,155 @@ fn watch_sends_moves_and_stops_cleanly_on_sigterm() {
     let _ = sandbox.kill();
     let _ = sandbox.wait();
 }
+
+/// `watch` runs the app's session: with "this computer can be reached" saved in the
+/// profile (Instellingen → Ontvangen), it registers its hook and writes an announced
+/// invoice to the receive folder while it sends.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_receives_through_the_saved_receive_channel() {
+    use econnect_sandbox::{ReceivedInvoice, SandboxConfig, Seed};
+    use std::sync::{Arc, Mutex};
+
+    let sb = econnect_sandbox::spawn(SandboxConfig {
+        seed: Seed::Demo,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    let home = tempfile::tempdir().expect("home");
+    let user_home = tempfile::tempdir().expect("user home");
+    let dir = tempfile::tempdir().expect("dir");
+    // A free loopback port for the receiver (the sandbox delivers to loopback only).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let environment = econnect_engine::Environment::Custom {
+        api_base: sb.url(),
+        identity_base: None,
+    };
+    let database = econnect_store::profile_database_path(
+        home.path(),
+        &environment.profile(econnect_sandbox::DEMO_USER),
+    );
+    let profile = database.parent().expect("profile folder");
+    std::fs::create_dir_all(profile).expect("profile folder");
+    std::fs::write(
+        profile.join("receive-channel.json"),
+        serde_json::json!({
+            "kind": "public",
+            "publicUrl": format!("http://127.0.0.1:{port}/econnect-hook"),
+            "listen": format!("127.0.0.1:{port}"),
+        })
+        .to_string(),
+    )
+    .expect("channel");
+
+    let mut watch = Command::new(BIN)
+        .args(["watch", "--dir", dir.path().to_str().expect("utf8")])
+        .args(["--org", "NL:KVK:30187412"])
+        .env("HOME", user_home.path())
+        .env("ECONNECT_API_BASE", sb.url())
+        .env("ECONNECT_HOME", home.path())
+        .env("ECONNECT_USERNAME", econnect_sandbox::DEMO_USER)
+        .env("ECONNECT_PASSWORD", econnect_sandbox::DEMO_PASSWORD)
+        .env("ECONNECT_CLIENT_ID", econnect_sandbox::CLIENT_ID)
+        .env("ECONNECT_CLIENT_SECRET", econnect_sandbox::CLIENT_SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("watch");
+    let lines: Arc<Mutex<Vec<String>>> = Arc::default();
+    let stdout = watch.stdout.take().expect("stdout");
+    let sink = Arc::clone(&lines);
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            sink.lock().expect("lines").push(line);
+        }
+    });
+
+    // The hook is registered by the session, not by the test.
+    let admin = econnect_api::Client::new(econnect_api::Config::new(
+        url::Url::parse(&sb.url()).expect("url"),
+        url::Url::parse(&sb.url()).expect("url"),
+        econnect_api::Credentials::Password {
+            username: econnect_sandbox::DEMO_USER.into(),
+            password: econnect_sandbox::DEMO_PASSWORD.into(),
+            client_id: econnect_sandbox::CLIENT_ID.into(),
+            client_secret: econnect_sandbox::CLIENT_SECRET.into(),
+        },
+    ))
+    .expect("client");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let hooks = admin.hooks().await.expect("hooks");
+        if hooks.iter().any(|h| {
+            h.action
+                .contains(&format!("127.0.0.1:{port}/econnect-hook"))
+        }) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no hook registered: {hooks:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    sb.add_received(ReceivedInvoice {
+        party_id: "NL:KVK:30187412".into(),
+        invoice_number: Some("WATCH-1".into()),
+        ..Default::default()
+    })
+    .expect("received");
+    std::fs::write(
+        dir.path().join("verkoop.pdf"),
+        pdf(4000, "tijdens ontvangen"),
+    )
+    .expect("pdf");
+
+    let written = || {
+        // The default receive folder: Documents/eConnect, or ~/eConnect without one.
+        walk(user_home.path())
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+            .count()
+    };
+    let sent = || {
+        lines
+            .lock()
+            .expect("lines")
+            .iter()
+            .any(|l| l.contains("\tverzonden\t"))
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while written() != 1 || !sent() {
+        assert!(
+            Instant::now() < deadline,
+            "invoice on disk: {}, sent: {}, lines: {:?}",
+            written(),
+            sent(),
+            lines.lock().expect("lines")
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(unsafe { libc::kill(watch.id() as i32, libc::SIGTERM) }, 0);
+    let status = watch.wait().expect("wait");
+    assert!(status.success(), "{status:?}");
+    assert_eq!(written(), 1, "the invoice is written once");
+}
+
+/// Every file under `dir`, at any depth.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .flat_map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                walk(&path)
+            } else {
+                vec![path]
+            }
+        })
+        .collect()
+}
