@@ -73,6 +73,10 @@ pub fn describe(err: &Error, local_offset: UtcOffset) -> String {
         }
         Error::Io(e) => format!("Het bestand kan niet worden gelezen: {}", io_reason(e)),
         Error::Decode(_) => "Onverwacht antwoord van het platform".into(),
+        Error::TooLarge { limit } => format!(
+            "Het antwoord van het platform is groter dan {} KiB en is geweigerd",
+            limit / 1024
+        ),
         Error::InvalidInput(what) => format!("Ongeldige invoer: {what}"),
         Error::Api {
             status,

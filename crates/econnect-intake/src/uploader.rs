@@ -59,6 +59,9 @@ pub fn classify(err: &ApiError) -> Outcome {
         }
         ApiError::Io(e) => Outcome::Retry(format!("Het bestand kon niet worden gelezen: {e}")),
         ApiError::Decode(e) => Outcome::Retry(format!("Onverwacht antwoord van het platform: {e}")),
+        ApiError::TooLarge { .. } => {
+            Outcome::Retry(format!("Onverwacht antwoord van het platform: {err}"))
+        }
         e if e.is_retryable() => Outcome::Retry(format!(
             "Tijdelijke fout van het platform ({})",
             e.status().unwrap_or(0)
