@@ -2,6 +2,12 @@
 //! progress, and "Herstarten om bij te werken" once it is verified. The updater plugin
 //! checks the minisign signature against the public key in tauri.conf.json; a .deb or a
 //! developer build does not update itself (see `install::install_kind`).
+//!
+//! The plugin (v2) always verifies the signature: there is no switch to turn that off, and
+//! nothing here sets one of its `dangerous*` options. tauri.conf.json also sets
+//! `requireSignedVersion`: the feed's answer is not signed, only the artifact is, so without
+//! it a signature that names no version (made before the CLI recorded one) would let a feed
+//! offer an old signed release as a new version. `tauri build` records the version.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -18,8 +24,25 @@ use crate::plugins::{self, DesktopState};
 pub const UPDATE_EVENT: &str = "desktop://update";
 /// How often a running app checks again.
 const CHECK_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
-/// Overrides the channel's feed (a staging server, a local test feed).
+/// Overrides the channel's feed (a staging server, a local test feed); debug builds only.
+#[cfg(debug_assertions)]
 const FEED_OVERRIDE: &str = "ECONNECT_UPDATE_FEED";
+
+/// The feed set in the environment, read only by debug builds: a release build takes its
+/// updates from its channel's feed alone, whatever its environment says (anything that can
+/// set a variable for the app could otherwise point it at another feed).
+#[cfg(debug_assertions)]
+fn feed_override() -> Option<String> {
+    std::env::var(FEED_OVERRIDE)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// Release builds have no feed override.
+#[cfg(not(debug_assertions))]
+fn feed_override() -> Option<String> {
+    None
+}
 
 /// A downloaded, verified update waiting for the restart.
 pub struct ReadyUpdate {
@@ -47,7 +70,7 @@ pub fn start(app: &AppHandle) {
         }
     };
     // A feed set explicitly is a deliberate test or staging run, whatever the install.
-    if support != UpdateSupport::SelfUpdate && std::env::var_os(FEED_OVERRIDE).is_none() {
+    if support != UpdateSupport::SelfUpdate && feed_override().is_none() {
         tracing::info!("updates disabled for this install: {support:?}");
         set_status(app, UpdateStatus::Disabled { support });
         return;
@@ -210,8 +233,8 @@ fn set_status(app: &AppHandle, status: UpdateStatus) {
 }
 
 fn feed(app: &AppHandle) -> Result<Url, DesktopError> {
-    let raw = std::env::var(FEED_OVERRIDE)
-        .unwrap_or_else(|_| feed_url(plugins::settings(app).update_channel).to_owned());
+    let raw = feed_override()
+        .unwrap_or_else(|| feed_url(plugins::settings(app).update_channel).to_owned());
     Url::parse(&raw).map_err(|err| {
         DesktopError::new(DesktopErrorCode::UpdateFailed, format!("feed {raw}: {err}"))
     })
@@ -242,15 +265,21 @@ mod tests {
         (pair, STANDARD.encode(public))
     }
 
-    /// Signs like `tauri signer sign`: the trusted comment names the version.
+    /// Signs like `tauri build`: the trusted comment names the version.
     fn sign(pair: &KeyPair, bytes: &[u8], version: &str) -> String {
-        let trusted =
-            format!("timestamp:1700000000\tfile:econnect-desktop.AppImage\tversion:{version}");
+        sign_with_comment(
+            pair,
+            bytes,
+            &format!("timestamp:1700000000\tfile:econnect-desktop.AppImage\tversion:{version}"),
+        )
+    }
+
+    fn sign_with_comment(pair: &KeyPair, bytes: &[u8], trusted: &str) -> String {
         let signature = minisign::sign(
             Some(&pair.pk),
             &pair.sk,
             bytes,
-            Some(&trusted),
+            Some(trusted),
             Some("signature from tauri secret key"),
         )
         .expect("sign");
@@ -299,13 +328,23 @@ mod tests {
         Url::parse(&format!("{base}/feed.json")).expect("url")
     }
 
+    /// The updater section of the shipped tauri.conf.json.
+    fn shipped_updater_config() -> serde_json::Value {
+        let config: serde_json::Value =
+            serde_json::from_str(include_str!("../../tauri.conf.json")).expect("tauri.conf.json");
+        config["plugins"]["updater"].clone()
+    }
+
+    /// A mock app with the shipped updater settings, trusting `pubkey` instead of ours.
     fn app_trusting(pubkey: &str) -> tauri::App<MockRuntime> {
+        let mut updater = shipped_updater_config();
+        updater["pubkey"] = serde_json::json!(pubkey);
         let mut context = mock_context(noop_assets());
         context
             .config_mut()
             .plugins
             .0
-            .insert("updater".into(), serde_json::json!({ "pubkey": pubkey }));
+            .insert("updater".into(), updater);
         mock_builder()
             .plugin(tauri_plugin_updater::Builder::new().build())
             .build(context)
@@ -365,5 +404,85 @@ mod tests {
         let (outcome, _) = run(&pubkey, sign(&pair, ARTIFACT, "9.9.8"));
         let err = outcome.err().expect("refused");
         assert!(err.message.contains("9.9.8"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_signature_that_names_no_version_is_refused() {
+        // What a signature made before the CLI recorded versions looks like: a feed could
+        // otherwise offer such an old release under any new version number.
+        let (pair, pubkey) = key_pair();
+        let legacy = sign_with_comment(
+            &pair,
+            ARTIFACT,
+            "timestamp:1700000000\tfile:econnect-desktop.AppImage",
+        );
+        let (outcome, _) = run(&pubkey, legacy);
+        let err = outcome.err().expect("refused");
+        assert_eq!(err.code, DesktopErrorCode::UpdateFailed);
+    }
+
+    #[test]
+    fn the_shipped_updater_config_keeps_every_check_on() {
+        let updater = shipped_updater_config();
+        assert_eq!(updater["requireSignedVersion"], serde_json::json!(true));
+        assert!(updater["pubkey"].as_str().is_some_and(|k| !k.is_empty()));
+        let keys: Vec<&String> = updater.as_object().expect("an object").keys().collect();
+        assert!(keys.iter().all(|k| !k.starts_with("dangerous")), "{keys:?}");
+    }
+
+    #[test]
+    fn the_feed_override_is_read_by_debug_builds_only() {
+        // The variable is set by hand for a staging run, never by the tests: its absence
+        // here is the normal case, and a release build must not even look.
+        if cfg!(debug_assertions) {
+            assert_eq!(
+                feed_override(),
+                std::env::var(FEED_OVERRIDE_NAME)
+                    .ok()
+                    .filter(|v| !v.trim().is_empty())
+            );
+        } else {
+            assert_eq!(feed_override(), None);
+        }
+    }
+
+    const FEED_OVERRIDE_NAME: &str = "ECONNECT_UPDATE_FEED";
+
+    #[cfg(unix)]
+    #[test]
+    fn the_package_script_refuses_a_release_without_the_signing_key() {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/package.sh");
+        // Only what the script needs before building is on the path: were the check
+        // missing, no key would be made and no build started (there is no npx to run).
+        let tools = tempfile::tempdir().expect("tools dir");
+        for tool in ["dirname", "cat", "mktemp", "ls"] {
+            for dir in ["/usr/bin", "/bin"] {
+                let source = std::path::Path::new(dir).join(tool);
+                if source.exists() {
+                    std::os::unix::fs::symlink(&source, tools.path().join(tool)).expect("link");
+                    break;
+                }
+            }
+        }
+        for flag in ["RELEASE", "CI_RELEASE"] {
+            let out = std::process::Command::new("/bin/bash")
+                .arg(script)
+                .env(flag, "1")
+                .env_remove("TAURI_SIGNING_PRIVATE_KEY")
+                .env_remove(if flag == "RELEASE" {
+                    "CI_RELEASE"
+                } else {
+                    "RELEASE"
+                })
+                .env("PATH", tools.path())
+                .env("HOME", tools.path())
+                .output()
+                .expect("run bash");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{flag}: {stderr}");
+            assert!(stderr.contains("TAURI_SIGNING_PRIVATE_KEY"), "{stderr}");
+            assert!(stderr.contains("refusing"), "{stderr}");
+            assert!(!stderr.contains("signing with a throwaway key"), "{stderr}");
+        }
     }
 }
