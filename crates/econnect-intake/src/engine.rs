@@ -43,6 +43,8 @@ pub struct IntakeConfig {
     pub poll_only: bool,
     /// Files preflighted at once.
     pub preflight_parallel: usize,
+    /// Complete files waiting for the checks at most; more wait in the watcher.
+    pub ready_capacity: usize,
     /// The user's UTC offset, for `Verwerkt/YYYY-MM/` and dates in reasons (read it at
     /// start-up, while the process has one thread; the `time` crate refuses later).
     pub local_offset: time::UtcOffset,
@@ -60,6 +62,7 @@ impl Default for IntakeConfig {
             debounce: Duration::from_millis(10),
             poll_only: false,
             preflight_parallel: 2,
+            ready_capacity: watcher::READY_CAPACITY,
             local_offset: time::UtcOffset::UTC,
         }
     }
@@ -285,7 +288,7 @@ impl Intake {
             }
         }
         // Bounded: a burst waits as pending paths in the watcher, not in this channel.
-        let (ready_tx, ready_rx) = mpsc::channel(watcher::READY_CAPACITY);
+        let (ready_tx, ready_rx) = mpsc::channel(inner.config.ready_capacity.max(1));
         let setup = watcher::setup(&inner, folders);
         let tasks = vec![
             tokio::spawn(uploader::run(Arc::clone(&inner))),
