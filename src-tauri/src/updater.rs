@@ -19,6 +19,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, Url};
 use tauri_plugin_updater::{Update, UpdaterExt};
 
 use crate::plugins::{self, DesktopState};
+use crate::update_fetch;
 
 /// The UI event carrying the [`UpdateStatus`].
 pub const UPDATE_EVENT: &str = "desktop://update";
@@ -127,47 +128,49 @@ pub async fn check_now(app: &AppHandle) {
 }
 
 /// Asks the feed for a newer version and downloads it; the plugin verifies the signature
-/// against the configured public key before anything is returned.
+/// against the configured public key before anything is returned. The feed and the download
+/// are read by `update_fetch` (capped in size and time); the plugin picks this platform's
+/// entry (always requiring the signed version, see `restore_update`) and verifies.
 pub async fn fetch_update<R: Runtime>(
     app: &AppHandle<R>,
     feed: Url,
     mut report: impl FnMut(UpdateStatus),
 ) -> Result<Option<ReadyUpdate>, DesktopError> {
-    let failed = |err: tauri_plugin_updater::Error| {
-        DesktopError::new(DesktopErrorCode::UpdateFailed, err.to_string())
-    };
+    let failed = |message: String| DesktopError::new(DesktopErrorCode::UpdateFailed, message);
+    let plugin_failed = |err: tauri_plugin_updater::Error| failed(err.to_string());
     report(UpdateStatus::Checking);
     let updater = app
         .updater_builder()
-        .endpoints(vec![feed])
-        .map_err(failed)?
+        .endpoints(vec![feed.clone()])
+        .map_err(plugin_failed)?
         .build()
-        .map_err(failed)?;
-    let Some(update) = updater.check().await.map_err(failed)? else {
+        .map_err(plugin_failed)?;
+    let http = update_fetch::client().map_err(failed)?;
+    let url = update_fetch::feed_for_this_platform(&feed).map_err(failed)?;
+    let Some(answer) = update_fetch::read_feed(&http, url).await.map_err(failed)? else {
+        return Ok(None);
+    };
+    let Some(update) = updater.restore_update(answer).map_err(plugin_failed)? else {
         return Ok(None);
     };
     tracing::info!("update {} found; downloading", update.version);
     let version = update.version.clone();
-    let (mut downloaded, mut last_percent) = (0u64, None);
-    let bytes = update
-        .download(
-            |chunk, total| {
-                downloaded += chunk as u64;
-                // One report per percent, not per chunk.
-                let percent = total.map(|t| downloaded * 100 / t.max(1));
-                if percent != last_percent || total.is_none() {
-                    last_percent = percent;
-                    report(UpdateStatus::Downloading {
-                        version: version.clone(),
-                        downloaded,
-                        total,
-                    });
-                }
-            },
-            || {},
-        )
-        .await
-        .map_err(failed)?;
+    let mut last_percent = None;
+    let bytes = update_fetch::download(&http, update.download_url.clone(), |downloaded, total| {
+        // One report per percent, not per chunk.
+        let percent = total.map(|t| downloaded * 100 / t.max(1));
+        if percent != last_percent || total.is_none() {
+            last_percent = percent;
+            report(UpdateStatus::Downloading {
+                version: version.clone(),
+                downloaded,
+                total,
+            });
+        }
+    })
+    .await
+    .map_err(failed)?;
+    update.verify(&bytes).map_err(plugin_failed)?;
     tracing::info!(
         "update {} downloaded and its signature verified",
         update.version
@@ -484,5 +487,31 @@ mod tests {
             assert!(stderr.contains("refusing"), "{stderr}");
             assert!(!stderr.contains("signing with a throwaway key"), "{stderr}");
         }
+    }
+
+    #[test]
+    fn an_oversized_feed_is_refused_without_reading_it_all() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(&stream);
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                // Announces no length and never ends: only a cap stops the reader.
+                let mut out = &stream;
+                let _ = out.write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n[");
+                let block = vec![b' '; 64 * 1024];
+                while out.write_all(&block).is_ok() {}
+            }
+        });
+        let (_, pubkey) = key_pair();
+        let app = app_trusting(&pubkey);
+        let feed = Url::parse(&format!("{base}/feed.json")).expect("url");
+        let outcome = tauri::async_runtime::block_on(fetch_update(app.handle(), feed, |_| {}));
+        let err = outcome.err().expect("refused");
+        assert!(err.message.contains("larger than"), "{}", err.message);
     }
 }
