@@ -4,9 +4,19 @@
 # target/)/release/bundle/. Updater artifacts are signed with TAURI_SIGNING_PRIVATE_KEY;
 # when none is set, a throwaway key pair is made for this build and its public key
 # replaces the committed one in the built app only (such a build is never published).
+# A release build (RELEASE=1 or CI_RELEASE set) never does that: without the key it stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+
+# A release signed with a throwaway key would be refused by every installed app (its key
+# is not the committed one), or, with the throwaway public key built in, would trust a key
+# that is gone: either way the release channel breaks. So a release fails loudly instead.
+if [ -n "${RELEASE:-}${CI_RELEASE:-}" ] && [ "${RELEASE:-}" != "0" ] && [ -z "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
+  echo "package.sh: release build without TAURI_SIGNING_PRIVATE_KEY: refusing to sign with a throwaway key." >&2
+  echo "package.sh: set TAURI_SIGNING_PRIVATE_KEY (and TAURI_SIGNING_PRIVATE_KEY_PASSWORD) to the release key, or unset RELEASE/CI_RELEASE for a test package." >&2
+  exit 1
+fi
 
 bundles="${BUNDLES:-deb}"
 extra=()

@@ -17,6 +17,7 @@ mod receive_commands;
 mod settings_commands;
 mod tray;
 mod tray_link;
+mod update_fetch;
 mod updater;
 
 /// Starts the app: one main window serving the UI, the typed commands registered.

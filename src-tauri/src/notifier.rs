@@ -5,13 +5,13 @@ use econnect_engine::desktop::notices::group;
 use econnect_engine::desktop::{Notice, NoticeBatcher};
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::Receiver;
 use tokio::time::Instant;
 
 use crate::plugins;
 
 /// Starts the task that turns notices into notifications.
-pub fn start(app: &AppHandle, mut notices: UnboundedReceiver<Notice>) {
+pub fn start(app: &AppHandle, mut notices: Receiver<Notice>) {
     let app = app.app_handle().clone();
     tauri::async_runtime::spawn(async move {
         let mut batcher = NoticeBatcher::new();

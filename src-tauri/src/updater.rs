@@ -2,6 +2,12 @@
 //! progress, and "Herstarten om bij te werken" once it is verified. The updater plugin
 //! checks the minisign signature against the public key in tauri.conf.json; a .deb or a
 //! developer build does not update itself (see `install::install_kind`).
+//!
+//! The plugin (v2) always verifies the signature: there is no switch to turn that off, and
+//! nothing here sets one of its `dangerous*` options. tauri.conf.json also sets
+//! `requireSignedVersion`: the feed's answer is not signed, only the artifact is, so without
+//! it a signature that names no version (made before the CLI recorded one) would let a feed
+//! offer an old signed release as a new version. `tauri build` records the version.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -13,13 +19,31 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, Url};
 use tauri_plugin_updater::{Update, UpdaterExt};
 
 use crate::plugins::{self, DesktopState};
+use crate::update_fetch;
 
 /// The UI event carrying the [`UpdateStatus`].
 pub const UPDATE_EVENT: &str = "desktop://update";
 /// How often a running app checks again.
 const CHECK_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
-/// Overrides the channel's feed (a staging server, a local test feed).
+/// Overrides the channel's feed (a staging server, a local test feed); debug builds only.
+#[cfg(debug_assertions)]
 const FEED_OVERRIDE: &str = "ECONNECT_UPDATE_FEED";
+
+/// The feed set in the environment, read only by debug builds: a release build takes its
+/// updates from its channel's feed alone, whatever its environment says (anything that can
+/// set a variable for the app could otherwise point it at another feed).
+#[cfg(debug_assertions)]
+fn feed_override() -> Option<String> {
+    std::env::var(FEED_OVERRIDE)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// Release builds have no feed override.
+#[cfg(not(debug_assertions))]
+fn feed_override() -> Option<String> {
+    None
+}
 
 /// A downloaded, verified update waiting for the restart.
 pub struct ReadyUpdate {
@@ -47,7 +71,7 @@ pub fn start(app: &AppHandle) {
         }
     };
     // A feed set explicitly is a deliberate test or staging run, whatever the install.
-    if support != UpdateSupport::SelfUpdate && std::env::var_os(FEED_OVERRIDE).is_none() {
+    if support != UpdateSupport::SelfUpdate && feed_override().is_none() {
         tracing::info!("updates disabled for this install: {support:?}");
         set_status(app, UpdateStatus::Disabled { support });
         return;
@@ -104,47 +128,49 @@ pub async fn check_now(app: &AppHandle) {
 }
 
 /// Asks the feed for a newer version and downloads it; the plugin verifies the signature
-/// against the configured public key before anything is returned.
+/// against the configured public key before anything is returned. The feed and the download
+/// are read by `update_fetch` (capped in size and time); the plugin picks this platform's
+/// entry (always requiring the signed version, see `restore_update`) and verifies.
 pub async fn fetch_update<R: Runtime>(
     app: &AppHandle<R>,
     feed: Url,
     mut report: impl FnMut(UpdateStatus),
 ) -> Result<Option<ReadyUpdate>, DesktopError> {
-    let failed = |err: tauri_plugin_updater::Error| {
-        DesktopError::new(DesktopErrorCode::UpdateFailed, err.to_string())
-    };
+    let failed = |message: String| DesktopError::new(DesktopErrorCode::UpdateFailed, message);
+    let plugin_failed = |err: tauri_plugin_updater::Error| failed(err.to_string());
     report(UpdateStatus::Checking);
     let updater = app
         .updater_builder()
-        .endpoints(vec![feed])
-        .map_err(failed)?
+        .endpoints(vec![feed.clone()])
+        .map_err(plugin_failed)?
         .build()
-        .map_err(failed)?;
-    let Some(update) = updater.check().await.map_err(failed)? else {
+        .map_err(plugin_failed)?;
+    let http = update_fetch::client().map_err(failed)?;
+    let url = update_fetch::feed_for_this_platform(&feed).map_err(failed)?;
+    let Some(answer) = update_fetch::read_feed(&http, url).await.map_err(failed)? else {
+        return Ok(None);
+    };
+    let Some(update) = updater.restore_update(answer).map_err(plugin_failed)? else {
         return Ok(None);
     };
     tracing::info!("update {} found; downloading", update.version);
     let version = update.version.clone();
-    let (mut downloaded, mut last_percent) = (0u64, None);
-    let bytes = update
-        .download(
-            |chunk, total| {
-                downloaded += chunk as u64;
-                // One report per percent, not per chunk.
-                let percent = total.map(|t| downloaded * 100 / t.max(1));
-                if percent != last_percent || total.is_none() {
-                    last_percent = percent;
-                    report(UpdateStatus::Downloading {
-                        version: version.clone(),
-                        downloaded,
-                        total,
-                    });
-                }
-            },
-            || {},
-        )
-        .await
-        .map_err(failed)?;
+    let mut last_percent = None;
+    let bytes = update_fetch::download(&http, update.download_url.clone(), |downloaded, total| {
+        // One report per percent, not per chunk.
+        let percent = total.map(|t| downloaded * 100 / t.max(1));
+        if percent != last_percent || total.is_none() {
+            last_percent = percent;
+            report(UpdateStatus::Downloading {
+                version: version.clone(),
+                downloaded,
+                total,
+            });
+        }
+    })
+    .await
+    .map_err(failed)?;
+    update.verify(&bytes).map_err(plugin_failed)?;
     tracing::info!(
         "update {} downloaded and its signature verified",
         update.version
@@ -210,8 +236,8 @@ fn set_status(app: &AppHandle, status: UpdateStatus) {
 }
 
 fn feed(app: &AppHandle) -> Result<Url, DesktopError> {
-    let raw = std::env::var(FEED_OVERRIDE)
-        .unwrap_or_else(|_| feed_url(plugins::settings(app).update_channel).to_owned());
+    let raw = feed_override()
+        .unwrap_or_else(|| feed_url(plugins::settings(app).update_channel).to_owned());
     Url::parse(&raw).map_err(|err| {
         DesktopError::new(DesktopErrorCode::UpdateFailed, format!("feed {raw}: {err}"))
     })
@@ -242,15 +268,21 @@ mod tests {
         (pair, STANDARD.encode(public))
     }
 
-    /// Signs like `tauri signer sign`: the trusted comment names the version.
+    /// Signs like `tauri build`: the trusted comment names the version.
     fn sign(pair: &KeyPair, bytes: &[u8], version: &str) -> String {
-        let trusted =
-            format!("timestamp:1700000000\tfile:econnect-desktop.AppImage\tversion:{version}");
+        sign_with_comment(
+            pair,
+            bytes,
+            &format!("timestamp:1700000000\tfile:econnect-desktop.AppImage\tversion:{version}"),
+        )
+    }
+
+    fn sign_with_comment(pair: &KeyPair, bytes: &[u8], trusted: &str) -> String {
         let signature = minisign::sign(
             Some(&pair.pk),
             &pair.sk,
             bytes,
-            Some(&trusted),
+            Some(trusted),
             Some("signature from tauri secret key"),
         )
         .expect("sign");
@@ -299,13 +331,23 @@ mod tests {
         Url::parse(&format!("{base}/feed.json")).expect("url")
     }
 
+    /// The updater section of the shipped tauri.conf.json.
+    fn shipped_updater_config() -> serde_json::Value {
+        let config: serde_json::Value =
+            serde_json::from_str(include_str!("../../tauri.conf.json")).expect("tauri.conf.json");
+        config["plugins"]["updater"].clone()
+    }
+
+    /// A mock app with the shipped updater settings, trusting `pubkey` instead of ours.
     fn app_trusting(pubkey: &str) -> tauri::App<MockRuntime> {
+        let mut updater = shipped_updater_config();
+        updater["pubkey"] = serde_json::json!(pubkey);
         let mut context = mock_context(noop_assets());
         context
             .config_mut()
             .plugins
             .0
-            .insert("updater".into(), serde_json::json!({ "pubkey": pubkey }));
+            .insert("updater".into(), updater);
         mock_builder()
             .plugin(tauri_plugin_updater::Builder::new().build())
             .build(context)
@@ -365,5 +407,111 @@ mod tests {
         let (outcome, _) = run(&pubkey, sign(&pair, ARTIFACT, "9.9.8"));
         let err = outcome.err().expect("refused");
         assert!(err.message.contains("9.9.8"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_signature_that_names_no_version_is_refused() {
+        // What a signature made before the CLI recorded versions looks like: a feed could
+        // otherwise offer such an old release under any new version number.
+        let (pair, pubkey) = key_pair();
+        let legacy = sign_with_comment(
+            &pair,
+            ARTIFACT,
+            "timestamp:1700000000\tfile:econnect-desktop.AppImage",
+        );
+        let (outcome, _) = run(&pubkey, legacy);
+        let err = outcome.err().expect("refused");
+        assert_eq!(err.code, DesktopErrorCode::UpdateFailed);
+    }
+
+    #[test]
+    fn the_shipped_updater_config_keeps_every_check_on() {
+        let updater = shipped_updater_config();
+        assert_eq!(updater["requireSignedVersion"], serde_json::json!(true));
+        assert!(updater["pubkey"].as_str().is_some_and(|k| !k.is_empty()));
+        let keys: Vec<&String> = updater.as_object().expect("an object").keys().collect();
+        assert!(keys.iter().all(|k| !k.starts_with("dangerous")), "{keys:?}");
+    }
+
+    #[test]
+    fn the_feed_override_is_read_by_debug_builds_only() {
+        // The variable is set by hand for a staging run, never by the tests: its absence
+        // here is the normal case, and a release build must not even look.
+        if cfg!(debug_assertions) {
+            assert_eq!(
+                feed_override(),
+                std::env::var(FEED_OVERRIDE_NAME)
+                    .ok()
+                    .filter(|v| !v.trim().is_empty())
+            );
+        } else {
+            assert_eq!(feed_override(), None);
+        }
+    }
+
+    const FEED_OVERRIDE_NAME: &str = "ECONNECT_UPDATE_FEED";
+
+    #[cfg(unix)]
+    #[test]
+    fn the_package_script_refuses_a_release_without_the_signing_key() {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/package.sh");
+        // Only what the script needs before building is on the path: were the check
+        // missing, no key would be made and no build started (there is no npx to run).
+        let tools = tempfile::tempdir().expect("tools dir");
+        for tool in ["dirname", "cat", "mktemp", "ls"] {
+            for dir in ["/usr/bin", "/bin"] {
+                let source = std::path::Path::new(dir).join(tool);
+                if source.exists() {
+                    std::os::unix::fs::symlink(&source, tools.path().join(tool)).expect("link");
+                    break;
+                }
+            }
+        }
+        for flag in ["RELEASE", "CI_RELEASE"] {
+            let out = std::process::Command::new("/bin/bash")
+                .arg(script)
+                .env(flag, "1")
+                .env_remove("TAURI_SIGNING_PRIVATE_KEY")
+                .env_remove(if flag == "RELEASE" {
+                    "CI_RELEASE"
+                } else {
+                    "RELEASE"
+                })
+                .env("PATH", tools.path())
+                .env("HOME", tools.path())
+                .output()
+                .expect("run bash");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{flag}: {stderr}");
+            assert!(stderr.contains("TAURI_SIGNING_PRIVATE_KEY"), "{stderr}");
+            assert!(stderr.contains("refusing"), "{stderr}");
+            assert!(!stderr.contains("signing with a throwaway key"), "{stderr}");
+        }
+    }
+
+    #[test]
+    fn an_oversized_feed_is_refused_without_reading_it_all() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(&stream);
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                // Announces no length and never ends: only a cap stops the reader.
+                let mut out = &stream;
+                let _ = out.write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n[");
+                let block = vec![b' '; 64 * 1024];
+                while out.write_all(&block).is_ok() {}
+            }
+        });
+        let (_, pubkey) = key_pair();
+        let app = app_trusting(&pubkey);
+        let feed = Url::parse(&format!("{base}/feed.json")).expect("url");
+        let outcome = tauri::async_runtime::block_on(fetch_update(app.handle(), feed, |_| {}));
+        let err = outcome.err().expect("refused");
+        assert!(err.message.contains("larger than"), "{}", err.message);
     }
 }

@@ -282,7 +282,7 @@ pub(crate) async fn read_capped(
 }
 
 fn too_large(limit: usize) -> Error {
-    Error::Decode(format!("answer larger than {} KiB; refused", limit / 1024))
+    Error::TooLarge { limit }
 }
 
 /// Decodes a JSON success body, reporting a short excerpt when it does not fit.

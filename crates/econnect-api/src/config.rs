@@ -26,6 +26,21 @@ pub fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// Whether the URL is one of eConnect's own platform hosts (production or acceptance, API
+/// or identity), by origin: https, the exact host, the default port. The app's own OAuth
+/// client (its secret is issued by eConnect for these hosts) may only be sent there.
+pub fn is_platform_host(url: &Url) -> bool {
+    [
+        PRODUCTION_API,
+        PRODUCTION_IDENTITY,
+        ACCEPTANCE_API,
+        ACCEPTANCE_IDENTITY,
+    ]
+    .iter()
+    .filter_map(|known| Url::parse(known).ok())
+    .any(|known| known.origin() == url.origin())
+}
+
 /// Default timeout of one platform call.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Slowest upload speed an upload's timeout allows for (bytes per second) on top of `timeout`.
@@ -155,6 +170,20 @@ mod tests {
         assert!(!safe("http://psb.econnect.eu"));
         assert!(!safe("http://192.168.1.10"));
         assert!(!safe("ftp://127.0.0.1"));
+    }
+
+    #[test]
+    fn only_econnects_own_hosts_are_platform_hosts() {
+        let platform = |t: &str| is_platform_host(&Url::parse(t).unwrap());
+        assert!(platform("https://identity.econnect.eu"));
+        assert!(platform("https://identity.econnect.eu/some/path"));
+        assert!(platform("https://accp-identity.econnect.eu:443"));
+        assert!(platform("https://psb.econnect.eu"));
+        assert!(!platform("http://identity.econnect.eu"));
+        assert!(!platform("https://identity.econnect.eu:8443"));
+        assert!(!platform("https://identity.econnect.eu.example.com"));
+        assert!(!platform("https://evil.example/identity.econnect.eu"));
+        assert!(!platform("http://127.0.0.1:8080"));
     }
 
     #[test]

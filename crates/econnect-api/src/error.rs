@@ -65,6 +65,13 @@ pub enum Error {
     /// The platform's success answer did not have the documented shape.
     #[error("unexpected answer from the platform: {0}")]
     Decode(String),
+    /// The answer's body was larger than the cap for its kind, and was not read further:
+    /// no server can make the app hold an unbounded body in memory.
+    #[error("answer larger than {} KiB; refused", limit / 1024)]
+    TooLarge {
+        /// The cap that was exceeded, in bytes.
+        limit: usize,
+    },
     /// The caller passed something that cannot be sent (bad URL, bad header value).
     #[error("invalid input: {0}")]
     InvalidInput(String),
@@ -125,7 +132,11 @@ impl Error {
             Error::Api { status, .. } | Error::Http { status, .. } => {
                 matches!(*status, 408 | 500 | 502 | 503 | 504)
             }
-            Error::Auth(_) | Error::Io(_) | Error::Decode(_) | Error::InvalidInput(_) => false,
+            Error::Auth(_)
+            | Error::Io(_)
+            | Error::Decode(_)
+            | Error::TooLarge { .. }
+            | Error::InvalidInput(_) => false,
         }
     }
 

@@ -43,10 +43,20 @@ pub fn endpoints(cli: &Cli) -> Result<Endpoints, String> {
 }
 
 /// Credentials from ECONNECT_USERNAME/PASSWORD (password grant) or the client pair alone.
-pub fn credentials_from_env() -> Result<Credentials, String> {
+///
+/// The client pair comes from ECONNECT_CLIENT_ID/SECRET only when the token call goes to
+/// eConnect's own identity server; for any other address from ECONNECT_CUSTOM_CLIENT_ID/
+/// SECRET. So a client secret issued by eConnect, kept in someone's shell profile, never
+/// goes to an address typed after `--api-base` (the desktop app keeps the same rule).
+pub fn credentials_from_env(identity_base: &Url) -> Result<Credentials, String> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let client_id = var("ECONNECT_CLIENT_ID");
-    let client_secret = var("ECONNECT_CLIENT_SECRET");
+    let (id_var, secret_var) = if econnect_api::config::is_platform_host(identity_base) {
+        ("ECONNECT_CLIENT_ID", "ECONNECT_CLIENT_SECRET")
+    } else {
+        ("ECONNECT_CUSTOM_CLIENT_ID", "ECONNECT_CUSTOM_CLIENT_SECRET")
+    };
+    let client_id = var(id_var);
+    let client_secret = var(secret_var);
     match (
         var("ECONNECT_USERNAME"),
         var("ECONNECT_PASSWORD"),
@@ -65,7 +75,7 @@ pub fn credentials_from_env() -> Result<Credentials, String> {
             client_id,
             client_secret,
         }),
-        _ => Err(messages::NO_CREDENTIALS.to_string()),
+        _ => Err(messages::no_credentials(id_var, secret_var)),
     }
 }
 
@@ -75,7 +85,8 @@ pub fn client(cli: &Cli) -> Result<Client, String> {
         api_base,
         identity_base,
     } = endpoints(cli)?;
-    let mut config = Config::new(api_base, identity_base, credentials_from_env()?)
+    let credentials = credentials_from_env(&identity_base)?;
+    let mut config = Config::new(api_base, identity_base, credentials)
         .with_timeout(Duration::from_secs(cli.timeout.max(1)));
     config.subscription_key = cli.subscription_key.clone();
     config.domain_id = cli.domain_id.clone();

@@ -5,9 +5,14 @@ use std::time::Duration;
 use econnect_api::{AuthErrorKind, Error};
 use time::UtcOffset;
 
-/// Credentials are missing from the environment.
-pub const NO_CREDENTIALS: &str = "Geen inloggegevens: zet ECONNECT_USERNAME en ECONNECT_PASSWORD, \
-     of ECONNECT_CLIENT_ID en ECONNECT_CLIENT_SECRET";
+/// Credentials are missing from the environment; `id_var`/`secret_var` name the client
+/// pair this address needs (the platform's or the one for custom addresses).
+pub fn no_credentials(id_var: &str, secret_var: &str) -> String {
+    format!(
+        "Geen inloggegevens: zet ECONNECT_USERNAME, ECONNECT_PASSWORD, {id_var} en {secret_var} \
+         (of alleen {id_var} en {secret_var})"
+    )
+}
 
 /// A base URL option could not be parsed.
 pub fn bad_url(what: &str, value: &str) -> String {
@@ -68,6 +73,10 @@ pub fn describe(err: &Error, local_offset: UtcOffset) -> String {
         }
         Error::Io(e) => format!("Het bestand kan niet worden gelezen: {}", io_reason(e)),
         Error::Decode(_) => "Onverwacht antwoord van het platform".into(),
+        Error::TooLarge { limit } => format!(
+            "Het antwoord van het platform is groter dan {} KiB en is geweigerd",
+            limit / 1024
+        ),
         Error::InvalidInput(what) => format!("Ongeldige invoer: {what}"),
         Error::Api {
             status,
@@ -96,8 +105,10 @@ pub fn describe_engine(err: &econnect_engine::EngineError) -> String {
         }
         C::Maintenance => "Het platform is in onderhoud; probeer het later opnieuw".into(),
         C::RateLimited => "Te veel verzoeken; probeer het zo dadelijk opnieuw".into(),
-        C::ClientNotConfigured => "Geen client-id/-secret: zet ECONNECT_CLIENT_ID en \
-             ECONNECT_CLIENT_SECRET, of clientId/clientSecret in config.json in de gegevensmap"
+        C::ClientNotConfigured => "Geen client-id/-secret voor dit adres: zet ECONNECT_CLIENT_ID \
+             en ECONNECT_CLIENT_SECRET (het platform van eConnect) of ECONNECT_CUSTOM_CLIENT_ID en \
+             ECONNECT_CUSTOM_CLIENT_SECRET (een ander adres), of dezelfde sleutels in config.json \
+             in de gegevensmap"
             .into(),
         C::InvalidClient => "De client-id of het client-secret is onjuist".into(),
         C::NoAccess => "Geen toegang tot deze organisatie".into(),

@@ -59,8 +59,8 @@ fn econnect(home: &Path, url: &str) -> Command {
     }
     cmd.env("ECONNECT_HOME", home)
         .env("ECONNECT_API_BASE", url)
-        .env("ECONNECT_CLIENT_ID", "econnect-desktop")
-        .env("ECONNECT_CLIENT_SECRET", "sandbox");
+        .env("ECONNECT_CUSTOM_CLIENT_ID", "econnect-desktop")
+        .env("ECONNECT_CUSTOM_CLIENT_SECRET", "sandbox");
     cmd
 }
 

@@ -8,13 +8,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_econnect");
-const VARS: [&str; 8] = [
+const VARS: [&str; 10] = [
     "ECONNECT_API_BASE",
     "ECONNECT_IDENTITY_BASE",
     "ECONNECT_USERNAME",
     "ECONNECT_PASSWORD",
     "ECONNECT_CLIENT_ID",
     "ECONNECT_CLIENT_SECRET",
+    "ECONNECT_CUSTOM_CLIENT_ID",
+    "ECONNECT_CUSTOM_CLIENT_SECRET",
     "ECONNECT_HOME",
     "ECONNECT_SUBSCRIPTION_KEY",
 ];
@@ -60,8 +62,8 @@ impl Sandbox {
             .env("ECONNECT_HOME", self.home.path())
             .env("ECONNECT_USERNAME", user)
             .env("ECONNECT_PASSWORD", password)
-            .env("ECONNECT_CLIENT_ID", "econnect-desktop")
-            .env("ECONNECT_CLIENT_SECRET", "sandbox");
+            .env("ECONNECT_CUSTOM_CLIENT_ID", "econnect-desktop")
+            .env("ECONNECT_CUSTOM_CLIENT_SECRET", "sandbox");
         cmd
     }
 
@@ -141,6 +143,26 @@ fn missing_credentials_are_explained() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("ECONNECT_USERNAME"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_custom_address_does_not_get_the_platform_client() {
+    let mut cmd = Command::new(BIN);
+    for var in VARS {
+        cmd.env_remove(var);
+    }
+    let out = cmd
+        .env("ECONNECT_CLIENT_ID", "econnect-desktop")
+        .env("ECONNECT_CLIENT_SECRET", "production-secret")
+        .args(["--api-base", "http://127.0.0.1:9", "whoami"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("ECONNECT_CUSTOM_CLIENT_SECRET"),
         "{}",
         stderr(&out)
     );

@@ -40,8 +40,11 @@ fn serve(sb: &RunningSandbox, home: &Path, out: &Path, public_url: &str) -> Chil
         .env("ECONNECT_HOME", home)
         .env("ECONNECT_USERNAME", econnect_sandbox::DEMO_USER)
         .env("ECONNECT_PASSWORD", econnect_sandbox::DEMO_PASSWORD)
-        .env("ECONNECT_CLIENT_ID", econnect_sandbox::CLIENT_ID)
-        .env("ECONNECT_CLIENT_SECRET", econnect_sandbox::CLIENT_SECRET)
+        .env("ECONNECT_CUSTOM_CLIENT_ID", econnect_sandbox::CLIENT_ID)
+        .env(
+            "ECONNECT_CUSTOM_CLIENT_SECRET",
+            econnect_sandbox::CLIENT_SECRET,
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

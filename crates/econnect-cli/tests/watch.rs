@@ -57,8 +57,8 @@ fn watch_sends_moves_and_stops_cleanly_on_sigterm() {
         .env("ECONNECT_HOME", home.path())
         .env("ECONNECT_USERNAME", "demo@voorbeeld.nl")
         .env("ECONNECT_PASSWORD", "demo")
-        .env("ECONNECT_CLIENT_ID", "econnect-desktop")
-        .env("ECONNECT_CLIENT_SECRET", "sandbox")
+        .env("ECONNECT_CUSTOM_CLIENT_ID", "econnect-desktop")
+        .env("ECONNECT_CUSTOM_CLIENT_SECRET", "sandbox")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -158,8 +158,11 @@ async fn watch_receives_through_the_saved_receive_channel() {
         .env("ECONNECT_HOME", home.path())
         .env("ECONNECT_USERNAME", econnect_sandbox::DEMO_USER)
         .env("ECONNECT_PASSWORD", econnect_sandbox::DEMO_PASSWORD)
-        .env("ECONNECT_CLIENT_ID", econnect_sandbox::CLIENT_ID)
-        .env("ECONNECT_CLIENT_SECRET", econnect_sandbox::CLIENT_SECRET)
+        .env("ECONNECT_CUSTOM_CLIENT_ID", econnect_sandbox::CLIENT_ID)
+        .env(
+            "ECONNECT_CUSTOM_CLIENT_SECRET",
+            econnect_sandbox::CLIENT_SECRET,
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -474,7 +474,8 @@ impl Engine {
         let mut sandbox = None;
         let (api_base, identity_base, client_id, client_secret) = match environment.endpoints()? {
             Some(ep) => {
-                let (id, secret) = self.inner.config.client()?;
+                // The platform's client only for eConnect's hosts (see `client_for`).
+                let (id, secret) = self.inner.config.client_for(&ep.identity_base)?;
                 (ep.api_base, ep.identity_base, id, secret)
             }
             None => {

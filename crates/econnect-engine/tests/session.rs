@@ -461,3 +461,80 @@ async fn a_401_from_the_api_keeps_the_remembered_password_only_a_refused_sign_in
     assert_eq!(refused.code, ErrorCode::WrongPassword);
     assert_eq!(keyring.get(&info.profile).unwrap(), None);
 }
+
+/// An identity server on loopback that records every token request's form and refuses it.
+async fn recording_identity() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::routing::post;
+    let forms = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&forms);
+    let app = axum::Router::new().route(
+        "/connect/token",
+        post(move |body: String| {
+            let seen = Arc::clone(&seen);
+            async move {
+                seen.lock().unwrap().push(body);
+                (
+                    axum::http::StatusCode::BAD_REQUEST,
+                    [("content-type", "application/json")],
+                    r#"{"error":"invalid_grant"}"#,
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, forms)
+}
+
+#[tokio::test]
+async fn the_platform_client_secret_never_reaches_a_custom_address() {
+    let (url, forms) = recording_identity().await;
+    let custom = || econnect_engine::SignIn {
+        environment: Environment::Custom {
+            api_base: url.clone(),
+            identity_base: None,
+        },
+        username: USER.into(),
+        password: PASSWORD.into(),
+        remember: false,
+    };
+
+    // With a client for custom addresses: that one is sent, never the platform's.
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()).await;
+    let refused = engine.sign_in(custom()).await.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::WrongPassword, "{refused:?}");
+    let sent = forms.lock().unwrap().clone();
+    assert!(!sent.is_empty(), "the token call was made");
+    for form in &sent {
+        assert!(!form.contains(PRODUCTION_SECRET), "{form}");
+        assert!(
+            form.contains(&format!("client_id={}", econnect_sandbox::CLIENT_ID)),
+            "{form}"
+        );
+    }
+
+    // Only the platform's client configured: nothing is sent, and the user is told why.
+    forms.lock().unwrap().clear();
+    let only_platform = Engine::open_with(
+        dir.path().join("only-platform"),
+        EngineOptions {
+            keyring: Arc::new(MemoryKeyring::default()),
+            config: Some(econnect_engine::AppConfig {
+                custom_client_id: None,
+                custom_client_secret: None,
+                ..config()
+            }),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let err = only_platform.sign_in(custom()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::ClientNotConfigured, "{err:?}");
+    assert!(
+        forms.lock().unwrap().is_empty(),
+        "no token call without a client of its own"
+    );
+}

@@ -43,6 +43,8 @@ pub struct IntakeConfig {
     pub poll_only: bool,
     /// Files preflighted at once.
     pub preflight_parallel: usize,
+    /// Complete files waiting for the checks at most; more wait in the watcher.
+    pub ready_capacity: usize,
     /// The user's UTC offset, for `Verwerkt/YYYY-MM/` and dates in reasons (read it at
     /// start-up, while the process has one thread; the `time` crate refuses later).
     pub local_offset: time::UtcOffset,
@@ -60,6 +62,7 @@ impl Default for IntakeConfig {
             debounce: Duration::from_millis(10),
             poll_only: false,
             preflight_parallel: 2,
+            ready_capacity: watcher::READY_CAPACITY,
             local_offset: time::UtcOffset::UTC,
         }
     }
@@ -120,7 +123,7 @@ pub struct Inner {
     /// Until when the platform said (503) it is in maintenance, for the banner.
     platform_maintenance: watch::Sender<Option<time::OffsetDateTime>>,
     pub(crate) preflight_permits: Semaphore,
-    pub(crate) watch_tx: mpsc::UnboundedSender<WatchCommand>,
+    pub(crate) watch_tx: mpsc::Sender<WatchCommand>,
     pub(crate) status: Mutex<Vec<FolderStatus>>,
 }
 
@@ -247,7 +250,7 @@ impl Intake {
         }
         let (events, _) = broadcast::channel(4096);
         let (stop, _) = watch::channel(false);
-        let (watch_tx, watch_rx) = mpsc::unbounded_channel();
+        let (watch_tx, watch_rx) = mpsc::channel(watcher::COMMAND_CAPACITY);
         let inner = Arc::new(Inner {
             store,
             client,
@@ -284,7 +287,8 @@ impl Intake {
                 folders.push(f);
             }
         }
-        let (ready_tx, ready_rx) = mpsc::unbounded_channel();
+        // Bounded: a burst waits as pending paths in the watcher, not in this channel.
+        let (ready_tx, ready_rx) = mpsc::channel(inner.config.ready_capacity.max(1));
         let setup = watcher::setup(&inner, folders);
         let tasks = vec![
             tokio::spawn(uploader::run(Arc::clone(&inner))),
@@ -446,7 +450,8 @@ impl Intake {
             folder.direction.as_str(),
         )
         .await?;
-        let _ = self.inner.watch_tx.send(WatchCommand::Add(folder));
+        // Awaited when the watcher is behind: a folder to watch must not be lost.
+        let _ = self.inner.watch_tx.send(WatchCommand::Add(folder)).await;
         Ok(())
     }
 
@@ -456,7 +461,8 @@ impl Intake {
         let _ = self
             .inner
             .watch_tx
-            .send(WatchCommand::Remove(path.to_path_buf()));
+            .send(WatchCommand::Remove(path.to_path_buf()))
+            .await;
         Ok(())
     }
 
@@ -482,7 +488,9 @@ impl Intake {
 
     /// Asks for a full rescan now.
     pub fn rescan_now(&self) {
-        let _ = self.inner.watch_tx.send(WatchCommand::Rescan);
+        // A full queue already holds commands, and every command ends in a full rescan:
+        // this one may be dropped.
+        let _ = self.inner.watch_tx.try_send(WatchCommand::Rescan);
     }
 
     /// Files taken from watched folders and not yet handled.
@@ -647,11 +655,11 @@ pub fn duplicate_refusal(of: &DuplicateOf) -> Refusal {
 const BATCH: usize = 8;
 
 /// Takes complete files from the watcher: preflight, ledger + outbox, or `Mislukt/`.
-async fn pipeline(inner: Arc<Inner>, mut ready: mpsc::UnboundedReceiver<watcher::Ready>) {
+async fn pipeline(inner: Arc<Inner>, mut ready: mpsc::Receiver<watcher::Ready>) {
     let mut stop = inner.stop.subscribe();
     let mut running = tokio::task::JoinSet::new();
-    // Bounds the batches being checked at once, so a burst of thousands waits as paths in
-    // the channel (a few hundred bytes each), not as tasks.
+    // Bounds the batches being checked at once, so a burst of thousands waits as paths (in
+    // the bounded channel, then pending in the watcher), not as tasks.
     let slots = Arc::new(Semaphore::new(inner.config.preflight_parallel.max(1)));
     loop {
         tokio::select! {

@@ -59,6 +59,9 @@ pub fn classify(err: &ApiError) -> Outcome {
         }
         ApiError::Io(e) => Outcome::Retry(format!("Het bestand kon niet worden gelezen: {e}")),
         ApiError::Decode(e) => Outcome::Retry(format!("Onverwacht antwoord van het platform: {e}")),
+        ApiError::TooLarge { .. } => {
+            Outcome::Retry(format!("Onverwacht antwoord van het platform: {err}"))
+        }
         e if e.is_retryable() => Outcome::Retry(format!(
             "Tijdelijke fout van het platform ({})",
             e.status().unwrap_or(0)
@@ -88,6 +91,8 @@ pub fn backoff(base: Duration, max: Duration, attempt: u32) -> Duration {
 
 /// Accepted files recorded together at most.
 const FINISH_BATCH: usize = 64;
+/// Accepted files waiting for the finisher at most (two of its batches).
+const DONE_CAPACITY: usize = 2 * FINISH_BATCH;
 /// How long the finishing stage gathers accepted files before it moves and records them:
 /// one commit for many instead of one each (a commit rewrites a few pages of the log).
 const FINISH_WAIT: Duration = Duration::from_millis(10);
@@ -106,7 +111,9 @@ pub async fn run(inner: Arc<Inner>) {
     // Accepted files are moved and recorded by a stage of their own, in batches: an
     // upload's slot is free as soon as the platform has answered. Held in a set, so that
     // aborting the uploader (as a crash would) stops it too.
-    let (done_tx, done_rx) = mpsc::unbounded_channel::<Done>();
+    // Bounded, and awaited by the uploads: an accepted file must be recorded, so when the
+    // finisher is behind the uploads wait for it (holding their slots) rather than pile up.
+    let (done_tx, done_rx) = mpsc::channel::<Done>(DONE_CAPACITY);
     let mut finisher = JoinSet::new();
     finisher.spawn(finish(Arc::clone(&inner), done_rx));
     loop {
@@ -170,7 +177,7 @@ async fn unclaim(inner: &Inner, ahead: &mut std::collections::VecDeque<OutboxIte
 }
 
 /// Moves and records accepted files, a batch at a time, until the uploader is done.
-async fn finish(inner: Arc<Inner>, mut done: mpsc::UnboundedReceiver<Done>) {
+async fn finish(inner: Arc<Inner>, mut done: mpsc::Receiver<Done>) {
     let mut batch = Vec::with_capacity(FINISH_BATCH);
     while let Some(first) = done.recv().await {
         batch.push(first);
@@ -186,7 +193,7 @@ async fn finish(inner: Arc<Inner>, mut done: mpsc::UnboundedReceiver<Done>) {
 }
 
 /// Sends one claimed row; an accepted one goes to `done`, a failure is recorded here.
-async fn upload_one(inner: Arc<Inner>, item: OutboxItem, done: mpsc::UnboundedSender<Done>) {
+async fn upload_one(inner: Arc<Inner>, item: OutboxItem, done: mpsc::Sender<Done>) {
     inner.emit(
         &item,
         Stage::Uploaden {
@@ -200,7 +207,7 @@ async fn upload_one(inner: Arc<Inner>, item: OutboxItem, done: mpsc::UnboundedSe
             if doc.already_there {
                 tracing::info!(id = %item.id, "the platform already has this file (409): recorded as sent");
             }
-            if let Err(mpsc::error::SendError(unrecorded)) = done.send((item, doc)) {
+            if let Err(mpsc::error::SendError(unrecorded)) = done.send((item, doc)).await {
                 accepted(&inner, vec![unrecorded]).await; // the finisher is gone (stopping)
             }
         }

@@ -9,13 +9,14 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
 use notify_debouncer_full::notify::{self, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 use crate::engine::Inner;
 use crate::folders::{self, EntryKind, Layout, OrgFolder, WatchedFolder};
@@ -25,6 +26,16 @@ use crate::preflight::Direction;
 const POLL_EVERY: Duration = Duration::from_secs(10);
 /// A file found by a scan (not by an event) must also be this old: a writer may be busy.
 const SCAN_MIN_AGE: Duration = Duration::from_secs(1);
+
+/// Complete files waiting for the pipeline at most. Past it a file stays pending in the
+/// watcher (its path is all it costs there) and is offered again at the next settle tick:
+/// backpressure, never a lost file.
+pub const READY_CAPACITY: usize = 256;
+/// Batches of file-system events waiting for the watcher at most. Events are only hints:
+/// past this the batch is dropped and a full rescan, which finds every file, is asked for.
+pub const EVENT_CAPACITY: usize = 64;
+/// Commands (add, remove, rescan) waiting for the watcher at most.
+pub const COMMAND_CAPACITY: usize = 64;
 
 /// Whether this OS reports close-write (so event paths wait for it).
 const HAS_CLOSE_WRITE: bool = cfg!(any(target_os = "linux", target_os = "android"));
@@ -80,24 +91,25 @@ pub struct FolderStatus {
 /// A complete file for the pipeline, with its organisation folder.
 pub type Ready = (Arc<OrgFolder>, PathBuf);
 
-/// Sends complete files to the pipeline. A burst of thousands of files waits in this
-/// channel, so each entry shares its organisation folder (one per folder, not a copy per
-/// file): the backlog then costs about the path alone.
+/// Sends complete files to the pipeline. Each entry shares its organisation folder (one
+/// per folder, not a copy per file): a full channel then costs about the paths alone.
 pub struct ReadyTx {
-    tx: mpsc::UnboundedSender<Ready>,
+    tx: mpsc::Sender<Ready>,
     folders: HashMap<PathBuf, Arc<OrgFolder>>,
 }
 
 impl ReadyTx {
     /// Wraps the pipeline's channel.
-    pub fn new(tx: mpsc::UnboundedSender<Ready>) -> Self {
+    pub fn new(tx: mpsc::Sender<Ready>) -> Self {
         ReadyTx {
             tx,
             folders: HashMap::new(),
         }
     }
 
-    fn send(&mut self, org: OrgFolder, path: PathBuf) {
+    /// Hands a complete file to the pipeline; when its channel is full the file comes back,
+    /// to wait in `pending` (the watcher must not block: it also takes events and commands).
+    fn send(&mut self, org: OrgFolder, path: PathBuf) -> Result<(), (OrgFolder, PathBuf)> {
         let shared = match self.folders.get(&org.path) {
             // The binding may have changed (a new marker): only an equal one is shared.
             Some(known) if **known == org => Arc::clone(known),
@@ -107,7 +119,52 @@ impl ReadyTx {
                 fresh
             }
         };
-        let _ = self.tx.send((shared, path));
+        match self.tx.try_send((shared, path)) {
+            Ok(()) => Ok(()),
+            Err(mpsc::error::TrySendError::Full((org, path))) => {
+                Err((Arc::unwrap_or_clone(org), path))
+            }
+            // The pipeline has stopped (the engine is stopping): the next start rescans.
+            Err(mpsc::error::TrySendError::Closed(_)) => Ok(()),
+        }
+    }
+}
+
+/// Where the watch callbacks (on notify's own threads) put their event batches.
+#[derive(Clone)]
+pub struct EventTx {
+    tx: mpsc::Sender<DebounceEventResult>,
+    overflow: Arc<Overflow>,
+}
+
+/// Set when a batch of events was dropped because the watcher was behind.
+#[derive(Default)]
+struct Overflow {
+    happened: AtomicBool,
+    wake: Notify,
+}
+
+impl EventTx {
+    fn new() -> (EventTx, mpsc::Receiver<DebounceEventResult>) {
+        let (tx, rx) = mpsc::channel(EVENT_CAPACITY);
+        let overflow = Arc::new(Overflow::default());
+        (EventTx { tx, overflow }, rx)
+    }
+
+    /// Queues a batch without blocking notify's thread. A flood (a copy of 100,000 files,
+    /// a tool touching a folder in a loop) must neither grow memory nor stall the event
+    /// source: when the watcher is behind, the batch is dropped and a full rescan asked
+    /// for, which finds every file the dropped events were about.
+    fn deliver(&self, batch: DebounceEventResult) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(batch) {
+            self.overflow.happened.store(true, Ordering::Release);
+            self.overflow.wake.notify_one();
+        }
+    }
+
+    /// Whether events were dropped since the last call (and so a rescan is due).
+    fn take_overflow(&self) -> bool {
+        self.overflow.happened.swap(false, Ordering::AcqRel)
     }
 }
 
@@ -142,12 +199,12 @@ pub fn watch_error_message(err: &notify::Error) -> String {
 fn start_watch(
     folder: &WatchedFolder,
     debounce: Duration,
-    tx: &mpsc::UnboundedSender<DebounceEventResult>,
+    tx: &EventTx,
 ) -> Result<Debouncer<notify::RecommendedWatcher, RecommendedCache>, notify::Error> {
     let tx = tx.clone();
     let tick = (debounce / 2).max(Duration::from_millis(2));
     let mut debouncer = new_debouncer(debounce, Some(tick), move |res: DebounceEventResult| {
-        let _ = tx.send(res);
+        tx.deliver(res);
     })?;
     let mode = match folder.layout {
         Layout::Root => RecursiveMode::Recursive,
@@ -161,13 +218,13 @@ fn start_watch(
 /// the start is missed by the events), handed to [`run`].
 pub struct Setup {
     watched: Vec<Watched>,
-    ev_tx: mpsc::UnboundedSender<DebounceEventResult>,
-    ev_rx: mpsc::UnboundedReceiver<DebounceEventResult>,
+    ev_tx: EventTx,
+    ev_rx: mpsc::Receiver<DebounceEventResult>,
 }
 
 /// Starts watching the initial folders.
 pub fn setup(inner: &Inner, initial: Vec<WatchedFolder>) -> Setup {
-    let (ev_tx, ev_rx) = mpsc::unbounded_channel::<DebounceEventResult>();
+    let (ev_tx, ev_rx) = EventTx::new();
     let watched = initial
         .into_iter()
         .map(|f| open(inner, f, &ev_tx))
@@ -183,8 +240,8 @@ pub fn setup(inner: &Inner, initial: Vec<WatchedFolder>) -> Setup {
 pub async fn run(
     inner: Arc<Inner>,
     setup: Setup,
-    mut commands: mpsc::UnboundedReceiver<WatchCommand>,
-    ready: mpsc::UnboundedSender<Ready>,
+    mut commands: mpsc::Receiver<WatchCommand>,
+    ready: mpsc::Sender<Ready>,
 ) {
     let mut ready = ReadyTx::new(ready);
     let Setup {
@@ -214,7 +271,7 @@ pub async fn run(
                         for ev in events {
                             full |= handle_event(&inner, &watched, &mut pending, &mut ready, &ev.event);
                         }
-                        if full {
+                        if full || ev_tx.take_overflow() {
                             rescan(&inner, &watched, &mut pending);
                             last_scan = Instant::now();
                         }
@@ -230,6 +287,12 @@ pub async fn run(
                             }
                         }
                     }
+                }
+            }
+            () = ev_tx.overflow.wake.notified() => {
+                if ev_tx.take_overflow() {
+                    rescan(&inner, &watched, &mut pending);
+                    last_scan = Instant::now();
                 }
             }
             cmd = commands.recv() => {
@@ -258,11 +321,7 @@ pub async fn run(
 }
 
 /// Starts watching one folder (or records why only scans will do).
-fn open(
-    inner: &Inner,
-    folder: WatchedFolder,
-    tx: &mpsc::UnboundedSender<DebounceEventResult>,
-) -> Watched {
+fn open(inner: &Inner, folder: WatchedFolder, tx: &EventTx) -> Watched {
     if let Err(e) = std::fs::create_dir_all(&folder.path) {
         let message = Some(format!(
             "De map bestaat niet en kan niet worden gemaakt: {e}"
@@ -325,12 +384,23 @@ fn handle_event(
         }
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
             // The writer closed it: complete.
-            if let Some(org) = org_of(watched, path)
-                && folders::entry_kind(&org.path, path) == EntryKind::File
-                && !inner.is_taken(path)
-            {
-                pending.remove(path);
-                ready.send(org, path.clone());
+            if let Some(org) = org_of(watched, path) {
+                if folders::entry_kind(&org.path, path) == EntryKind::File && !inner.is_taken(path)
+                {
+                    pending.remove(path);
+                    if let Err((org, path)) = ready.send(org, path.clone()) {
+                        // The pipeline is behind: the file waits here, and is offered again
+                        // once its size and time are seen unchanged.
+                        pending.insert(
+                            path,
+                            Pending {
+                                org,
+                                seen: None,
+                                min_age: Duration::ZERO,
+                            },
+                        );
+                    }
+                }
             }
             false
         }
@@ -473,11 +543,30 @@ fn check_pending(inner: &Inner, pending: &mut HashMap<PathBuf, Pending>, ready: 
             p.seen = Some(now);
         }
     }
+    let mut full = false;
     for (path, take) in done {
-        if let Some(p) = pending.remove(&path)
-            && take
-        {
-            ready.send(p.org, path);
+        let Some(p) = pending.remove(&path) else {
+            continue;
+        };
+        if !take {
+            continue;
+        }
+        // A full pipeline: the file stays pending, complete, and goes at a later tick.
+        let refused = if full {
+            Err((p.org, path))
+        } else {
+            ready.send(p.org, path)
+        };
+        if let Err((org, path)) = refused {
+            full = true;
+            pending.insert(
+                path,
+                Pending {
+                    org,
+                    seen: p.seen,
+                    min_age: p.min_age,
+                },
+            );
         }
     }
 }
@@ -505,17 +594,23 @@ mod tests {
 
     #[test]
     fn waiting_files_share_their_organisation_folder() {
-        let (tx, mut rx) = mpsc::unbounded_channel();
+        let (tx, mut rx) = mpsc::channel(READY_CAPACITY);
         let mut ready = ReadyTx::new(tx);
         let org = |party: &str| OrgFolder {
             path: PathBuf::from("/map/Bakkerij"),
             party: econnect_api::PartyId::new(party),
             direction: Direction::Purchase,
         };
-        ready.send(org("0106:30187412"), PathBuf::from("/map/Bakkerij/a.pdf"));
-        ready.send(org("0106:30187412"), PathBuf::from("/map/Bakkerij/b.pdf"));
+        ready
+            .send(org("0106:30187412"), PathBuf::from("/map/Bakkerij/a.pdf"))
+            .unwrap();
+        ready
+            .send(org("0106:30187412"), PathBuf::from("/map/Bakkerij/b.pdf"))
+            .unwrap();
         // A new marker binds the folder to another organisation: not shared with the old.
-        ready.send(org("0106:24356718"), PathBuf::from("/map/Bakkerij/c.pdf"));
+        ready
+            .send(org("0106:24356718"), PathBuf::from("/map/Bakkerij/c.pdf"))
+            .unwrap();
         let (a, _) = rx.try_recv().unwrap();
         let (b, _) = rx.try_recv().unwrap();
         let (c, path) = rx.try_recv().unwrap();
@@ -523,6 +618,76 @@ mod tests {
         assert!(!Arc::ptr_eq(&a, &c));
         assert_eq!(c.party, econnect_api::PartyId::new("0106:24356718"));
         assert_eq!(path, PathBuf::from("/map/Bakkerij/c.pdf"));
+    }
+
+    #[test]
+    fn a_full_pipeline_hands_the_file_back_instead_of_queueing_it() {
+        let (tx, mut rx) = mpsc::channel(2);
+        let mut ready = ReadyTx::new(tx);
+        let org = OrgFolder {
+            path: PathBuf::from("/map/Bakkerij"),
+            party: econnect_api::PartyId::new("0106:30187412"),
+            direction: Direction::Purchase,
+        };
+        let path = |i: usize| PathBuf::from(format!("/map/Bakkerij/{i}.pdf"));
+        let mut handed_back = Vec::new();
+        for i in 0..1000 {
+            if let Err((back, p)) = ready.send(org.clone(), path(i)) {
+                assert_eq!(back, org);
+                handed_back.push(p);
+            }
+        }
+        assert_eq!(
+            rx.len(),
+            2,
+            "the channel never holds more than its capacity"
+        );
+        assert_eq!(
+            handed_back.len(),
+            998,
+            "every other file came back, none lost"
+        );
+        assert_eq!(rx.try_recv().unwrap().1, path(0));
+        assert!(ready.send(org, path(1000)).is_ok(), "room again once read");
+    }
+
+    #[test]
+    fn a_flood_of_file_events_stays_within_the_channel_and_asks_for_a_rescan() {
+        let (tx, mut rx) = EventTx::new();
+        let event = || {
+            Ok(vec![notify_debouncer_full::DebouncedEvent::new(
+                notify::Event::new(EventKind::Create(notify::event::CreateKind::File))
+                    .add_path(PathBuf::from("/map/Bakkerij/f.pdf")),
+                std::time::Instant::now(),
+            )])
+        };
+        assert!(!tx.take_overflow());
+        for _ in 0..100_000 {
+            tx.deliver(event());
+        }
+        assert_eq!(rx.len(), EVENT_CAPACITY);
+        assert!(
+            tx.take_overflow(),
+            "the dropped events ask for a full rescan"
+        );
+        assert!(!tx.take_overflow(), "once");
+        // The watcher is woken for the rescan even when no other event follows.
+        let woken = tx.overflow.wake.notified();
+        tokio::pin!(woken);
+        assert!(
+            futures_poll_once(woken.as_mut()),
+            "the overflow left a wake-up"
+        );
+        while rx.try_recv().is_ok() {}
+        tx.deliver(event());
+        assert!(!tx.take_overflow(), "room again: nothing dropped");
+    }
+
+    /// Polls a future once (the wake-up must already be there, no runtime needed).
+    fn futures_poll_once<F: std::future::Future>(f: std::pin::Pin<&mut F>) -> bool {
+        let waker = std::task::Waker::noop();
+        let mut cx = std::task::Context::from_waker(waker);
+        f.poll(&mut cx).is_ready()
     }
 
     #[test]

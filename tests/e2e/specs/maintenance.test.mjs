@@ -12,7 +12,7 @@ import { appBinary, byTestId, closeReceivePrompt, launchApp, screenshot } from '
 import { writeInvoicePdf } from '../support/pdf.mjs';
 import { control, startSandbox } from '../support/sandbox.mjs';
 
-const CLIENT = { ECONNECT_CLIENT_ID: 'econnect-desktop', ECONNECT_CLIENT_SECRET: 'sandbox' };
+const CLIENT = { ECONNECT_CUSTOM_CLIENT_ID: 'econnect-desktop', ECONNECT_CUSTOM_CLIENT_SECRET: 'sandbox' };
 const TABS = ['personal', 'environment', 'connection', 'folders', 'maintenance', 'data'];
 
 let app;

@@ -71,8 +71,8 @@ describe('receiving and rejections in the window', () => {
     mkdirSync(receiveRoot, { recursive: true });
     writeFileSync(join(config, 'user-dirs.dirs'), `XDG_DOCUMENTS_DIR="${receiveRoot}"\n`);
     app = await launchApp({
-      ECONNECT_CLIENT_ID: 'econnect-desktop',
-      ECONNECT_CLIENT_SECRET: 'sandbox',
+      ECONNECT_CUSTOM_CLIENT_ID: 'econnect-desktop',
+      ECONNECT_CUSTOM_CLIENT_SECRET: 'sandbox',
       XDG_CONFIG_HOME: config,
     });
   });

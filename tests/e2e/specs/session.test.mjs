@@ -33,7 +33,7 @@ describe('an external platform that goes away', () => {
   let sandbox;
   before(async () => {
     sandbox = await startSandbox();
-    app = await launchApp({ ECONNECT_CLIENT_ID: 'econnect-desktop', ECONNECT_CLIENT_SECRET: 'sandbox' });
+    app = await launchApp({ ECONNECT_CUSTOM_CLIENT_ID: 'econnect-desktop', ECONNECT_CUSTOM_CLIENT_SECRET: 'sandbox' });
   });
   after(async () => {
     await app?.stop();

@@ -76,9 +76,10 @@ pub(crate) async fn signed_in(sb: &RunningSandbox, data: &Path) -> Result<Engine
         EngineOptions {
             keyring: Arc::new(MemoryKeyring::default()),
             config: Some(AppConfig {
-                client_id: Some(econnect_sandbox::CLIENT_ID.into()),
-                client_secret: Some(econnect_sandbox::CLIENT_SECRET.into()),
+                custom_client_id: Some(econnect_sandbox::CLIENT_ID.into()),
+                custom_client_secret: Some(econnect_sandbox::CLIENT_SECRET.into()),
                 sync_interval: Duration::from_secs(24 * 3600),
+                ..AppConfig::default()
             }),
             background_sync: false,
             ..EngineOptions::default()

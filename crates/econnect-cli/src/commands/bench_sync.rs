@@ -243,9 +243,10 @@ async fn timed_sync(url: &str) -> Result<(Duration, Engine, tempfile::TempDir), 
     let options = EngineOptions {
         keyring: Arc::new(MemoryKeyring::default()),
         config: Some(AppConfig {
-            client_id: Some(econnect_sandbox::CLIENT_ID.into()),
-            client_secret: Some(econnect_sandbox::CLIENT_SECRET.into()),
+            custom_client_id: Some(econnect_sandbox::CLIENT_ID.into()),
+            custom_client_secret: Some(econnect_sandbox::CLIENT_SECRET.into()),
             sync_interval: Duration::from_secs(3600),
+            ..AppConfig::default()
         }),
         background_sync: false,
         ..EngineOptions::default()

@@ -50,7 +50,14 @@ pub struct WatchArgs {
 /// Opens the profile database the app uses for these credentials and this server.
 pub async fn open_store(cli: &Cli) -> Result<Store, String> {
     let home = econnect_engine::about::data_folder(cli.home.clone()).map_err(|e| e.message)?;
-    let user = ["ECONNECT_USERNAME", "ECONNECT_CLIENT_ID"]
+    // The client id names a machine sign-in's profile: the one the address gets (see
+    // `connect::credentials_from_env`).
+    let client_var = if cli.api_base.is_some() {
+        "ECONNECT_CUSTOM_CLIENT_ID"
+    } else {
+        "ECONNECT_CLIENT_ID"
+    };
+    let user = ["ECONNECT_USERNAME", client_var]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
         .unwrap_or_else(|| "cli".into());

@@ -22,14 +22,18 @@ pub enum TrayRequest {
 #[derive(Debug, Clone)]
 pub struct DesktopFeed {
     state: Arc<watch::Sender<TrayState>>,
-    notices: mpsc::UnboundedSender<Notice>,
+    notices: mpsc::Sender<Notice>,
     requests: broadcast::Sender<TrayRequest>,
 }
 
+/// Notices waiting for the notifier at most. It only gathers them into a batch, so it is
+/// behind only when the app is stalled; past this a notice is dropped, never awaited.
+pub const NOTICE_CAPACITY: usize = 256;
+
 impl DesktopFeed {
     /// A feed plus the receiving end of its notices (for the notifier task).
-    pub fn new() -> (DesktopFeed, mpsc::UnboundedReceiver<Notice>) {
-        let (notices, received) = mpsc::unbounded_channel();
+    pub fn new() -> (DesktopFeed, mpsc::Receiver<Notice>) {
+        let (notices, received) = mpsc::channel(NOTICE_CAPACITY);
         let (requests, _) = broadcast::channel(16);
         let feed = DesktopFeed {
             state: Arc::new(watch::channel(TrayState::default()).0),
@@ -68,8 +72,13 @@ impl DesktopFeed {
     /// groups and filters it. `time` is local time as shown, e.g. "14:05".
     pub fn report(&self, time: impl Into<String>, notice: Notice) {
         self.state.send_modify(|s| s.record(time, notice.clone()));
-        // The notifier only stops when the app does; nothing is left to tell then.
-        let _ = self.notices.send(notice);
+        // News, not work: the menu's recent events (just recorded) keep it, and a pop-up
+        // summarising a burst this late would only repeat them. So a full queue drops the
+        // notice rather than blocking whoever reports it (the sync, the uploader). A closed
+        // one means the notifier has stopped with the app: nothing is left to tell then.
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.notices.try_send(notice) {
+            tracing::debug!("notifier behind: notice dropped (kept in the recent events)");
+        }
     }
 
     /// The user's requests from the tray; the sync loop and the uploader subscribe.
@@ -125,5 +134,23 @@ mod tests {
         assert!(feed.current().paused);
         assert_eq!(requests.try_recv().ok(), Some(TrayRequest::SetPaused(true)));
         assert_eq!(requests.try_recv().ok(), Some(TrayRequest::SyncNow));
+    }
+
+    #[test]
+    fn a_flood_of_notices_stays_within_the_queue_and_the_menu() {
+        let (feed, mut notices) = DesktopFeed::new();
+        for i in 0..100_000 {
+            feed.report(
+                "10:00",
+                Notice::new(NoticeKind::FileSent, format!("f{i}.pdf")),
+            );
+        }
+        assert_eq!(notices.len(), NOTICE_CAPACITY);
+        assert_eq!(
+            notices.try_recv().map(|n| n.subject).ok(),
+            Some("f0.pdf".to_owned())
+        );
+        // The menu shows the latest, whatever the notifier missed.
+        assert_eq!(feed.current().recent[0].notice.subject, "f99999.pdf");
     }
 }

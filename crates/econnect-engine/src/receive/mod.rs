@@ -178,6 +178,10 @@ const IN_MEMORY_DOWNLOAD: u64 = 1024 * 1024;
 /// Invoices being read, written and flushed at once (beyond the downloads in flight).
 const DISK_SLOTS: usize = 8;
 
+/// Read invoices waiting for the recorder at most: enough for its group commits, and a
+/// bound on memory (a small download waits with its bytes).
+const PLACE_CAPACITY: usize = 128;
+
 /// A downloaded invoice: in memory when small, else in its temp file.
 struct Fetched {
     dir: PathBuf,
@@ -328,7 +332,7 @@ impl Receiver {
             let prepared = Instant::now();
             self.prepare_batch(&due).await?;
             add_time(&self.phases.batch, prepared);
-            let (queue, inbox) = tokio::sync::mpsc::unbounded_channel();
+            let (queue, inbox) = tokio::sync::mpsc::channel(PLACE_CAPACITY);
             // Two stages: the platform sees at most `concurrency` downloads; a finished
             // download frees its slot at once while its files are read, written and
             // flushed (the disk's own, larger, number of slots).
@@ -382,7 +386,7 @@ impl Receiver {
     /// recorded and how many failed (and wait for a retry).
     async fn record_saved(
         &self,
-        mut inbox: tokio::sync::mpsc::UnboundedReceiver<ToPlace>,
+        mut inbox: tokio::sync::mpsc::Receiver<ToPlace>,
     ) -> Result<(u32, u32), EngineError> {
         let (mut recorded, mut unplaced) = (0u32, 0u32);
         let mut failed = None;
@@ -488,7 +492,7 @@ impl Receiver {
         record: &ReceivedInvoice,
         organisation: &str,
         fetched: Result<Fetched, Failure>,
-        queue: &tokio::sync::mpsc::UnboundedSender<ToPlace>,
+        queue: &tokio::sync::mpsc::Sender<ToPlace>,
     ) -> Result<Outcome, EngineError> {
         let read = match fetched {
             Ok(fetched) => self.save(record, organisation, fetched).await,
@@ -496,7 +500,9 @@ impl Receiver {
         };
         match read {
             Ok(item) => {
-                queue.send(item).map_err(|_| {
+                // Awaited: a read invoice must be recorded, so a recorder that is behind
+                // holds the downloads back instead of letting them pile up in memory.
+                queue.send(item).await.map_err(|_| {
                     EngineError::new(
                         ErrorCode::Storage,
                         "De ontvangen facturen konden niet worden vastgelegd.",

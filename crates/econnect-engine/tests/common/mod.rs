@@ -29,10 +29,18 @@ pub async fn sandbox(seed: Seed) -> RunningSandbox {
     .unwrap()
 }
 
+/// The platform client's secret in the tests' configuration.
+#[allow(dead_code)]
+pub const PRODUCTION_SECRET: &str = "production-secret-never-sent-elsewhere";
+
 pub fn config() -> AppConfig {
+    // The tests sign in at the sandbox's loopback address: a custom address, so its
+    // client is the custom one; the platform's is one that must never reach it.
     AppConfig {
-        client_id: Some(econnect_sandbox::CLIENT_ID.into()),
-        client_secret: Some(econnect_sandbox::CLIENT_SECRET.into()),
+        client_id: Some("econnect-desktop-production".into()),
+        client_secret: Some(PRODUCTION_SECRET.into()),
+        custom_client_id: Some(econnect_sandbox::CLIENT_ID.into()),
+        custom_client_secret: Some(econnect_sandbox::CLIENT_SECRET.into()),
         sync_interval: Duration::from_secs(3600),
     }
 }

@@ -47,7 +47,7 @@ export const session: Record<keyof typeof nlSession, string> = {
     'The eConnect server cannot be reached. Check your internet connection or the environment’s address.',
   'errors.rate_limited': 'The platform is getting too many requests for a moment. The app retries by itself.',
   'errors.client_not_configured':
-    'The app lacks its client id or secret for this environment. Put them in config.json in the data folder (see the README) or in ECONNECT_CLIENT_ID and ECONNECT_CLIENT_SECRET.',
+    'The app lacks its client id or secret for this environment. Put them in config.json in the data folder (see the README) or in ECONNECT_CLIENT_ID and ECONNECT_CLIENT_SECRET; a custom address needs a client of its own (ECONNECT_CUSTOM_CLIENT_ID and ECONNECT_CUSTOM_CLIENT_SECRET), eConnect’s is never sent there.',
   'errors.invalid_client': 'eConnect refuses this app’s client id or secret. Check config.json.',
   'errors.no_access': 'You have no access to this organisation or action. Ask an administrator for the right.',
   'errors.not_found': 'Not found: it is not (or no longer) on the platform or in the cache.',

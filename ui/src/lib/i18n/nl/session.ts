@@ -46,7 +46,7 @@ export const session = {
     'De server van eConnect is niet bereikbaar. Controleer je internetverbinding of het adres van de omgeving.',
   'errors.rate_limited': 'Het platform krijgt even te veel verzoeken. De app probeert het zo vanzelf opnieuw.',
   'errors.client_not_configured':
-    'De app mist haar client-id of -geheim voor deze omgeving. Zet ze in config.json in de gegevensmap (zie de README) of in ECONNECT_CLIENT_ID en ECONNECT_CLIENT_SECRET.',
+    'De app mist haar client-id of -geheim voor deze omgeving. Zet ze in config.json in de gegevensmap (zie de README) of in ECONNECT_CLIENT_ID en ECONNECT_CLIENT_SECRET; een eigen adres heeft een eigen client nodig (ECONNECT_CUSTOM_CLIENT_ID en ECONNECT_CUSTOM_CLIENT_SECRET), die van eConnect gaat daar nooit heen.',
   'errors.invalid_client': 'eConnect weigert de client-id of het -geheim van deze app. Controleer config.json.',
   'errors.no_access': 'Je hebt geen toegang tot deze organisatie of actie. Vraag een beheerder om het recht.',
   'errors.not_found': 'Niet gevonden: het staat niet (meer) op het platform of in de cache.',

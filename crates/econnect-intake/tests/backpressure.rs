@@ -1,0 +1,44 @@
+//! A pipeline that cannot keep up holds files back in the watcher; it never loses one.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use econnect_intake::{Direction, Intake, IntakeConfig, samples};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_pipeline_holds_files_back_and_loses_none() {
+    let rig = Rig::new().await;
+    let folder = rig.single("vol", Direction::Purchase);
+    // Room for one waiting file: nearly every file of the burst finds the channel full.
+    // No rescan during the test: a file held back must reach the checks by itself.
+    let config = IntakeConfig {
+        ready_capacity: 1,
+        rescan_every: Duration::from_secs(3600),
+        ..fast_config()
+    };
+    let intake = Intake::start(
+        rig.store.clone(),
+        rig.client.clone(),
+        config,
+        vec![folder.clone()],
+    )
+    .await
+    .unwrap();
+    for i in 0..120 {
+        std::fs::write(
+            folder.path.join(format!("f{i:03}.pdf")),
+            samples::pdf(2000, &format!("vol {i}")),
+        )
+        .unwrap();
+    }
+    until(Duration::from_secs(120), "120 moved", || {
+        done_files(&folder.path).len() == 120
+    })
+    .await;
+    assert_eq!(rig.created(), 120);
+    assert_eq!(rig.sandbox.counters().duplicates_refused, 0);
+    assert!(failed_files(&folder.path).is_empty());
+    intake.shutdown().await;
+}
