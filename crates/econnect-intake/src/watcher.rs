@@ -384,22 +384,22 @@ fn handle_event(
         }
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
             // The writer closed it: complete.
-            if let Some(org) = org_of(watched, path) {
-                if folders::entry_kind(&org.path, path) == EntryKind::File && !inner.is_taken(path)
-                {
-                    pending.remove(path);
-                    if let Err((org, path)) = ready.send(org, path.clone()) {
-                        // The pipeline is behind: the file waits here, and is offered again
-                        // once its size and time are seen unchanged.
-                        pending.insert(
-                            path,
-                            Pending {
-                                org,
-                                seen: None,
-                                min_age: Duration::ZERO,
-                            },
-                        );
-                    }
+            if let Some(org) = org_of(watched, path)
+                && folders::entry_kind(&org.path, path) == EntryKind::File
+                && !inner.is_taken(path)
+            {
+                pending.remove(path);
+                if let Err((org, path)) = ready.send(org, path.clone()) {
+                    // The pipeline is behind: the file waits here, and is offered again
+                    // once its size and time are seen unchanged.
+                    pending.insert(
+                        path,
+                        Pending {
+                            org,
+                            seen: None,
+                            min_age: Duration::ZERO,
+                        },
+                    );
                 }
             }
             false
