@@ -154,7 +154,7 @@ impl Inner {
         });
     }
 
-    fn emit_path(&self, id: Option<&str>, party: &PartyId, path: &Path, stage: Stage) {
+    pub(crate) fn emit_path(&self, id: Option<&str>, party: &PartyId, path: &Path, stage: Stage) {
         let _ = self.events.send(IntakeEvent {
             outbox_id: id.map(str::to_owned),
             party_id: party.as_str().to_string(),
@@ -526,7 +526,7 @@ async fn saved_folders(store: &Store) -> Result<Vec<WatchedFolder>, IntakeError>
 }
 
 /// Preflight of one file; see [`run_preflights`].
-async fn run_preflight(inner: &Inner, path: PathBuf, direction: Direction) -> Preflight {
+pub(crate) async fn run_preflight(inner: &Inner, path: PathBuf, direction: Direction) -> Preflight {
     let mut checks = run_preflights(inner, vec![(path.clone(), direction)]).await;
     checks
         .pop()
@@ -568,7 +568,7 @@ fn unreadable(path: &Path, why: &str) -> Preflight {
     pf
 }
 
-fn new_intake(
+pub(crate) fn new_intake(
     party: &PartyId,
     direction: Direction,
     path: &Path,
@@ -613,7 +613,7 @@ fn content_document_id(
 /// content: so a retry, a restart, a reinstall and a second installation watching the same
 /// folder all name a file the same, and the platform's 409 stops a second document, while
 /// "toch verzenden" (a later attempt) is a deliberate new one.
-fn document_name(item: &NewIntake, attempt: u32) -> String {
+pub(crate) fn document_name(item: &NewIntake, attempt: u32) -> String {
     let direction = Direction::parse(&item.direction).unwrap_or(Direction::Purchase);
     content_document_id(
         &PartyId::new(&item.party_id),

@@ -177,14 +177,16 @@ impl WatchedFolder {
 /// What kind of directory entry a candidate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
-    /// A regular file (or a link to one inside the folder): may be an invoice.
+    /// A regular file: may be an invoice. A link is one too, but only to be taken and
+    /// refused with its reason (preflight never follows it), so the user sees why.
     File,
-    /// Anything never taken: folder, FIFO, socket, device, link leaving the folder, placeholder.
+    /// Anything never taken: folder, FIFO, socket, device, placeholder.
     Skip,
 }
 
-/// Classifies `path` inside `folder` without opening it (so a FIFO can never block).
-pub fn entry_kind(folder: &Path, path: &Path) -> EntryKind {
+/// Classifies `path` inside `folder` without opening it (so a FIFO can never block) and
+/// without following a link.
+pub fn entry_kind(_folder: &Path, path: &Path) -> EntryKind {
     if filter::skip_path(path) {
         return EntryKind::Skip;
     }
@@ -200,18 +202,7 @@ pub fn entry_kind(folder: &Path, path: &Path) -> EntryKind {
         };
     }
     if ft.is_symlink() {
-        // Follow a link only when it stays inside the folder and ends at a regular file.
-        let (Ok(target), Ok(base)) = (std::fs::canonicalize(path), std::fs::canonicalize(folder))
-        else {
-            return EntryKind::Skip;
-        };
-        let inside = target.starts_with(&base);
-        let regular = std::fs::metadata(&target).is_ok_and(|m| m.is_file());
-        return if inside && regular {
-            EntryKind::File
-        } else {
-            EntryKind::Skip
-        };
+        return EntryKind::File;
     }
     EntryKind::Skip
 }
@@ -266,7 +257,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn special_entries_are_skipped_without_opening() {
+    fn special_entries_are_skipped_without_opening_and_links_are_taken_to_be_refused() {
         let dir = tempfile::tempdir().unwrap();
         let outside = tempfile::tempdir().unwrap();
         let secret = outside.path().join("geheim.pdf");
@@ -289,6 +280,7 @@ mod tests {
             .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, vec!["binnen.pdf", "echt.pdf"]);
+        // Links (inside or out) are candidates only so that preflight refuses them.
+        assert_eq!(names, vec!["binnen.pdf", "echt.pdf", "link.pdf"]);
     }
 }

@@ -457,7 +457,8 @@ fn check_pending(inner: &Inner, pending: &mut HashMap<PathBuf, Pending>, ready: 
             done.push((path.clone(), false));
             continue;
         }
-        let Ok(meta) = std::fs::metadata(path) else {
+        // The entry itself (a link is taken as it is, to be refused).
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
             done.push((path.clone(), false));
             continue;
         };

@@ -2430,7 +2430,11 @@ export type RefusalCode =
 /**
  * Too many failed attempts; retry by hand.
  */
-"gave_up"
+"gave_up" | 
+/**
+ * A symbolic link (or shortcut-like reparse point): never followed.
+ */
+"link"
 /**
  * A preset with its permissions, for the UI's role pickers (which must not map it themselves).
  */
