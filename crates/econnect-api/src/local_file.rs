@@ -69,10 +69,26 @@ fn no_follow(_options: &mut OpenOptions) {}
 /// created exclusively (never an existing file, never through a link) under a name
 /// nobody can guess and plant first. Returns the open file and its path.
 pub fn create_temp(dir: &Path, prefix: &str, suffix: &str) -> io::Result<(File, PathBuf)> {
+    temp_in(dir, prefix, suffix, false)
+}
+
+/// [`create_temp`], readable and writable by the user only from the start (Unix 0600),
+/// for secrets.
+pub fn create_private_temp(dir: &Path, prefix: &str, suffix: &str) -> io::Result<(File, PathBuf)> {
+    temp_in(dir, prefix, suffix, true)
+}
+
+/// An unguessable temporary name in `dir`, `.<prefix>-<random>.<suffix>`, not created yet:
+/// for writers that create it themselves with [`create_exclusive`].
+pub fn temp_name(dir: &Path, prefix: &str, suffix: &str) -> PathBuf {
+    let random = uuid::Uuid::new_v4().simple().to_string();
+    dir.join(format!(".{prefix}-{random}.{suffix}"))
+}
+
+fn temp_in(dir: &Path, prefix: &str, suffix: &str, private: bool) -> io::Result<(File, PathBuf)> {
     for _ in 0..16 {
-        let random = uuid::Uuid::new_v4().simple().to_string();
-        let path = dir.join(format!(".{prefix}-{random}.{suffix}"));
-        match create_exclusive(&path) {
+        let path = temp_name(dir, prefix, suffix);
+        match exclusive(private).open(&path) {
             Ok(file) => return Ok((file, path)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
@@ -86,6 +102,10 @@ pub fn create_temp(dir: &Path, prefix: &str, suffix: &str) -> io::Result<(File, 
 
 /// Creates `path` for writing only when nothing (not even a link) is there.
 pub fn create_exclusive(path: &Path) -> io::Result<File> {
+    exclusive(false).open(path)
+}
+
+fn exclusive(private: bool) -> OpenOptions {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     // `create_new` already refuses a link at the path (O_EXCL, CREATE_NEW); O_NOFOLLOW
@@ -94,8 +114,13 @@ pub fn create_exclusive(path: &Path) -> io::Result<File> {
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOFOLLOW);
+        if private {
+            options.mode(0o600);
+        }
     }
-    options.open(path)
+    #[cfg(not(unix))]
+    let _ = private;
+    options
 }
 
 /// Moves `from` to `to` unless something is at `to`: then `AlreadyExists`, and both stay
@@ -220,6 +245,33 @@ fn os_rename_no_replace(_from: &Path, _to: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
+/// True when Windows reserves `name` for a device in every folder: CON, PRN, AUX, NUL,
+/// COM0–COM9 and LPT0–LPT9 (also with the superscript digits ¹ ² ³), CONIN$ and CONOUT$;
+/// in any case, with any extension, and with the trailing dots and spaces Windows drops.
+/// Such a name opens the device instead of a file, so it is never used for one.
+pub fn is_reserved_windows_name(name: &str) -> bool {
+    let base = name.trim_end_matches(['.', ' ']);
+    let stem = base.split('.').next().unwrap_or("").trim_end_matches(' ');
+    let upper = stem.to_uppercase();
+    if matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) {
+        return true;
+    }
+    let Some(number) = upper
+        .strip_prefix("COM")
+        .or_else(|| upper.strip_prefix("LPT"))
+    else {
+        return false;
+    };
+    let mut chars = number.chars();
+    matches!(
+        (chars.next(), chars.next()),
+        (Some('0'..='9' | '\u{b9}' | '\u{b2}' | '\u{b3}'), None)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,6 +328,52 @@ mod tests {
             io::ErrorKind::AlreadyExists
         );
         assert_eq!(std::fs::read(&planted).unwrap(), b"blijft");
+    }
+
+    #[test]
+    fn every_windows_device_name_is_recognised() {
+        let mut reserved: Vec<String> = ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+            .map(String::from)
+            .to_vec();
+        for device in ["COM", "LPT"] {
+            for digit in ('0'..='9').chain(['¹', '²', '³']) {
+                reserved.push(format!("{device}{digit}"));
+            }
+        }
+        assert_eq!(reserved.len(), 6 + 2 * 13);
+        for name in &reserved {
+            for spelled in [
+                name.clone(),
+                name.to_lowercase(),
+                format!("{name}.txt"),
+                format!("{}.tar.gz", name.to_lowercase()),
+                format!("{name}."),
+                format!("{name} "),
+                format!("{name} .pdf"),
+                format!("{name}. . "),
+            ] {
+                assert!(is_reserved_windows_name(&spelled), "{spelled:?}");
+            }
+        }
+        for free in [
+            "CONSOLE",
+            "COM10",
+            "LPT",
+            "COM",
+            "NULL",
+            "AUXI",
+            "xCON",
+            "COM1x",
+            "COM⁴",
+            "COM½",
+            "Factuur CON",
+            "CON-1",
+            "CONIN",
+            "factuur.pdf",
+            "",
+        ] {
+            assert!(!is_reserved_windows_name(free), "{free:?}");
+        }
     }
 
     #[cfg(unix)]

@@ -82,7 +82,8 @@ pub fn write_marker(dir: &Path, party: &PartyId, direction: Direction) -> std::i
     std::fs::write(dir.join(MARKER), text)
 }
 
-/// A folder name from an organisation's name: no path separators or reserved characters.
+/// A folder name from an organisation's name: no path separators, reserved characters or
+/// Windows device names, and no leading or trailing dots and spaces.
 pub fn folder_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
@@ -94,12 +95,17 @@ pub fn folder_name(name: &str) -> String {
             }
         })
         .collect();
-    let trimmed = cleaned.trim().trim_matches('.').trim();
-    let mut out: String = trimmed.chars().take(100).collect();
-    if out.is_empty() {
-        out = "Organisatie".into();
+    let short: String = cleaned.chars().take(100).collect();
+    // Leading dots hide a folder; trailing dots and spaces vanish on Windows.
+    let trimmed = short.trim_matches(|c: char| c == '.' || c.is_whitespace());
+    if trimmed.is_empty() {
+        return "Organisatie".into();
     }
-    out
+    // A device name (CON, COM1, LPT¹, …) would open the device, not make a folder.
+    if econnect_api::local_file::is_reserved_windows_name(trimmed) {
+        return format!("_{trimmed}");
+    }
+    trimmed.to_string()
 }
 
 impl WatchedFolder {
@@ -253,6 +259,23 @@ mod tests {
         );
         assert_eq!(folder_name("A/B: C?"), "A B  C");
         assert_eq!(folder_name(".."), "Organisatie");
+    }
+
+    #[test]
+    fn organisation_folder_names_never_name_a_windows_device_or_end_in_a_dot() {
+        assert_eq!(folder_name("CON"), "_CON");
+        assert_eq!(folder_name("com\u{b2}"), "_com\u{b2}");
+        assert_eq!(folder_name("LPT0.bv"), "_LPT0.bv");
+        assert_eq!(folder_name("Conout$"), "_Conout$");
+        assert_eq!(folder_name("Bakkerij . ."), "Bakkerij");
+        assert_eq!(folder_name("Conserven B.V."), "Conserven B.V");
+        for name in ["NUL", "aux.", "CONIN$", "com9 ", "Lpt\u{b3}.txt"] {
+            let folder = folder_name(name);
+            assert!(
+                !econnect_api::local_file::is_reserved_windows_name(&folder),
+                "{name:?} -> {folder:?}"
+            );
+        }
     }
 
     #[cfg(unix)]

@@ -615,6 +615,11 @@ impl Receiver {
             tokio::fs::create_dir_all(&dir)
                 .await
                 .map_err(|e| Failure::Retry(format!("{}: {e}", dir.display())))?;
+            // Once per folder and run: temp files a crash left behind go (nobody waits).
+            let sweep = dir.clone();
+            drop(tokio::task::spawn_blocking(move || {
+                files::remove_stale_temps(&sweep, files::STALE_TEMP)
+            }));
             self.made_dirs
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -665,8 +670,12 @@ impl Receiver {
         let parsed = match parsed {
             Ok(p) => p,
             Err(e) => {
-                let _ = std::fs::remove_file(&xml_temp);
-                let _ = std::fs::remove_file(&pdf_temp);
+                // Off the async workers (the folder may be on a share); nobody waits for it.
+                let (xml, pdf) = (xml_temp.clone(), pdf_temp.clone());
+                drop(tokio::task::spawn_blocking(move || {
+                    let _ = std::fs::remove_file(xml);
+                    let _ = std::fs::remove_file(pdf);
+                }));
                 return Err(match e {
                     ubl::UblError::Refused(m) => Failure::Refused(m),
                     ubl::UblError::Io(m) => Failure::Retry(m),
@@ -744,7 +753,11 @@ impl Receiver {
             }
             hash.update(&chunk);
             if size > IN_MEMORY_DOWNLOAD && file.is_none() {
-                let mut f = tokio::fs::File::create(temp).await.map_err(retry)?;
+                let path = temp.to_path_buf();
+                let created = tokio::task::spawn_blocking(move || files::create_temp(&path))
+                    .await
+                    .map_err(|e| Failure::Retry(e.to_string()))?;
+                let mut f = tokio::fs::File::from_std(created.map_err(retry)?);
                 f.write_all(&memory.take().unwrap_or_default())
                     .await
                     .map_err(retry)?;
