@@ -437,7 +437,11 @@ impl Intake {
             Layout::Root => ("root", None),
             Layout::Single { party } => ("single", Some(PartyId::new(party).as_str().to_string())),
         };
-        std::fs::create_dir_all(&folder.path)?;
+        blocking_fs({
+            let path = folder.path.clone();
+            move || std::fs::create_dir_all(path)
+        })
+        .await?;
         outbox::save_folder(
             &self.inner.store,
             &folder.path.to_string_lossy(),
@@ -469,8 +473,14 @@ impl Intake {
         direction: Direction,
     ) -> Result<PathBuf, IntakeError> {
         let dir = root.join(folders::folder_name(name));
-        std::fs::create_dir_all(&dir)?;
-        folders::write_marker(&dir, party, direction)?;
+        blocking_fs({
+            let (dir, party) = (dir.clone(), party.clone());
+            move || {
+                std::fs::create_dir_all(&dir)?;
+                folders::write_marker(&dir, &party, direction)
+            }
+        })
+        .await?;
         self.rescan_now();
         Ok(dir)
     }
@@ -507,6 +517,16 @@ impl Intake {
             t.abort();
         }
     }
+}
+
+/// Runs file-system work on the blocking pool: a watched folder may be on a network
+/// share that hangs, and it must not hold an async worker meanwhile.
+pub(crate) async fn blocking_fs<T: Send + 'static>(
+    work: impl FnOnce() -> std::io::Result<T> + Send + 'static,
+) -> std::io::Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(std::io::Error::other)?
 }
 
 /// The folders saved in the store.
@@ -702,11 +722,30 @@ async fn take_files(inner: Arc<Inner>, batch: Vec<watcher::Ready>) {
             .collect(),
     )
     .await;
+    // Which unreadable files are gone: one trip to the blocking pool, and only when needed.
+    let unreadable: Vec<PathBuf> = batch
+        .iter()
+        .zip(&checks)
+        .filter(|(_, pf)| pf.refusal.as_ref().map(|r| r.code) == Some(RefusalCode::Unreadable))
+        .map(|((_, path), _)| path.clone())
+        .collect();
+    let gone: HashSet<PathBuf> = if unreadable.is_empty() {
+        HashSet::new()
+    } else {
+        blocking_fs(move || {
+            Ok(unreadable
+                .into_iter()
+                .filter(|p| std::fs::symlink_metadata(p).is_err())
+                .collect())
+        })
+        .await
+        .unwrap_or_default()
+    };
     let mut items = Vec::with_capacity(batch.len());
     let mut taken = Vec::with_capacity(batch.len());
     for ((org, path), pf) in batch.into_iter().zip(checks) {
         if let Some(r) = &pf.refusal {
-            if r.code == RefusalCode::Unreadable && !path.exists() {
+            if r.code == RefusalCode::Unreadable && gone.contains(&path) {
                 inner.forget_path(&path.to_string_lossy()); // gone before we got to it
                 continue;
             }
