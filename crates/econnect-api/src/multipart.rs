@@ -364,8 +364,7 @@ mod tests {
             .expecting(expected.size, expected.sha256)
             .form()
             .await
-            .err()
-            .expect("refused");
+            .expect_err("refused");
         assert!(
             matches!(&err, Error::Io(e) if is_file_changed(e)),
             "{err:?}"
@@ -386,8 +385,7 @@ mod tests {
             .expecting(4000, sha(&data))
             .form()
             .await
-            .err()
-            .expect("refused");
+            .expect_err("refused");
         assert!(
             matches!(&err, Error::Io(e) if is_file_changed(e)),
             "{err:?}"

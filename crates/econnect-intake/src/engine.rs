@@ -744,11 +744,11 @@ async fn take_files(inner: Arc<Inner>, batch: Vec<watcher::Ready>) {
     let mut items = Vec::with_capacity(batch.len());
     let mut taken = Vec::with_capacity(batch.len());
     for ((org, path), pf) in batch.into_iter().zip(checks) {
-        if let Some(r) = &pf.refusal {
-            if r.code == RefusalCode::Unreadable && gone.contains(&path) {
-                inner.forget_path(&path.to_string_lossy()); // gone before we got to it
-                continue;
-            }
+        if pf.refusal.as_ref().map(|r| r.code) == Some(RefusalCode::Unreadable)
+            && gone.contains(&path)
+        {
+            inner.forget_path(&path.to_string_lossy()); // gone before we got to it
+            continue;
         }
         items.push(new_intake(
             &org.party,

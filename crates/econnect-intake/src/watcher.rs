@@ -186,6 +186,9 @@ struct State {
     ready: ReadyTx,
 }
 
+/// One step of the watcher's file-system work; true when it scanned every folder.
+type Step = Box<dyn FnOnce(&Inner, &mut State) -> bool + Send>;
+
 /// Runs one step of file-system work (scans, `stat`s, opening watches) on the blocking
 /// pool: a folder on a network share that hangs then holds a blocking thread, never an
 /// async worker (on a runtime with one worker, that would stop everything). `None` when
@@ -240,7 +243,7 @@ pub async fn run(
         };
         let next_scan = (last_scan + every).saturating_duration_since(Instant::now());
         // The next step, if any; run off the runtime below.
-        let step: Option<Box<dyn FnOnce(&Inner, &mut State) -> bool + Send>> = tokio::select! {
+        let step: Option<Step> = tokio::select! {
             Some(batch) = ev_rx.recv() => {
                 match batch {
                     Ok(events) => Some(Box::new(move |inner: &Inner, s: &mut State| {
