@@ -285,7 +285,12 @@ impl Intake {
             }
         }
         let (ready_tx, ready_rx) = mpsc::unbounded_channel();
-        let setup = watcher::setup(&inner, folders);
+        // Opening the watches creates and reads folders, maybe on a share that hangs.
+        let setup = blocking_fs({
+            let inner = Arc::clone(&inner);
+            move || Ok(watcher::setup(&inner, folders))
+        })
+        .await?;
         let tasks = vec![
             tokio::spawn(uploader::run(Arc::clone(&inner))),
             tokio::spawn(watcher::run(Arc::clone(&inner), setup, watch_rx, ready_tx)),

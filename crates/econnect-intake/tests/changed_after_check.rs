@@ -185,3 +185,18 @@ async fn a_dropped_file_changed_after_queueing_is_queued_again_under_its_new_id(
     assert!(path.exists(), "a dropped file stays where it is");
     intake.shutdown().await;
 }
+
+#[cfg(unix)]
+#[test]
+fn preflight_refuses_a_link_without_reading_through_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("echt.pdf");
+    std::fs::write(&target, samples::pdf(4000, "echt")).unwrap();
+    let link = dir.path().join("link.pdf");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let pf = econnect_intake::preflight(&link, Direction::Purchase);
+    assert_eq!(pf.refusal.map(|r| r.code), Some(RefusalCode::Link));
+    assert!(pf.sha256.is_empty(), "nothing behind the link was read");
+    let real = econnect_intake::preflight(&target, Direction::Purchase);
+    assert!(real.refusal.is_none(), "{:?}", real.refusal);
+}

@@ -414,18 +414,33 @@ impl Receiver {
             }
             let mut items = Vec::with_capacity(batch.len());
             let mut labels = Vec::with_capacity(batch.len());
-            for item in batch {
-                let pdf = item
-                    .pdf
-                    .as_ref()
-                    .map(|(temp, sha)| (temp.as_path(), sha.as_str()));
-                match self.place_both(
-                    &item.record,
-                    &item.dir,
-                    &item.stem,
-                    (&item.xml.0, &item.xml.1),
-                    pdf,
-                ) {
+            // Renames and hashes in the receive folder, maybe on a share that hangs: one trip
+            // to the blocking pool for the batch, never on the async workers.
+            let claims = Arc::clone(&self.claims);
+            let (batch, placed) = tokio::task::spawn_blocking(move || {
+                let placed: Vec<_> = batch
+                    .iter()
+                    .map(|item| {
+                        let pdf = item
+                            .pdf
+                            .as_ref()
+                            .map(|(temp, sha)| (temp.as_path(), sha.as_str()));
+                        Self::place_both(
+                            &claims,
+                            &item.record,
+                            &item.dir,
+                            &item.stem,
+                            (&item.xml.0, &item.xml.1),
+                            pdf,
+                        )
+                    })
+                    .collect();
+                (batch, placed)
+            })
+            .await
+            .map_err(|e| EngineError::new(ErrorCode::Storage, e.to_string()))?;
+            for (item, placed) in batch.into_iter().zip(placed) {
+                match placed {
                     Ok((xml_target, pdf_target)) => {
                         items.push(SavedInvoice {
                             document_id: item.record.document_id.clone(),
@@ -784,7 +799,7 @@ impl Receiver {
     /// file gets the next number. A crash before that record leaves files whose bytes the
     /// next attempt recognises (same name, same hash), so nothing is written twice.
     fn place_both(
-        &self,
+        claims: &std::sync::Mutex<HashMap<PathBuf, String>>,
         record: &ReceivedInvoice,
         dir: &Path,
         stem: &str,
@@ -811,7 +826,7 @@ impl Receiver {
             };
             {
                 // Claimed by another record (in the cache, or by a download of this batch).
-                let mut claims = self.claims.lock().unwrap_or_else(|e| e.into_inner());
+                let mut claims = claims.lock().unwrap_or_else(|e| e.into_inner());
                 let other = |p: &PathBuf| claims.get(p).is_some_and(|holder| holder != id);
                 if other(&xml_target) || other(&pdf_target) {
                     continue;

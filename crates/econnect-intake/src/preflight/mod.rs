@@ -216,7 +216,15 @@ pub fn preflight(path: &Path, direction: Direction) -> Preflight {
             refusal,
         )
     };
-    // One open, not through a link; everything below reads this handle, never the path.
+    // The entry itself first: a link, folder, FIFO or device is never opened.
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => return refused(0, Refusal::of(RefusalCode::Link)),
+        Ok(m) if !m.is_file() => return refused(0, Refusal::of(RefusalCode::NotAFile)),
+        Ok(_) => {}
+        Err(e) => return refused(0, Refusal::unreadable(&e)),
+    }
+    // One open, not through a link (should one have been put there meanwhile); everything
+    // below reads this handle, never the path.
     let file = match econnect_api::local_file::open_no_follow(path) {
         Ok(file) => file,
         Err(e) if econnect_api::local_file::is_link_error(&e) => {
