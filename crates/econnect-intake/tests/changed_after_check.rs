@@ -101,6 +101,23 @@ async fn a_file_changed_to_other_bytes_of_the_same_size_is_checked_again_and_sen
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_file_changed_after_queueing_fails_mid_stream_and_is_sent_only_as_new() {
+    let rig = Rig::new().await;
+    // Several chunks: the difference is found while streaming, the request is cut off
+    // before its end, and the platform keeps nothing of it.
+    let before = samples::pdf(900_000, "factuur A");
+    let now = samples::pdf(900_000, "factuur B");
+    assert_eq!(before.len(), now.len());
+    assert!(before.len() > 3 * econnect_api::multipart::CHUNK as usize);
+    let (intake, old, mut rx) = queue_then_change(&rig, &before, |p| {
+        std::fs::write(p, &now).unwrap();
+    })
+    .await;
+    sent_once_as_new_content(&rig, &intake, &old, &now, &mut rx).await;
+    intake.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_changed_to_another_size_is_checked_again_and_sent_as_new() {
     let rig = Rig::new().await;
     let before = samples::pdf(8000, "factuur A");
