@@ -1924,7 +1924,8 @@ size: number;
  */
 eInvoice: boolean; 
 /**
- * `queued`, `sending`, `sent`, `refused`, `dead` or `removed`.
+ * `queued`, `sending`, `sent`, `refused`, `dead`, `removed`, or `changed` (the file
+ * changed after its check and was checked again under a new id).
  */
 state: string; 
 /**
