@@ -40,7 +40,17 @@ async fn queue_then_change(
     before: &[u8],
     change: impl FnOnce(&Path),
 ) -> (Intake, String, broadcast::Receiver<IntakeEvent>) {
-    let folder = rig.single("inkoop", Direction::Purchase);
+    queue_then_change_in(rig, Direction::Purchase, before, change).await
+}
+
+/// [`queue_then_change`] for a folder of either direction.
+async fn queue_then_change_in(
+    rig: &Rig,
+    direction: Direction,
+    before: &[u8],
+    change: impl FnOnce(&Path),
+) -> (Intake, String, broadcast::Receiver<IntakeEvent>) {
+    let folder = rig.single(direction.as_str(), direction);
     let intake = rig.start(vec![folder.clone()]).await;
     intake.set_paused(true);
     let mut rx = intake.subscribe();
@@ -110,6 +120,23 @@ async fn a_large_file_changed_after_queueing_fails_mid_stream_and_is_sent_only_a
     assert_eq!(before.len(), now.len());
     assert!(before.len() > 3 * econnect_api::multipart::CHUNK as usize);
     let (intake, old, mut rx) = queue_then_change(&rig, &before, |p| {
+        std::fs::write(p, &now).unwrap();
+    })
+    .await;
+    sent_once_as_new_content(&rig, &intake, &old, &now, &mut rx).await;
+    intake.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hybrid_sales_pdf_changed_after_queueing_sends_no_xml_from_the_new_bytes_under_the_old_id()
+ {
+    let rig = Rig::new().await;
+    // Its embedded invoice XML is what goes out (salesInvoice/send): taken from the PDF
+    // only when the PDF is still the one checked.
+    let before = samples::factur_x_pdf(true, false);
+    let now = samples::factur_x_pdf(false, false);
+    assert_ne!(before, now);
+    let (intake, old, mut rx) = queue_then_change_in(&rig, Direction::Sales, &before, |p| {
         std::fs::write(p, &now).unwrap();
     })
     .await;
