@@ -150,6 +150,12 @@ impl Error {
         }
     }
 
+    /// True when a file to upload was not what was checked before it was queued (other
+    /// size or content, or a link now): nothing of it was accepted.
+    pub fn is_file_changed(&self) -> bool {
+        matches!(self, Error::Io(e) if crate::multipart::is_file_changed(e))
+    }
+
     /// True for a 404 answer.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
@@ -180,10 +186,7 @@ impl Error {
             return Error::InvalidInput(chain(&err));
         }
         if has_source::<crate::multipart::FileChanged>(&err) {
-            return Error::Io(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                chain(&err),
-            ));
+            return Error::Io(crate::multipart::file_changed());
         }
         if is_reset(&err) {
             return Error::Reset(chain(&err));

@@ -157,7 +157,7 @@ impl Inner {
         });
     }
 
-    fn emit_path(&self, id: Option<&str>, party: &PartyId, path: &Path, stage: Stage) {
+    pub(crate) fn emit_path(&self, id: Option<&str>, party: &PartyId, path: &Path, stage: Stage) {
         let _ = self.events.send(IntakeEvent {
             outbox_id: id.map(str::to_owned),
             party_id: party.as_str().to_string(),
@@ -289,7 +289,12 @@ impl Intake {
         }
         // Bounded: a burst waits as pending paths in the watcher, not in this channel.
         let (ready_tx, ready_rx) = mpsc::channel(inner.config.ready_capacity.max(1));
-        let setup = watcher::setup(&inner, folders);
+        // Opening the watches creates and reads folders, maybe on a share that hangs.
+        let setup = blocking_fs({
+            let inner = Arc::clone(&inner);
+            move || Ok(watcher::setup(&inner, folders))
+        })
+        .await?;
         let tasks = vec![
             tokio::spawn(uploader::run(Arc::clone(&inner))),
             tokio::spawn(watcher::run(Arc::clone(&inner), setup, watch_rx, ready_tx)),
@@ -441,7 +446,11 @@ impl Intake {
             Layout::Root => ("root", None),
             Layout::Single { party } => ("single", Some(PartyId::new(party).as_str().to_string())),
         };
-        std::fs::create_dir_all(&folder.path)?;
+        blocking_fs({
+            let path = folder.path.clone();
+            move || std::fs::create_dir_all(path)
+        })
+        .await?;
         outbox::save_folder(
             &self.inner.store,
             &folder.path.to_string_lossy(),
@@ -475,8 +484,14 @@ impl Intake {
         direction: Direction,
     ) -> Result<PathBuf, IntakeError> {
         let dir = root.join(folders::folder_name(name));
-        std::fs::create_dir_all(&dir)?;
-        folders::write_marker(&dir, party, direction)?;
+        blocking_fs({
+            let (dir, party) = (dir.clone(), party.clone());
+            move || {
+                std::fs::create_dir_all(&dir)?;
+                folders::write_marker(&dir, &party, direction)
+            }
+        })
+        .await?;
         self.rescan_now();
         Ok(dir)
     }
@@ -517,6 +532,16 @@ impl Intake {
     }
 }
 
+/// Runs file-system work on the blocking pool: a watched folder may be on a network
+/// share that hangs, and it must not hold an async worker meanwhile.
+pub(crate) async fn blocking_fs<T: Send + 'static>(
+    work: impl FnOnce() -> std::io::Result<T> + Send + 'static,
+) -> std::io::Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(std::io::Error::other)?
+}
+
 /// The folders saved in the store.
 async fn saved_folders(store: &Store) -> Result<Vec<WatchedFolder>, IntakeError> {
     Ok(outbox::folders(store)
@@ -534,7 +559,7 @@ async fn saved_folders(store: &Store) -> Result<Vec<WatchedFolder>, IntakeError>
 }
 
 /// Preflight of one file; see [`run_preflights`].
-async fn run_preflight(inner: &Inner, path: PathBuf, direction: Direction) -> Preflight {
+pub(crate) async fn run_preflight(inner: &Inner, path: PathBuf, direction: Direction) -> Preflight {
     let mut checks = run_preflights(inner, vec![(path.clone(), direction)]).await;
     checks
         .pop()
@@ -576,7 +601,7 @@ fn unreadable(path: &Path, why: &str) -> Preflight {
     pf
 }
 
-fn new_intake(
+pub(crate) fn new_intake(
     party: &PartyId,
     direction: Direction,
     path: &Path,
@@ -621,7 +646,7 @@ fn content_document_id(
 /// content: so a retry, a restart, a reinstall and a second installation watching the same
 /// folder all name a file the same, and the platform's 409 stops a second document, while
 /// "toch verzenden" (a later attempt) is a deliberate new one.
-fn document_name(item: &NewIntake, attempt: u32) -> String {
+pub(crate) fn document_name(item: &NewIntake, attempt: u32) -> String {
     let direction = Direction::parse(&item.direction).unwrap_or(Direction::Purchase);
     content_document_id(
         &PartyId::new(&item.party_id),
@@ -710,12 +735,30 @@ async fn take_files(inner: Arc<Inner>, batch: Vec<watcher::Ready>) {
             .collect(),
     )
     .await;
+    // Which unreadable files are gone: one trip to the blocking pool, and only when needed.
+    let unreadable: Vec<PathBuf> = batch
+        .iter()
+        .zip(&checks)
+        .filter(|(_, pf)| pf.refusal.as_ref().map(|r| r.code) == Some(RefusalCode::Unreadable))
+        .map(|((_, path), _)| path.clone())
+        .collect();
+    let gone: HashSet<PathBuf> = if unreadable.is_empty() {
+        HashSet::new()
+    } else {
+        blocking_fs(move || {
+            Ok(unreadable
+                .into_iter()
+                .filter(|p| std::fs::symlink_metadata(p).is_err())
+                .collect())
+        })
+        .await
+        .unwrap_or_default()
+    };
     let mut items = Vec::with_capacity(batch.len());
     let mut taken = Vec::with_capacity(batch.len());
     for ((org, path), pf) in batch.into_iter().zip(checks) {
-        if let Some(r) = &pf.refusal
-            && r.code == RefusalCode::Unreadable
-            && !path.exists()
+        if pf.refusal.as_ref().map(|r| r.code) == Some(RefusalCode::Unreadable)
+            && gone.contains(&path)
         {
             inner.forget_path(&path.to_string_lossy()); // gone before we got to it
             continue;

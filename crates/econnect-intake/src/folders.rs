@@ -82,7 +82,8 @@ pub fn write_marker(dir: &Path, party: &PartyId, direction: Direction) -> std::i
     std::fs::write(dir.join(MARKER), text)
 }
 
-/// A folder name from an organisation's name: no path separators or reserved characters.
+/// A folder name from an organisation's name: no path separators, reserved characters or
+/// Windows device names, and no leading or trailing dots and spaces.
 pub fn folder_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
@@ -94,12 +95,17 @@ pub fn folder_name(name: &str) -> String {
             }
         })
         .collect();
-    let trimmed = cleaned.trim().trim_matches('.').trim();
-    let mut out: String = trimmed.chars().take(100).collect();
-    if out.is_empty() {
-        out = "Organisatie".into();
+    let short: String = cleaned.chars().take(100).collect();
+    // Leading dots hide a folder; trailing dots and spaces vanish on Windows.
+    let trimmed = short.trim_matches(|c: char| c == '.' || c.is_whitespace());
+    if trimmed.is_empty() {
+        return "Organisatie".into();
     }
-    out
+    // A device name (CON, COM1, LPT¹, …) would open the device, not make a folder.
+    if econnect_api::local_file::is_reserved_windows_name(trimmed) {
+        return format!("_{trimmed}");
+    }
+    trimmed.to_string()
 }
 
 impl WatchedFolder {
@@ -177,14 +183,16 @@ impl WatchedFolder {
 /// What kind of directory entry a candidate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
-    /// A regular file (or a link to one inside the folder): may be an invoice.
+    /// A regular file: may be an invoice. A link is one too, but only to be taken and
+    /// refused with its reason (preflight never follows it), so the user sees why.
     File,
-    /// Anything never taken: folder, FIFO, socket, device, link leaving the folder, placeholder.
+    /// Anything never taken: folder, FIFO, socket, device, placeholder.
     Skip,
 }
 
-/// Classifies `path` inside `folder` without opening it (so a FIFO can never block).
-pub fn entry_kind(folder: &Path, path: &Path) -> EntryKind {
+/// Classifies `path` inside `folder` without opening it (so a FIFO can never block) and
+/// without following a link.
+pub fn entry_kind(_folder: &Path, path: &Path) -> EntryKind {
     if filter::skip_path(path) {
         return EntryKind::Skip;
     }
@@ -200,18 +208,7 @@ pub fn entry_kind(folder: &Path, path: &Path) -> EntryKind {
         };
     }
     if ft.is_symlink() {
-        // Follow a link only when it stays inside the folder and ends at a regular file.
-        let (Ok(target), Ok(base)) = (std::fs::canonicalize(path), std::fs::canonicalize(folder))
-        else {
-            return EntryKind::Skip;
-        };
-        let inside = target.starts_with(&base);
-        let regular = std::fs::metadata(&target).is_ok_and(|m| m.is_file());
-        return if inside && regular {
-            EntryKind::File
-        } else {
-            EntryKind::Skip
-        };
+        return EntryKind::File;
     }
     EntryKind::Skip
 }
@@ -264,9 +261,26 @@ mod tests {
         assert_eq!(folder_name(".."), "Organisatie");
     }
 
+    #[test]
+    fn organisation_folder_names_never_name_a_windows_device_or_end_in_a_dot() {
+        assert_eq!(folder_name("CON"), "_CON");
+        assert_eq!(folder_name("com\u{b2}"), "_com\u{b2}");
+        assert_eq!(folder_name("LPT0.bv"), "_LPT0.bv");
+        assert_eq!(folder_name("Conout$"), "_Conout$");
+        assert_eq!(folder_name("Bakkerij . ."), "Bakkerij");
+        assert_eq!(folder_name("Conserven B.V."), "Conserven B.V");
+        for name in ["NUL", "aux.", "CONIN$", "com9 ", "Lpt\u{b3}.txt"] {
+            let folder = folder_name(name);
+            assert!(
+                !econnect_api::local_file::is_reserved_windows_name(&folder),
+                "{name:?} -> {folder:?}"
+            );
+        }
+    }
+
     #[cfg(unix)]
     #[test]
-    fn special_entries_are_skipped_without_opening() {
+    fn special_entries_are_skipped_without_opening_and_links_are_taken_to_be_refused() {
         let dir = tempfile::tempdir().unwrap();
         let outside = tempfile::tempdir().unwrap();
         let secret = outside.path().join("geheim.pdf");
@@ -289,6 +303,7 @@ mod tests {
             .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, vec!["binnen.pdf", "echt.pdf"]);
+        // Links (inside or out) are candidates only so that preflight refuses them.
+        assert_eq!(names, vec!["binnen.pdf", "echt.pdf", "link.pdf"]);
     }
 }

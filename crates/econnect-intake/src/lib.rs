@@ -10,6 +10,7 @@ pub mod folders;
 pub mod identifiers;
 pub mod moves;
 pub mod preflight;
+mod recheck;
 pub mod refusal;
 pub mod samples;
 pub mod uploader;

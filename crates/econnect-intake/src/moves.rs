@@ -34,8 +34,9 @@ pub fn to_done(file: &Path, folder: &Path, now: OffsetDateTime) -> std::io::Resu
 
 /// Whether two paths hold the same bytes (false when either cannot be read).
 fn same_content(a: &Path, b: &Path) -> bool {
+    use econnect_api::local_file::open_no_follow;
     use std::io::Read;
-    let (Ok(fa), Ok(fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+    let (Ok(fa), Ok(fb)) = (open_no_follow(a), open_no_follow(b)) else {
         return false;
     };
     match (fa.metadata(), fb.metadata()) {
@@ -87,12 +88,8 @@ pub fn to_failed(
             .unwrap_or_default(),
         refusal.message_en
     );
-    // The reason file never replaces another one either.
-    if let Ok(mut f) = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&reason_path)
-    {
+    // The reason file never replaces another one either, nor writes through a link.
+    if let Ok(mut f) = econnect_api::local_file::create_exclusive(&reason_path) {
         let _ = f.write_all(text.as_bytes());
     }
     Ok(target)
@@ -115,33 +112,13 @@ pub fn move_into(file: &Path, dir: &Path) -> std::io::Result<PathBuf> {
         } else {
             dir.join(format!("{stem} ({n}){ext}"))
         };
-        match no_clobber_rename(file, &candidate) {
+        match econnect_api::local_file::rename_no_replace(file, &candidate) {
             Ok(()) => return Ok(candidate),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }
     }
     Err(std::io::Error::other("no free file name"))
-}
-
-/// Renames without ever replacing an existing file: a hard link (fails when the target
-/// exists) and then unlinking the source; where links are not supported, check and rename.
-fn no_clobber_rename(from: &Path, to: &Path) -> std::io::Result<()> {
-    match std::fs::hard_link(from, to) {
-        // Unlinked meanwhile by another installation that found it at `to` already: moved.
-        Ok(()) => match std::fs::remove_file(from) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            other => other,
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(e),
-        Err(_) => {
-            if to.exists() {
-                return Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists));
-            }
-            std::fs::rename(from, to)
-        }
-    }
 }
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ pub enum RefusalCode {
     PlatformRefused,
     /// Too many failed attempts; retry by hand.
     GaveUp,
+    /// A symbolic link (or shortcut-like reparse point): never followed.
+    Link,
 }
 
 /// A refusal with its Dutch (first) and English message.
@@ -110,6 +112,12 @@ impl Refusal {
             RefusalCode::GaveUp => (
                 "Verzenden mislukte te vaak; probeer het later opnieuw",
                 "Sending failed too often; try again later",
+            ),
+            RefusalCode::Link => (
+                "Dit is een symbolische koppeling (link), geen bestand: links worden om \
+                 veiligheidsredenen niet gevolgd. Zet het bestand zelf in de map",
+                "This is a symbolic link, not a file: links are not followed, for safety. \
+                 Put the file itself in the folder",
             ),
         };
         Refusal::new(code, nl, en)

@@ -16,7 +16,7 @@ use tokio::task::JoinSet;
 use crate::engine::{Inner, now_ms};
 use crate::events::Stage;
 use crate::moves;
-use crate::preflight::{Route, pdf, read_bounded};
+use crate::preflight::{Route, pdf, read_bounded, sha256_hex};
 use crate::refusal::{Refusal, RefusalCode};
 
 /// What to do after a failed upload.
@@ -26,6 +26,9 @@ pub enum Outcome {
     Refused(Refusal),
     /// The file is gone from disk: nothing to send or move.
     Vanished,
+    /// The file is not what was checked (other bytes or size, a link now): nothing of it
+    /// was accepted; it goes back to preflight.
+    Changed,
     /// Hold the whole queue for this long; the attempt does not count (maintenance,
     /// rate limit, no network, sign-in trouble).
     Hold(Duration, String),
@@ -52,6 +55,7 @@ pub fn classify(err: &ApiError) -> Outcome {
             Duration::from_secs(60),
             "Inloggen bij het platform lukt niet; de wachtrij wacht".into(),
         ),
+        e if e.is_file_changed() => Outcome::Changed,
         ApiError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => Outcome::Vanished,
         ApiError::Timeout => Outcome::Retry("Het platform reageerde niet op tijd".into()),
         ApiError::Reset(_) | ApiError::Transport(_) => {
@@ -252,7 +256,11 @@ async fn platform_has(inner: &Inner, item: &OutboxItem) -> bool {
 async fn send(inner: &Inner, item: &OutboxItem) -> Result<DocumentRef, ApiError> {
     let party = PartyId::new(&item.party_id);
     let document_id = DocumentId::parse(&item.id)?;
-    let mut upload = Upload::from_path(&item.path).with_mime(item.mime.clone());
+    // Only the bytes checked before the file was queued are sent: their size and hash are
+    // verified while the file streams (see `econnect_api::multipart`).
+    let mut upload = Upload::from_path(&item.path)
+        .with_mime(item.mime.clone())
+        .expecting(checked_size(item), item.sha256.clone());
     upload.file_name = item.file_name.clone();
     let route = item
         .route
@@ -289,13 +297,28 @@ async fn send(inner: &Inner, item: &OutboxItem) -> Result<DocumentRef, ApiError>
     Ok(doc)
 }
 
-/// Extracts a hybrid PDF's embedded invoice into a temporary file.
+/// The size recorded when the file was checked.
+fn checked_size(item: &OutboxItem) -> u64 {
+    u64::try_from(item.size).unwrap_or(u64::MAX)
+}
+
+/// Extracts a hybrid PDF's embedded invoice into a temporary file, from the PDF's bytes
+/// only when they are still the ones checked.
 async fn embedded_to_temp(
     item: &OutboxItem,
 ) -> Result<(tempfile::NamedTempFile, String), ApiError> {
     let path = std::path::PathBuf::from(&item.path);
+    let (size, sha256) = (checked_size(item), item.sha256.clone());
     tokio::task::spawn_blocking(move || {
-        let bytes = read_bounded(&path)?;
+        let bytes = match read_bounded(&path) {
+            Err(e) if econnect_api::local_file::is_link_error(&e) => {
+                return Err(econnect_api::multipart::file_changed());
+            }
+            other => other?,
+        };
+        if bytes.len() as u64 != size || sha256_hex(&bytes) != sha256 {
+            return Err(econnect_api::multipart::file_changed());
+        }
         let (name, xml) = pdf::extract_embedded_invoice(&bytes).ok_or_else(|| {
             std::io::Error::new(std::io::ErrorKind::InvalidData, "no embedded invoice XML")
         })?;
@@ -401,6 +424,10 @@ async fn failed(inner: &Arc<Inner>, item: &OutboxItem, outcome: Outcome) {
             move_after(inner, item, Some(&refusal)).await;
             inner.emit(item, Stage::Mislukt { refusal });
             r
+        }
+        Outcome::Changed => {
+            crate::recheck::file_changed(inner, item).await;
+            Ok(())
         }
         Outcome::Vanished => {
             let refusal = Refusal::new(

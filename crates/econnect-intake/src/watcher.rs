@@ -236,6 +236,35 @@ pub fn setup(inner: &Inner, initial: Vec<WatchedFolder>) -> Setup {
     }
 }
 
+/// What the watcher works on; handed to the blocking pool and back for each step.
+struct State {
+    watched: Vec<Watched>,
+    pending: HashMap<PathBuf, Pending>,
+    ready: ReadyTx,
+}
+
+/// One step of the watcher's file-system work; true when it scanned every folder.
+type Step = Box<dyn FnOnce(&Inner, &mut State) -> bool + Send>;
+
+/// Runs one step of file-system work (scans, `stat`s, opening watches) on the blocking
+/// pool: a folder on a network share that hangs then holds a blocking thread, never an
+/// async worker (on a runtime with one worker, that would stop everything). `None` when
+/// the step panicked.
+async fn off_runtime<T: Send + 'static>(
+    inner: &Arc<Inner>,
+    state: State,
+    step: impl FnOnce(&Inner, &mut State) -> T + Send + 'static,
+) -> Option<(State, T)> {
+    let inner = Arc::clone(inner);
+    tokio::task::spawn_blocking(move || {
+        let mut state = state;
+        let out = step(&inner, &mut state);
+        (state, out)
+    })
+    .await
+    .ok()
+}
+
 /// The watcher task: sends `(organisation folder, path)` for each complete file.
 pub async fn run(
     inner: Arc<Inner>,
@@ -243,79 +272,116 @@ pub async fn run(
     mut commands: mpsc::Receiver<WatchCommand>,
     ready: mpsc::Sender<Ready>,
 ) {
-    let mut ready = ReadyTx::new(ready);
     let Setup {
-        mut watched,
+        watched,
         ev_tx,
         mut ev_rx,
     } = setup;
-    let mut pending: HashMap<PathBuf, Pending> = HashMap::new();
+    let state = State {
+        watched,
+        pending: HashMap::new(),
+        ready: ReadyTx::new(ready),
+    };
     let mut stop = inner.stop.subscribe();
-    rescan(&inner, &watched, &mut pending);
+    let scan = |inner: &Inner, s: &mut State| rescan(inner, &s.watched, &mut s.pending);
+    let Some((mut state, ())) = off_runtime(&inner, state, scan).await else {
+        tracing::error!("the folder watcher stopped: its first scan failed");
+        return;
+    };
     let mut settle = tokio::time::interval(inner.config.settle);
     settle.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_scan = Instant::now();
     loop {
-        let polling = watched.iter().any(|w| w.debouncer.is_none());
+        let polling = state.watched.iter().any(|w| w.debouncer.is_none());
         let every = if polling {
             POLL_EVERY.min(inner.config.rescan_every)
         } else {
             inner.config.rescan_every
         };
         let next_scan = (last_scan + every).saturating_duration_since(Instant::now());
-        tokio::select! {
+        // The next step, if any; run off the runtime below.
+        let step: Option<Step> = tokio::select! {
             Some(batch) = ev_rx.recv() => {
                 match batch {
                     Ok(events) => {
-                        let mut full = false;
-                        for ev in events {
-                            full |= handle_event(&inner, &watched, &mut pending, &mut ready, &ev.event);
-                        }
-                        if full || ev_tx.take_overflow() {
-                            rescan(&inner, &watched, &mut pending);
-                            last_scan = Instant::now();
-                        }
+                        // Batches dropped while the channel was full: only a rescan finds them.
+                        let overflow = ev_tx.take_overflow();
+                        Some(Box::new(move |inner: &Inner, s: &mut State| {
+                            let mut full = overflow;
+                            for ev in events {
+                                full |= handle_event(inner, &s.watched, &mut s.pending, &mut s.ready, &ev.event);
+                            }
+                            if full {
+                                rescan(inner, &s.watched, &mut s.pending);
+                            }
+                            full
+                        }))
                     }
                     Err(errors) => {
                         for e in errors {
                             tracing::warn!(error = %e, "file watch error");
                             let message = watch_error_message(&e);
-                            for w in watched.iter_mut() {
+                            for w in state.watched.iter_mut() {
                                 if e.paths.is_empty() || e.paths.iter().any(|p| p.starts_with(&w.folder.path)) {
                                     w.message = Some(message.clone());
                                 }
                             }
                         }
+                        None
                     }
                 }
             }
             () = ev_tx.overflow.wake.notified() => {
-                if ev_tx.take_overflow() {
-                    rescan(&inner, &watched, &mut pending);
+                ev_tx.take_overflow().then(|| -> Step {
+                    Box::new(|inner: &Inner, s: &mut State| {
+                        rescan(inner, &s.watched, &mut s.pending);
+                        true
+                    })
+                })
+            }
+            cmd = commands.recv() => {
+                let ev_tx = ev_tx.clone();
+                match cmd {
+                    Some(WatchCommand::Add(folder)) => Some(Box::new(move |inner: &Inner, s: &mut State| {
+                        s.watched.retain(|w| w.folder.path != folder.path);
+                        s.watched.push(open(inner, folder, &ev_tx));
+                        rescan(inner, &s.watched, &mut s.pending);
+                        true
+                    })),
+                    Some(WatchCommand::Remove(path)) => Some(Box::new(move |inner: &Inner, s: &mut State| {
+                        s.watched.retain(|w| w.folder.path != path);
+                        rescan(inner, &s.watched, &mut s.pending);
+                        true
+                    })),
+                    Some(WatchCommand::Rescan) => Some(Box::new(|inner: &Inner, s: &mut State| {
+                        rescan(inner, &s.watched, &mut s.pending);
+                        true
+                    })),
+                    None => break,
+                }
+            }
+            _ = settle.tick(), if !state.pending.is_empty() => Some(Box::new(|inner: &Inner, s: &mut State| {
+                check_pending(inner, &mut s.pending, &mut s.ready);
+                false
+            })),
+            _ = tokio::time::sleep(next_scan) => Some(Box::new(|inner: &Inner, s: &mut State| {
+                rescan(inner, &s.watched, &mut s.pending);
+                true
+            })),
+            _ = stop.changed() => break,
+        };
+        let Some(step) = step else { continue };
+        match off_runtime(&inner, state, step).await {
+            Some((next, scanned)) => {
+                state = next;
+                if scanned {
                     last_scan = Instant::now();
                 }
             }
-            cmd = commands.recv() => {
-                match cmd {
-                    Some(WatchCommand::Add(folder)) => {
-                        watched.retain(|w| w.folder.path != folder.path);
-                        watched.push(open(&inner, folder, &ev_tx));
-                    }
-                    Some(WatchCommand::Remove(path)) => watched.retain(|w| w.folder.path != path),
-                    Some(WatchCommand::Rescan) => {}
-                    None => break,
-                }
-                rescan(&inner, &watched, &mut pending);
-                last_scan = Instant::now();
+            None => {
+                tracing::error!("the folder watcher stopped: a step failed");
+                return;
             }
-            _ = settle.tick(), if !pending.is_empty() => {
-                check_pending(&inner, &mut pending, &mut ready);
-            }
-            _ = tokio::time::sleep(next_scan) => {
-                rescan(&inner, &watched, &mut pending);
-                last_scan = Instant::now();
-            }
-            _ = stop.changed() => break,
         }
     }
 }
@@ -484,6 +550,8 @@ fn add_candidates(
 
 /// The full scan: every candidate file becomes pending; the health lines are refreshed.
 fn rescan(inner: &Inner, watched: &[Watched], pending: &mut HashMap<PathBuf, Pending>) {
+    #[cfg(test)]
+    stall::pass();
     let now = econnect_store::timestamp::now();
     let mut status = Vec::with_capacity(watched.len());
     for w in watched {
@@ -527,7 +595,8 @@ fn check_pending(inner: &Inner, pending: &mut HashMap<PathBuf, Pending>, ready: 
             done.push((path.clone(), false));
             continue;
         }
-        let Ok(meta) = std::fs::metadata(path) else {
+        // The entry itself (a link is taken as it is, to be refused).
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
             done.push((path.clone(), false));
             continue;
         };
@@ -588,9 +657,134 @@ fn not_locked(_path: &Path) -> bool {
     true
 }
 
+/// Test builds only: lets a test hold a rescan, as a network share that hangs would.
+#[cfg(test)]
+mod stall {
+    use std::sync::{Condvar, Mutex};
+    use std::time::Duration;
+
+    /// Whether scans are held; whether one is waiting; whether one gave up waiting.
+    #[derive(Default, Clone, Copy)]
+    pub struct Gate {
+        pub held: bool,
+        pub entered: bool,
+        pub timed_out: bool,
+    }
+
+    static GATE: Mutex<Gate> = Mutex::new(Gate {
+        held: false,
+        entered: false,
+        timed_out: false,
+    });
+    static CHANGED: Condvar = Condvar::new();
+
+    fn gate() -> std::sync::MutexGuard<'static, Gate> {
+        GATE.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Holds every scan from now on.
+    pub fn hold() {
+        *gate() = Gate {
+            held: true,
+            ..Gate::default()
+        };
+    }
+
+    /// Lets held scans go on.
+    pub fn release() {
+        gate().held = false;
+        CHANGED.notify_all();
+    }
+
+    /// What the gate has seen.
+    pub fn seen() -> Gate {
+        *gate()
+    }
+
+    /// Called by a scan: waits while scans are held (at most a few seconds, so that a
+    /// scan that stalls the runtime ends the test with a failure rather than a hang).
+    pub fn pass() {
+        let mut g = gate();
+        if !g.held {
+            return;
+        }
+        g.entered = true;
+        let (mut g, wait) = CHANGED
+            .wait_timeout_while(g, Duration::from_secs(5), |g| g.held)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if wait.timed_out() {
+            g.timed_out = true;
+            g.held = false;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scan_held_by_a_hung_folder_does_not_stall_the_runtime() {
+        // One worker thread: were the scan run on it, nothing else could run meanwhile.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let dir = tempfile::tempdir().unwrap();
+            let store = econnect_store::Store::open(&dir.path().join("cache.sqlite"))
+                .await
+                .unwrap();
+            // Never called: nothing is queued.
+            let base = url::Url::parse("http://127.0.0.1:9/").unwrap();
+            let credentials = econnect_api::Credentials::Password {
+                username: "u".into(),
+                password: "p".into(),
+                client_id: "c".into(),
+                client_secret: "s".into(),
+            };
+            let client = econnect_api::Client::new(econnect_api::Config::new(
+                base.clone(),
+                base,
+                credentials,
+            ))
+            .unwrap();
+            let folder = WatchedFolder {
+                path: dir.path().join("inkoop"),
+                layout: Layout::Single {
+                    party: "0106:30187412".into(),
+                },
+                direction: Direction::Purchase,
+            };
+            stall::hold();
+            let intake = crate::Intake::start(store, client, Default::default(), vec![folder])
+                .await
+                .unwrap();
+            // The watcher's first scan is now held; this task still runs, and sees it held.
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(4);
+            while !stall::seen().entered {
+                assert!(tokio::time::Instant::now() < deadline, "no scan started");
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            let seen = stall::seen();
+            stall::release();
+            assert!(
+                seen.held && !seen.timed_out,
+                "the runtime could not run while a scan was held"
+            );
+            // Released, the scan finishes and the folder's health line appears.
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(4);
+            while intake.bindings().is_empty() {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "the scan never ended"
+                );
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            intake.shutdown().await;
+        });
+    }
 
     #[test]
     fn waiting_files_share_their_organisation_folder() {

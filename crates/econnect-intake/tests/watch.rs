@@ -246,11 +246,20 @@ async fn special_files_never_hang_the_engine() {
     collect_until(&mut rx, LIMIT, |ev| count_stage(ev, sent) == 1).await;
     intake.rescan_now();
     until(LIMIT, "a rescan", || intake.bindings().len() == 1).await;
-    assert!(
-        fifo.exists()
-            && folder.path.join("link.pdf").exists()
-            && folder.path.join("map.pdf").is_dir()
-    );
+    assert!(fifo.exists() && folder.path.join("map.pdf").is_dir());
+    // The link is not followed: refused with its own reason and moved aside, its target
+    // untouched and never sent.
+    until(LIMIT, "the link moved to Mislukt", || {
+        failed_files(&folder.path)
+            .iter()
+            .any(|p| p.ends_with("link.pdf.reden.txt"))
+    })
+    .await;
+    let reason =
+        std::fs::read_to_string(folder.path.join("Mislukt").join("link.pdf.reden.txt")).unwrap();
+    assert!(reason.contains("symbolische koppeling"), "{reason}");
+    assert!(reason.contains("Code: link"), "{reason}");
+    assert!(!folder.path.join("link.pdf").exists());
     assert!(outside.exists());
     assert_eq!(rig.created(), 1);
     // The marker helper ignores a FIFO named like a marker too.

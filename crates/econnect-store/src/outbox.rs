@@ -35,7 +35,8 @@ pub struct OutboxItem {
     pub size: i64,
     /// Structured e-invoice.
     pub e_invoice: bool,
-    /// `queued`, `sending`, `sent`, `refused`, `dead` or `removed`.
+    /// `queued`, `sending`, `sent`, `refused`, `dead`, `removed`, or `changed` (the file
+    /// changed after its check and was checked again under a new id).
     pub state: String,
     /// Failed attempts so far.
     pub attempts: i64,
@@ -195,6 +196,23 @@ pub async fn mark_retry(
     Ok(())
 }
 
+/// The file is no longer what was checked when this row was queued (other bytes, other
+/// size, a link now): the row leaves the queue as `changed` (out of the list, the counts
+/// and the duplicate checks) and the file goes back to preflight, to be queued afresh under
+/// the id of its new content. Returns false when the row was not being sent.
+pub async fn mark_changed(store: &Store, id: &str, message: &str) -> Result<bool, StoreError> {
+    let r = sqlx::query(
+        "UPDATE intake_outbox SET state = 'changed', last_error = ?, updated_at = ?
+         WHERE id = ? AND state = 'sending'",
+    )
+    .bind(message)
+    .bind(timestamp::now())
+    .bind(id)
+    .execute(&mut *store.writer().await?)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
 /// Final refusal (`refused`) or giving up (`dead`, retryable by hand).
 pub async fn mark_failed(
     store: &Store,
@@ -266,14 +284,15 @@ pub async fn get(store: &Store, id: &str) -> Result<Option<OutboxItem>, StoreErr
     )
 }
 
-/// Rows of one organisation (or all), newest first, without removed ones.
+/// Rows of one organisation (or all), newest first, without removed ones and without
+/// those whose file changed after its check (its new content has a row of its own).
 pub async fn list(
     store: &Store,
     party_id: Option<&str>,
     limit: i64,
 ) -> Result<Vec<OutboxItem>, StoreError> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM intake_outbox WHERE state <> 'removed' AND (?1 IS NULL OR party_id = ?1)
+        "SELECT {COLUMNS} FROM intake_outbox WHERE state NOT IN ('removed', 'changed') AND (?1 IS NULL OR party_id = ?1)
          ORDER BY created_at DESC, id LIMIT ?2"
     ))
     .bind(party_id)

@@ -287,6 +287,9 @@ pub async fn recognize(
                             "refused" | "dead" => {
                                 Some(Err(item.refusal_message.unwrap_or_default()))
                             }
+                            // Changed after its check: not sent; checked again and queued
+                            // under a new id, sent by the next run.
+                            "changed" => Some(Err(item.last_error.unwrap_or_default())),
                             _ => None,
                         };
                         if let Some(done) = done {

@@ -201,9 +201,18 @@ impl DesktopSettings {
         }
         let json = serde_json::to_vec_pretty(self)
             .map_err(|err| DesktopError::new(DesktopErrorCode::SettingsUnsaved, err.to_string()))?;
-        let temporary = path.with_extension("json.tmp");
-        std::fs::write(&temporary, json).map_err(unsaved)?;
-        std::fs::rename(&temporary, path).map_err(unsaved)
+        let folder = path.parent().unwrap_or(Path::new("."));
+        let (mut file, temporary) =
+            econnect_api::local_file::create_temp(folder, "settings", "json.tmp")
+                .map_err(unsaved)?;
+        let written = std::io::Write::write_all(&mut file, &json).and_then(|()| file.sync_all());
+        drop(file);
+        // Replacing the settings file is the point here (the new one is complete).
+        let result = written.and_then(|()| std::fs::rename(&temporary, path));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        result.map_err(unsaved)
     }
 }
 

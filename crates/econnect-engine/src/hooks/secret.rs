@@ -95,20 +95,17 @@ fn make_file(path: &Path) -> Result<String, EngineError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| file_error(dir, e))?;
     }
-    let temp = path.with_extension("tmp");
-    let _ = std::fs::remove_file(&temp);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(&temp).map_err(|e| file_error(&temp, e))?;
-    f.write_all(secret.as_bytes())
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let (mut f, temp) = econnect_api::local_file::create_private_temp(dir, "hook-secret", "tmp")
+        .map_err(|e| file_error(dir, e))?;
+    let written = f
+        .write_all(secret.as_bytes())
         .and_then(|()| f.sync_all())
-        .map_err(|e| file_error(&temp, e))?;
-    std::fs::rename(&temp, path).map_err(|e| file_error(path, e))?;
+        .and_then(|()| std::fs::rename(&temp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(file_error(path, e));
+    }
     Ok(secret)
 }
 

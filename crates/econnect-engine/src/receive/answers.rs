@@ -157,9 +157,15 @@ pub async fn remove(client: &Client, store: &Store, document_id: &str) -> Result
         (None, None) => true,
         _ => false,
     };
-    if !on_disk(&record.xml_path, &record.xml_sha256)
-        || !on_disk(&record.pdf_path, &record.pdf_sha256)
-    {
+    // Hashing reads the files, maybe from a share that hangs: not on the async workers.
+    let files = [
+        (record.xml_path.clone(), record.xml_sha256.clone()),
+        (record.pdf_path.clone(), record.pdf_sha256.clone()),
+    ];
+    let safe = tokio::task::spawn_blocking(move || files.iter().all(|(p, s)| on_disk(p, s)))
+        .await
+        .unwrap_or(false);
+    if !safe {
         return Err(not_safe());
     }
     let party = PartyId::new(&record.party_id);

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::answers::{self, InvoiceAnswer};
 use super::{ReceiveOptions, ReceiveSummary, Receiver};
 use crate::engine::Engine;
-use crate::error::EngineError;
+use crate::error::{EngineError, ErrorCode};
 
 /// The receive folder of the profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -99,7 +99,11 @@ impl Engine {
     /// Chooses the receive folder (checked: absolute and creatable).
     pub async fn set_receive_folder(&self, path: PathBuf) -> Result<ReceiveFolder, EngineError> {
         let session = self.require().await?;
-        super::check_folder(&path)?;
+        // Off the async workers: the folder may be on a share that hangs.
+        let checked = path.clone();
+        tokio::task::spawn_blocking(move || super::check_folder(&checked))
+            .await
+            .map_err(|e| EngineError::new(ErrorCode::Folder, e.to_string()))??;
         session
             .store
             .set_receive_folder("", &path.to_string_lossy())

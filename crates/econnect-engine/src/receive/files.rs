@@ -1,10 +1,12 @@
-//! Putting a received file in place: written to a temporary file beside its target, made
-//! durable (a batch at a time), then moved under its final name without ever replacing an
-//! existing file, so a reader never sees half a file and nothing is overwritten.
+//! Putting a received file in place: written to a temporary file beside its target
+//! (created exclusively, under a name nobody can guess), made durable (a batch at a time),
+//! then moved under its final name without ever replacing an existing file, so a reader
+//! never sees half a file and nothing is overwritten.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use econnect_api::local_file;
 use sha2::{Digest, Sha256};
 
 /// How placing a file ended.
@@ -18,15 +20,55 @@ pub enum Placed {
     Taken,
 }
 
-/// The temporary name beside `target` for document `key` (a hash: platform ids are not trusted).
+/// A fresh temporary name in `dir` for document `key` (a hash of it, for who reads the
+/// folder, and a random part, so nobody can plant a file or link there first; platform ids
+/// are not trusted). Not created yet: its writer creates it with [`create_temp`].
 pub fn temp_beside(dir: &Path, key: &str, ext: &str) -> PathBuf {
     let short = &hex::encode(Sha256::digest(key.as_bytes()))[..16];
-    dir.join(format!(".econnect-{short}.{ext}.part"))
+    local_file::temp_name(dir, &format!("econnect-{short}"), &format!("{ext}.part"))
 }
 
-/// Writes `bytes` to the temp file `path` (not yet flushed to the disk: see [`make_durable`]).
+/// How old a temp file left by a stop must be before it is removed: far longer than any
+/// download, so another installation's file in progress is never touched.
+pub const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Removes our temp files in `dir` older than `age` (left by a crash: their names are
+/// fresh each time, so nothing else would ever reuse or remove them). Returns how many.
+pub fn remove_stale_temps(dir: &Path, age: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let now = std::time::SystemTime::now();
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(".econnect-") && name.ends_with(".part")
+        })
+        .filter(|e| {
+            // The entry itself: a link is judged (and removed) as a link, never followed.
+            e.metadata().is_ok_and(|m| {
+                m.is_file()
+                    && m.modified()
+                        .ok()
+                        .and_then(|t| now.duration_since(t).ok())
+                        .is_some_and(|d| d >= age)
+            })
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
+/// Creates the temp file `path` exclusively: never an existing file, never through a link.
+pub fn create_temp(path: &Path) -> std::io::Result<std::fs::File> {
+    local_file::create_exclusive(path)
+}
+
+/// Writes `bytes` to the new temp file `path` (not yet flushed to the disk: see
+/// [`make_durable`]).
 pub fn write_temp(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)
+    create_temp(path)?.write_all(bytes)
 }
 
 /// Flushes a batch of temp files to the disk before any of them gets its final name. On
@@ -59,9 +101,9 @@ pub fn make_durable(dirs: &[PathBuf], temps: &[PathBuf]) -> std::io::Result<()> 
     }
 }
 
-/// SHA-256 (hex) of a file, read in chunks.
+/// SHA-256 (hex) of a file, read in chunks (never through a link).
 pub fn sha256_of(path: &Path) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
+    let mut file = local_file::open_no_follow(path)?;
     let mut hash = Sha256::new();
     let mut buf = vec![0; 64 * 1024];
     loop {
@@ -75,27 +117,10 @@ pub fn sha256_of(path: &Path) -> std::io::Result<String> {
 
 /// Moves the finished `temp` to `target` unless `target` exists; `sha` is the temp's hash.
 pub fn place(temp: &Path, target: &Path, sha: &str) -> std::io::Result<Placed> {
-    match rename_noreplace(temp, target) {
-        Ok(()) => return Ok(Placed::Done),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return already_there(temp, target, sha);
-        }
-        // Not supported here (another OS, or a file system without it): link instead.
-        Err(_) => {}
-    }
-    match std::fs::hard_link(temp, target) {
-        Ok(()) => {
-            let _ = std::fs::remove_file(temp);
-            Ok(Placed::Done)
-        }
+    match local_file::rename_no_replace(temp, target) {
+        Ok(()) => Ok(Placed::Done),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => already_there(temp, target, sha),
-        // File systems without hard links (FAT, some shares): rename, after checking the
-        // name is free (a small window, accepted there).
-        Err(_) if !target.exists() => {
-            std::fs::rename(temp, target)?;
-            Ok(Placed::Done)
-        }
-        Err(_) => Ok(Placed::Taken),
+        Err(e) => Err(e),
     }
 }
 
@@ -107,37 +132,6 @@ fn already_there(temp: &Path, target: &Path, sha: &str) -> std::io::Result<Place
     } else {
         Ok(Placed::Taken)
     }
-}
-
-/// Renames without replacing (Linux `renameat2`): one step instead of link + unlink, and
-/// no deleted temp inode per file, which makes ext4 slow to create the next files.
-#[cfg(target_os = "linux")]
-fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
-    let (from, to) = (c(from)?, c(to)?);
-    // SAFETY: both are valid NUL-terminated paths that outlive the call; the descriptors
-    // are AT_FDCWD (paths are absolute or relative to the working folder).
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            from.as_ptr(),
-            libc::AT_FDCWD,
-            to.as_ptr(),
-            libc::RENAME_NOREPLACE,
-        )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn rename_noreplace(_from: &Path, _to: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 #[cfg(test)]
@@ -160,19 +154,55 @@ mod tests {
     }
 
     #[test]
+    fn only_our_old_temp_files_are_swept() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ours = temp_beside(dir.path(), "doc", "xml");
+        write_temp(&ours, b"half").expect("write");
+        let invoice = dir.path().join("Mulder 1.xml");
+        std::fs::write(&invoice, b"<Invoice/>").expect("write");
+        // Fresh: another download may be writing it.
+        assert_eq!(remove_stale_temps(dir.path(), STALE_TEMP), 0);
+        assert!(ours.exists());
+        assert_eq!(remove_stale_temps(dir.path(), std::time::Duration::ZERO), 1);
+        assert!(!ours.exists() && invoice.exists());
+    }
+
+    #[test]
+    fn temp_files_have_fresh_names_and_are_never_written_through_a_planted_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (a, b) = (
+            temp_beside(dir.path(), "doc", "xml"),
+            temp_beside(dir.path(), "doc", "xml"),
+        );
+        assert_ne!(a, b, "the same document never gets a name known in advance");
+        std::fs::write(&a, b"geplant").expect("write");
+        let err = write_temp(&a, b"ours").expect_err("refused");
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&a).expect("read"), b"geplant");
+        #[cfg(unix)]
+        {
+            let elsewhere = dir.path().join("elders");
+            std::fs::write(&elsewhere, b"blijft").expect("write");
+            std::os::unix::fs::symlink(&elsewhere, &b).expect("link");
+            assert!(write_temp(&b, b"ours").is_err());
+            assert_eq!(std::fs::read(&elsewhere).expect("read"), b"blijft");
+        }
+    }
+
+    #[test]
     fn place_never_overwrites_and_recognises_its_own_bytes() {
         let dir = tempfile::tempdir().expect("temp dir");
         let target = dir.path().join("a.xml");
         std::fs::write(&target, b"someone else's").expect("write");
         let temp = temp_beside(dir.path(), "doc", "xml");
-        std::fs::write(&temp, b"ours").expect("write");
+        write_temp(&temp, b"ours").expect("write");
         let sha = sha256_of(&temp).expect("hash");
         assert_eq!(place(&temp, &target, &sha).expect("place"), Placed::Taken);
         assert_eq!(std::fs::read(&target).expect("read"), b"someone else's");
         let other = dir.path().join("b.xml");
         assert_eq!(place(&temp, &other, &sha).expect("place"), Placed::Done);
         assert!(!temp.exists());
-        std::fs::write(&temp, b"ours").expect("write");
+        write_temp(&temp, b"ours").expect("write");
         assert_eq!(
             place(&temp, &other, &sha).expect("place"),
             Placed::AlreadyThere

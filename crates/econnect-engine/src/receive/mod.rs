@@ -418,18 +418,33 @@ impl Receiver {
             }
             let mut items = Vec::with_capacity(batch.len());
             let mut labels = Vec::with_capacity(batch.len());
-            for item in batch {
-                let pdf = item
-                    .pdf
-                    .as_ref()
-                    .map(|(temp, sha)| (temp.as_path(), sha.as_str()));
-                match self.place_both(
-                    &item.record,
-                    &item.dir,
-                    &item.stem,
-                    (&item.xml.0, &item.xml.1),
-                    pdf,
-                ) {
+            // Renames and hashes in the receive folder, maybe on a share that hangs: one trip
+            // to the blocking pool for the batch, never on the async workers.
+            let claims = Arc::clone(&self.claims);
+            let (batch, placed) = tokio::task::spawn_blocking(move || {
+                let placed: Vec<_> = batch
+                    .iter()
+                    .map(|item| {
+                        let pdf = item
+                            .pdf
+                            .as_ref()
+                            .map(|(temp, sha)| (temp.as_path(), sha.as_str()));
+                        Self::place_both(
+                            &claims,
+                            &item.record,
+                            &item.dir,
+                            &item.stem,
+                            (&item.xml.0, &item.xml.1),
+                            pdf,
+                        )
+                    })
+                    .collect();
+                (batch, placed)
+            })
+            .await
+            .map_err(|e| EngineError::new(ErrorCode::Storage, e.to_string()))?;
+            for (item, placed) in batch.into_iter().zip(placed) {
+                match placed {
                     Ok((xml_target, pdf_target)) => {
                         items.push(SavedInvoice {
                             document_id: item.record.document_id.clone(),
@@ -621,6 +636,11 @@ impl Receiver {
             tokio::fs::create_dir_all(&dir)
                 .await
                 .map_err(|e| Failure::Retry(format!("{}: {e}", dir.display())))?;
+            // Once per folder and run: temp files a crash left behind go (nobody waits).
+            let sweep = dir.clone();
+            drop(tokio::task::spawn_blocking(move || {
+                files::remove_stale_temps(&sweep, files::STALE_TEMP)
+            }));
             self.made_dirs
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -671,8 +691,12 @@ impl Receiver {
         let parsed = match parsed {
             Ok(p) => p,
             Err(e) => {
-                let _ = std::fs::remove_file(&xml_temp);
-                let _ = std::fs::remove_file(&pdf_temp);
+                // Off the async workers (the folder may be on a share); nobody waits for it.
+                let (xml, pdf) = (xml_temp.clone(), pdf_temp.clone());
+                drop(tokio::task::spawn_blocking(move || {
+                    let _ = std::fs::remove_file(xml);
+                    let _ = std::fs::remove_file(pdf);
+                }));
                 return Err(match e {
                     ubl::UblError::Refused(m) => Failure::Refused(m),
                     ubl::UblError::Io(m) => Failure::Retry(m),
@@ -750,7 +774,11 @@ impl Receiver {
             }
             hash.update(&chunk);
             if size > IN_MEMORY_DOWNLOAD && file.is_none() {
-                let mut f = tokio::fs::File::create(temp).await.map_err(retry)?;
+                let path = temp.to_path_buf();
+                let created = tokio::task::spawn_blocking(move || files::create_temp(&path))
+                    .await
+                    .map_err(|e| Failure::Retry(e.to_string()))?;
+                let mut f = tokio::fs::File::from_std(created.map_err(retry)?);
                 f.write_all(&memory.take().unwrap_or_default())
                     .await
                     .map_err(retry)?;
@@ -777,7 +805,7 @@ impl Receiver {
     /// file gets the next number. A crash before that record leaves files whose bytes the
     /// next attempt recognises (same name, same hash), so nothing is written twice.
     fn place_both(
-        &self,
+        claims: &std::sync::Mutex<HashMap<PathBuf, String>>,
         record: &ReceivedInvoice,
         dir: &Path,
         stem: &str,
@@ -804,7 +832,7 @@ impl Receiver {
             };
             {
                 // Claimed by another record (in the cache, or by a download of this batch).
-                let mut claims = self.claims.lock().unwrap_or_else(|e| e.into_inner());
+                let mut claims = claims.lock().unwrap_or_else(|e| e.into_inner());
                 let other = |p: &PathBuf| claims.get(p).is_some_and(|holder| holder != id);
                 if other(&xml_target) || other(&pdf_target) {
                     continue;

@@ -8,12 +8,6 @@ use std::path::{Component, Path, PathBuf};
 /// Longest name part in bytes (a Windows path must stay under 260 characters in total).
 pub const MAX_COMPONENT_BYTES: usize = 80;
 
-/// Device names Windows reserves in any folder, with any extension.
-const RESERVED: [&str; 22] = [
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-];
-
 /// One safe path component from untrusted text; `fallback` when nothing usable is left.
 pub fn component(raw: &str, fallback: &str) -> String {
     let mut out = String::with_capacity(raw.len().min(MAX_COMPONENT_BYTES));
@@ -51,8 +45,7 @@ pub fn component(raw: &str, fallback: &str) -> String {
             component(fallback, "")
         };
     }
-    let stem = trimmed.split('.').next().unwrap_or("").trim_end();
-    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
+    if econnect_api::local_file::is_reserved_windows_name(&trimmed) {
         return format!("_{trimmed}");
     }
     trimmed
@@ -116,6 +109,12 @@ mod tests {
         assert_eq!(component("..", "fallback"), "fallback");
         assert_eq!(component("CON", "f"), "_CON");
         assert_eq!(component("lpt1.txt", "f"), "_lpt1.txt");
+        assert_eq!(component("COM0", "f"), "_COM0");
+        assert_eq!(component("lpt9.xml", "f"), "_lpt9.xml");
+        assert_eq!(component("COM\u{b9}.pdf", "f"), "_COM\u{b9}.pdf");
+        assert_eq!(component("conout$", "f"), "_conout$");
+        assert_eq!(component("CONIN$ .", "f"), "_CONIN$");
+        assert_eq!(component("nul . ", "f"), "_nul");
         assert_eq!(component("a\u{0}b\nc\u{202E}d  e", "f"), "a_b_c_d e");
         assert_eq!(component("   ", "doc-1"), "doc-1");
         assert!(component(&"x".repeat(300), "f").len() <= MAX_COMPONENT_BYTES);
@@ -130,6 +129,7 @@ mod tests {
             prop_assert!(c != "." && c != ".." && !c.starts_with('.') && !c.ends_with(' '));
             prop_assert!(!c.contains(['/', '\\', ':', '\0']));
             prop_assert!(!c.chars().any(char::is_control));
+            prop_assert!(!econnect_api::local_file::is_reserved_windows_name(&c));
             let root = Path::new("/r");
             let file = month_folder(root, &raw, &raw).join(format!("{}.xml", c));
             prop_assert!(is_inside(root, &file));

@@ -251,8 +251,8 @@ impl<R: Read> Tap<R> {
             tag.contains("application/pdf") || tag.contains(".pdf\"") || tag.contains(".pdf'");
         self.writing = is_pdf && !self.pdf_done && !self.pdf_too_large;
         if self.writing {
-            let file =
-                File::create(&self.pdf_path).map_err(|e| self.fail(UblError::Io(e.to_string())))?;
+            let file = econnect_api::local_file::create_exclusive(&self.pdf_path)
+                .map_err(|e| self.fail(UblError::Io(e.to_string())))?;
             self.pdf = Some(std::io::BufWriter::new(file));
             self.pdf_size = 0;
             self.pdf_hash = Sha256::new();

@@ -145,15 +145,22 @@ impl Engine {
         }
         let target = path.to_path_buf();
         tokio::task::spawn_blocking(move || {
-            let temporary = target.with_extension("csv.part");
-            let mut file =
-                std::fs::File::create(&temporary).map_err(|e| io_error(&temporary, e))?;
+            let folder = target.parent().unwrap_or(std::path::Path::new("."));
+            let (mut file, temporary) =
+                econnect_api::local_file::create_temp(folder, "export", "csv.part")
+                    .map_err(|e| io_error(folder, e))?;
             // A byte-order mark, so Excel reads the file as UTF-8 (names with ë, é).
-            file.write_all(b"\xEF\xBB\xBF")
+            let written = file
+                .write_all(b"\xEF\xBB\xBF")
                 .and_then(|()| file.write_all(out.as_bytes()))
-                .and_then(|()| file.sync_all())
-                .map_err(|e| io_error(&temporary, e))?;
-            std::fs::rename(&temporary, &target).map_err(|e| io_error(&target, e))
+                .and_then(|()| file.sync_all());
+            drop(file);
+            // The user chose this name (and the dialog asked before replacing a file).
+            let placed = written.and_then(|()| std::fs::rename(&temporary, &target));
+            if placed.is_err() {
+                let _ = std::fs::remove_file(&temporary);
+            }
+            placed.map_err(|e| io_error(&target, e))
         })
         .await
         .map_err(|e| EngineError::new(ErrorCode::Storage, e.to_string()))??;

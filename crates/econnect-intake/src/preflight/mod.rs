@@ -200,62 +200,58 @@ pub fn route_for(direction: Direction, e_invoice: bool) -> Route {
     }
 }
 
-/// Preflights the file at `path` (following a symlink; the watcher screens links itself).
+/// Preflights the file at `path`. A link is refused, never followed: the bytes checked
+/// (and hashed) are those of the file opened here, and the uploader sends only those.
 pub fn preflight(path: &Path, direction: Direction) -> Preflight {
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            return Preflight::refused(
-                file_name,
-                FileKind::Unknown,
-                0,
-                String::new(),
-                Refusal::unreadable(&e),
-            );
-        }
-    };
-    if !meta.is_file() {
-        return Preflight::refused(
-            file_name,
+    let refused = |size, refusal| {
+        Preflight::refused(
+            file_name.clone(),
             FileKind::Unknown,
-            0,
-            String::new(),
-            Refusal::of(RefusalCode::NotAFile),
-        );
-    }
-    if let Some(refusal) = size_refusal(meta.len()) {
-        return Preflight::refused(
-            file_name,
-            FileKind::Unknown,
-            meta.len(),
+            size,
             String::new(),
             refusal,
-        );
+        )
+    };
+    // The entry itself first: a link, folder, FIFO or device is never opened.
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => return refused(0, Refusal::of(RefusalCode::Link)),
+        Ok(m) if !m.is_file() => return refused(0, Refusal::of(RefusalCode::NotAFile)),
+        Ok(_) => {}
+        Err(e) => return refused(0, Refusal::unreadable(&e)),
     }
-    match read_bounded(path) {
+    // One open, not through a link (should one have been put there meanwhile); everything
+    // below reads this handle, never the path.
+    let file = match econnect_api::local_file::open_no_follow(path) {
+        Ok(file) => file,
+        Err(e) if econnect_api::local_file::is_link_error(&e) => {
+            return refused(0, Refusal::of(RefusalCode::Link));
+        }
+        Err(e) => return refused(0, Refusal::unreadable(&e)),
+    };
+    let meta = match file.metadata() {
+        Ok(m) => m,
+        Err(e) => return refused(0, Refusal::unreadable(&e)),
+    };
+    if !meta.is_file() {
+        return refused(0, Refusal::of(RefusalCode::NotAFile));
+    }
+    if let Some(refusal) = size_refusal(meta.len()) {
+        return refused(meta.len(), refusal);
+    }
+    match read_regular(file) {
         Ok(bytes) => {
             let mut p = inspect(&bytes, direction);
             p.file_name = file_name;
             p
         }
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Preflight::refused(
-            file_name,
-            FileKind::Unknown,
-            meta.len(),
-            String::new(),
-            Refusal::of(RefusalCode::NotAFile),
-        ),
-        Err(e) => Preflight::refused(
-            file_name,
-            FileKind::Unknown,
-            meta.len(),
-            String::new(),
-            Refusal::unreadable(&e),
-        ),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            refused(meta.len(), Refusal::of(RefusalCode::NotAFile))
+        }
+        Err(e) => refused(meta.len(), Refusal::unreadable(&e)),
     }
 }
 
@@ -270,9 +266,14 @@ fn size_refusal(size: u64) -> Option<Refusal> {
 }
 
 /// Reads at most `MAX_BYTES + 1` bytes; never blocks on a FIFO or device (opened
-/// non-blocking, then checked to be a regular file before reading).
+/// non-blocking, then checked to be a regular file before reading) and never reads
+/// through a link.
 pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
-    let file = open_nonblocking(path)?;
+    read_regular(econnect_api::local_file::open_no_follow(path)?)
+}
+
+/// Reads at most `MAX_BYTES + 1` bytes of an open file, when it is a regular one.
+fn read_regular(file: File) -> std::io::Result<Vec<u8>> {
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(std::io::Error::new(
@@ -286,18 +287,6 @@ pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     file.take(MAX_BYTES + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
-}
-
-/// Opens for reading without ever blocking (a FIFO without writer would block `open`).
-pub fn open_nonblocking(path: &Path) -> std::io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    options.open(path)
 }
 
 /// SHA-256 of `bytes` in lower-case hex.

@@ -1924,7 +1924,8 @@ size: number;
  */
 eInvoice: boolean; 
 /**
- * `queued`, `sending`, `sent`, `refused`, `dead` or `removed`.
+ * `queued`, `sending`, `sent`, `refused`, `dead`, `removed`, or `changed` (the file
+ * changed after its check and was checked again under a new id).
  */
 state: string; 
 /**
@@ -2430,7 +2431,11 @@ export type RefusalCode =
 /**
  * Too many failed attempts; retry by hand.
  */
-"gave_up"
+"gave_up" | 
+/**
+ * A symbolic link (or shortcut-like reparse point): never followed.
+ */
+"link"
 /**
  * A preset with its permissions, for the UI's role pickers (which must not map it themselves).
  */
