@@ -92,58 +92,52 @@ impl HookWorker {
         }
     }
 
-    /// Processes every stored, unprocessed event in order of arrival, then downloads what
-    /// is recorded and due. A batch's received invoices are recorded together (one
-    /// transaction per organisation) and its events marked processed together: a crash in
-    /// between repeats the batch, which is harmless (recording is idempotent, statuses
-    /// only move forward).
+    /// Processes the oldest stored, unprocessed events (one batch, in order of arrival),
+    /// then downloads what is recorded and due; when the batch was full it rings for the
+    /// next round at once. One batch per round: while deliveries keep arriving, the
+    /// invoices already announced are fetched instead of waiting for a quiet inbox. The
+    /// batch's received invoices are recorded together (one transaction per organisation)
+    /// and its events marked processed together: a crash in between repeats the batch,
+    /// which is harmless (recording is idempotent, statuses only move forward).
     pub async fn round(&self) -> Result<RoundSummary, EngineError> {
         let _one = self.lock.lock().await;
         let mut summary = RoundSummary::default();
-        let mut known: Option<HashSet<String>> = None;
-        let mut refreshed = false;
-        loop {
-            let events = self.store.unprocessed_hook_events(BATCH).await?;
-            if events.is_empty() {
-                break;
-            }
-            let mut listed: BTreeMap<String, Vec<ListedInvoice>> = BTreeMap::new();
-            let mut done = Vec::with_capacity(events.len());
-            for row in &events {
-                let outcome = if row.topic == INVOICE_RECEIVED {
-                    match received_item(row) {
-                        Ok((party, item)) => {
-                            listed.entry(party).or_default().push(item);
-                            "vastgelegd om op te halen".to_string()
-                        }
-                        Err(why) => why.to_string(),
+        let events = self.store.unprocessed_hook_events(BATCH).await?;
+        if events.len() >= BATCH as usize {
+            self.wake.notify_one();
+        }
+        let mut listed: BTreeMap<String, Vec<ListedInvoice>> = BTreeMap::new();
+        let mut done = Vec::with_capacity(events.len());
+        for row in &events {
+            let outcome = if row.topic == INVOICE_RECEIVED {
+                match received_item(row) {
+                    Ok((party, item)) => {
+                        listed.entry(party).or_default().push(item);
+                        "vastgelegd om op te halen".to_string()
                     }
-                } else {
-                    self.process(row, &mut summary).await?
-                };
-                done.push((row.seq, outcome));
-            }
-            if known.is_none() {
-                known = Some(self.organisations().await?);
-            }
-            if !refreshed
-                && listed
-                    .keys()
-                    .any(|p| !known.as_ref().is_some_and(|k| k.contains(p)))
-            {
+                    Err(why) => why.to_string(),
+                }
+            } else {
+                self.process(row, &mut summary).await?
+            };
+            done.push((row.seq, outcome));
+        }
+        if !listed.is_empty() {
+            let known = self.organisations().await?;
+            if listed.keys().any(|p| !known.contains(p)) {
                 // A new organisation: its name and receive state come from the platform.
                 if let Err(e) = self.receiver.refresh_organisations().await {
                     tracing::info!(error = %e, "organisations not refreshed");
                 }
-                refreshed = true;
-                known = Some(self.organisations().await?);
             }
-            for (party, items) in &listed {
-                summary.recorded += self.store.record_listed(party, items, None).await?;
-            }
-            self.store.mark_hook_events_processed(&done).await?;
-            summary.events += u32::try_from(done.len()).unwrap_or(u32::MAX);
         }
+        for (party, items) in &listed {
+            summary.recorded += self.store.record_listed(party, items, None).await?;
+        }
+        if !done.is_empty() {
+            self.store.mark_hook_events_processed(&done).await?;
+        }
+        summary.events = u32::try_from(done.len()).unwrap_or(u32::MAX);
         summary.received = self.receiver.pass().await?;
         Ok(summary)
     }
