@@ -46,6 +46,11 @@ in_root apt-get update -qq
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/app.deb >/dev/null
 missing="$(in_root bash -c 'ldd /usr/bin/econnect-desktop | grep "not found" || true')"
 if [ -n "$missing" ]; then echo "libraries the .deb does not bring: $missing" >&2; exit 1; fi
+# The shipped app has no test controls: the sandbox's /_sandbox/* routes exist only in
+# builds with its test-controls feature, which the app never enables.
+if in_root grep -qa "/_sandbox/faults" /usr/bin/econnect-desktop; then
+  echo "the packaged app contains the sandbox's test controls" >&2; exit 1
+fi
 
 # Test tools only, installed after the check above so that they cannot hide a missing
 # dependency: a session bus (single instance, Secret Service look-up) and xwininfo.
