@@ -2,9 +2,15 @@
 //! invoices arrive as signed webhook deliveries at the engine's hook receiver
 //! (`Engine::serve_hooks`), which verifies and stores each before answering, and whose
 //! worker downloads and places them; timed from the first delivery to the N-th invoice on
-//! disk. Against it, in the same run, a bare loop that downloads the same ids and writes
-//! them (ratio = engine rate / bare rate; target ≥ 0.8). Both sides fsync every file, as
-//! the app does, after a `sync()`.
+//! disk. Against it, in the same run and alternating:
+//! - like with like (target ≥ 0.8): a bare hook receiver on an identical second sandbox,
+//!   which gets the same webhooks and downloads and writes the same documents
+//!   (`bench_receive_bare`);
+//! - a bare loop that only downloads the engine's ids and writes them: no webhooks at all,
+//!   so the platform's own work of posting them, which shares this machine's cores in
+//!   process, counts against the engine only.
+//!
+//! Every side fsyncs every file, as the app does, after a `sync()`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -43,7 +49,7 @@ pub struct BenchReceiveArgs {
 }
 
 /// The demo organisation that receives (Bakkerij De Gouden Korenaar).
-const RECEIVING_PARTY: &str = "0106:30187412";
+pub(crate) const RECEIVING_PARTY: &str = "0106:30187412";
 
 pub(crate) async fn sandbox(seed: Seed) -> Result<RunningSandbox, String> {
     econnect_sandbox::spawn(SandboxConfig {
@@ -54,7 +60,7 @@ pub(crate) async fn sandbox(seed: Seed) -> Result<RunningSandbox, String> {
     .map_err(|e| messages::sandbox_failed(&e))
 }
 
-fn client(sb: &RunningSandbox) -> Result<Client, String> {
+pub(crate) fn client(sb: &RunningSandbox) -> Result<Client, String> {
     let url = url::Url::parse(&sb.url()).map_err(|e| e.to_string())?;
     Client::new(Config::new(
         url.clone(),
@@ -67,6 +73,18 @@ fn client(sb: &RunningSandbox) -> Result<Client, String> {
         },
     ))
     .map_err(|e| e.to_string())
+}
+
+/// Delays every download answer of `sb` by `ms` (the sandbox's `slow` fault).
+pub(crate) async fn slow_downloads(sb: &RunningSandbox, ms: u64) -> Result<(), String> {
+    let rule = serde_json::json!({"kind": "slow", "rate": 1.0, "delayMs": ms, "pathContains": "/download"});
+    reqwest::Client::new()
+        .post(format!("{}/_sandbox/faults", sb.url()))
+        .json(&rule)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// An engine with its own data folder, signed in to the sandbox (no background sync).
@@ -106,15 +124,9 @@ pub(crate) async fn signed_in(sb: &RunningSandbox, data: &Path) -> Result<Engine
 pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
     let sb = sandbox(Seed::Demo).await?;
     if args.platform_delay_ms > 0 {
-        let rule = serde_json::json!({"kind": "slow", "rate": 1.0, "delayMs": args.platform_delay_ms, "pathContains": "/download"});
-        reqwest::Client::new()
-            .post(format!("{}/_sandbox/faults", sb.url()))
-            .json(&rule)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
+        slow_downloads(&sb, args.platform_delay_ms).await?;
         println!(
-            "elke download {} ms vertraagd (sandbox-fout `slow`), beide kanten",
+            "elke download {} ms vertraagd (sandbox-fout `slow`), alle kanten",
             args.platform_delay_ms
         );
     }
@@ -142,7 +154,9 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
         server.local_addr()
     );
     let client = client(&sb)?;
+    let mut like = super::bench_receive_bare::BareReceiver::start(args.platform_delay_ms).await?;
     let mut engine_times = Vec::new();
+    let mut like_times = Vec::new();
     let mut bare_times = Vec::new();
     let mut bare_folders = Vec::new();
     let mut landed = 0;
@@ -153,6 +167,8 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
             // same sizes): the engine's new invoices announce themselves when added.
             if round % 2 == 1 {
                 bare_times.push(bare_side(&client, &ids, &mut bare_folders, concurrency).await?);
+                like_times
+                    .push(like_side(&mut like, args, round, &mut bare_folders, concurrency).await?);
             }
             super::bench_sync::flush_disk().await;
             let (took, new_ids) = engine_side(&sb, &mut saved, args, round).await?;
@@ -164,6 +180,8 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
             }
             engine_times.push(took);
             if round % 2 == 0 {
+                like_times
+                    .push(like_side(&mut like, args, round, &mut bare_folders, concurrency).await?);
                 bare_times.push(bare_side(&client, &ids, &mut bare_folders, concurrency).await?);
             }
         }
@@ -173,7 +191,9 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
     server.shutdown().await;
     engine.close().await;
     result?;
+    drop(like);
     let engine_took = median(&mut engine_times);
+    let like_took = median(&mut like_times);
     let bare_took = median(&mut bare_times);
     let rate = |t: Duration| args.invoices as f64 / t.as_secs_f64();
     println!(
@@ -186,12 +206,21 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
         engine_took.as_secs_f64()
     );
     println!(
-        "kale lus, fsync (download, xml schrijven + fsync):                                                       {:.0} facturen/s ({:.2} s)",
+        "kale ontvanger, fsync (zelfde webhooks → 200, download, xml schrijven + fsync):                           {:.0} facturen/s ({:.2} s)",
+        rate(like_took),
+        like_took.as_secs_f64()
+    );
+    println!(
+        "kale downloadlus, fsync (geen webhooks; download, xml schrijven + fsync):                                 {:.0} facturen/s ({:.2} s)",
         rate(bare_took),
         bare_took.as_secs_f64()
     );
     println!(
-        "verhouding (doel ≥ 0,8×, gelijk tegen gelijk met fsync): {:.2}×",
+        "verhouding gelijk tegen gelijk (engine / kale ontvanger; zelfde webhooks, downloads en fsync; doel ≥ 0,8×): {:.2}×",
+        rate(engine_took) / rate(like_took)
+    );
+    println!(
+        "verhouding engine / kale downloadlus (het posten van de webhooks door het platform telt alleen bij de engine): {:.2}×",
         rate(engine_took) / rate(bare_took)
     );
     Ok(ExitCode::SUCCESS)
@@ -253,6 +282,29 @@ async fn bare_side(
     if n != ids.len() {
         return Err(format!("kale lus: {n} van {} gedownload", ids.len()));
     }
+    Ok(took)
+}
+
+/// One round of the bare hook receiver into its own folder, after `sync()`.
+async fn like_side(
+    like: &mut super::bench_receive_bare::BareReceiver,
+    args: &BenchReceiveArgs,
+    round: usize,
+    folders: &mut Vec<tempfile::TempDir>,
+    concurrency: usize,
+) -> Result<Duration, String> {
+    let folder = tempfile::tempdir().map_err(|e| e.to_string())?;
+    super::bench_sync::flush_disk().await;
+    let took = like
+        .round(
+            args.invoices,
+            args.pdf_every,
+            round,
+            folder.path(),
+            concurrency,
+        )
+        .await?;
+    folders.push(folder);
     Ok(took)
 }
 

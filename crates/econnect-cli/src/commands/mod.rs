@@ -3,6 +3,7 @@
 mod bench;
 pub(crate) mod bench_intake;
 pub(crate) mod bench_receive;
+mod bench_receive_bare;
 pub(crate) mod bench_status;
 mod bench_sync;
 mod cache;
