@@ -158,6 +158,10 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
     let mut engine_times = Vec::new();
     let mut like_times = Vec::new();
     let mut bare_times = Vec::new();
+    // The process's CPU time per side (the in-process platform's work included, the same
+    // for both): other load on the machine does not move it.
+    let cpu = super::bench_sync::process_cpu_time;
+    let (mut engine_cpu, mut like_cpu) = (Vec::new(), Vec::new());
     let mut bare_folders = Vec::new();
     let mut landed = 0;
     let mut ids: Vec<String> = Vec::new();
@@ -167,11 +171,16 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
             // same sizes): the engine's new invoices announce themselves when added.
             if round % 2 == 1 {
                 bare_times.push(bare_side(&client, &ids, &mut bare_folders, concurrency).await?);
-                like_times
-                    .push(like_side(&mut like, args, round, &mut bare_folders, concurrency).await?);
+                let before = cpu();
+                let took =
+                    like_side(&mut like, args, round, &mut bare_folders, concurrency).await?;
+                like_cpu.push(cpu().saturating_sub(before));
+                like_times.push(took);
             }
             super::bench_sync::flush_disk().await;
+            let before = cpu();
             let (took, new_ids) = engine_side(&sb, &mut saved, args, round).await?;
+            engine_cpu.push(cpu().saturating_sub(before));
             ids = new_ids;
             landed += args.invoices;
             let on_disk = count_xml(out.path());
@@ -180,8 +189,11 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
             }
             engine_times.push(took);
             if round % 2 == 0 {
-                like_times
-                    .push(like_side(&mut like, args, round, &mut bare_folders, concurrency).await?);
+                let before = cpu();
+                let took =
+                    like_side(&mut like, args, round, &mut bare_folders, concurrency).await?;
+                like_cpu.push(cpu().saturating_sub(before));
+                like_times.push(took);
                 bare_times.push(bare_side(&client, &ids, &mut bare_folders, concurrency).await?);
             }
         }
@@ -195,6 +207,8 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
     let engine_took = median(&mut engine_times);
     let like_took = median(&mut like_times);
     let bare_took = median(&mut bare_times);
+    let per_invoice = |t: Duration| t.as_secs_f64() * 1e6 / args.invoices.max(1) as f64;
+    let (engine_cpu, like_cpu) = (median(&mut engine_cpu), median(&mut like_cpu));
     let rate = |t: Duration| args.invoices as f64 / t.as_secs_f64();
     println!(
         "op schijf: {landed} facturen (xml), elk na een eigen ondertekende webhook, in {} rondes",
@@ -218,6 +232,12 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
     println!(
         "verhouding gelijk tegen gelijk (engine / kale ontvanger; zelfde webhooks, downloads en fsync; doel ≥ 0,8×): {:.2}×",
         rate(engine_took) / rate(like_took)
+    );
+    println!(
+        "processortijd per factuur (hele proces, platform inbegrepen): engine {:.0} µs, kale ontvanger {:.0} µs; verhouding {:.2}×",
+        per_invoice(engine_cpu),
+        per_invoice(like_cpu),
+        like_cpu.as_secs_f64() / engine_cpu.as_secs_f64().max(1e-9)
     );
     println!(
         "verhouding engine / kale downloadlus (het posten van de webhooks door het platform telt alleen bij de engine): {:.2}×",
