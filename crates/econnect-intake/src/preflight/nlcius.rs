@@ -232,10 +232,10 @@ mod tests {
     #[test]
     fn a_complete_dutch_invoice_has_no_warnings_and_a_bare_one_many() {
         let good = crate::samples::ubl_invoice("F-1", true);
-        let doc = xml::parse(good.as_bytes()).unwrap();
+        let doc = xml::parse(&good).unwrap();
         assert_eq!(check(&doc), vec![]);
         let bare = crate::samples::ubl_invoice("F-2", false);
-        let doc = xml::parse(bare.as_bytes()).unwrap();
+        let doc = xml::parse(&bare).unwrap();
         let rules: Vec<String> = check(&doc).into_iter().map(|w| w.rule).collect();
         for r in [
             "BR-NL-1", "BR-NL-2", "BR-NL-4", "BR-NL-5", "BR-NL-7", "BR-NL-10", "ID-VAT",

@@ -174,7 +174,7 @@ fn find_embedded_invoice(doc: &Document) -> Option<(String, XmlInvoiceKind, Vec<
         } else {
             stream.content.clone()
         };
-        if let Ok((kind, _)) = xml::classify_bytes(&data) {
+        if let Ok(kind) = xml::classify_bytes(&data) {
             return Some((name, kind, data));
         }
     }
