@@ -21,6 +21,20 @@ const HEADER: &str = "econnect-preflight-journal 1";
 /// The extension of journal files.
 const EXTENSION: &str = "checking";
 
+/// A name for this process, the first part of its journal files' names: an intake started
+/// again in the same process (another profile, a restart after `abort`) must not take the
+/// runs still going on here for those of a process that died.
+fn process_tag() -> &'static str {
+    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TAG.get_or_init(|| uuid::Uuid::new_v4().simple().to_string())
+}
+
+/// Whether a journal file was written by this process.
+fn ours(file: &Path) -> bool {
+    file.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with(process_tag()))
+}
+
 /// The identity of a file as it was when its check began.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Identity {
@@ -78,7 +92,7 @@ impl Journal {
         let mut suspects = HashMap::new();
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let file = entry.path();
-            if file.extension().is_none_or(|e| e != EXTENSION) {
+            if file.extension().is_none_or(|e| e != EXTENSION) || ours(&file) {
                 continue;
             }
             match read_entry(&file) {
@@ -121,9 +135,11 @@ impl Journal {
 
     /// Starts a run of checks: its own journal file, empty until a check begins.
     pub fn run(&self) -> Run {
-        let path = self
-            .dir
-            .join(format!("{}.{EXTENSION}", uuid::Uuid::new_v4().simple()));
+        let path = self.dir.join(format!(
+            "{}-{}.{EXTENSION}",
+            process_tag(),
+            uuid::Uuid::new_v4().simple()
+        ));
         let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -149,8 +165,8 @@ impl Journal {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         for entry in std::fs::read_dir(&self.dir).into_iter().flatten().flatten() {
             let file = entry.path();
-            let ours = file.extension().is_some_and(|e| e == EXTENSION);
-            if ours && !suspects.values().any(|s| s.entry == file) {
+            let journal = file.extension().is_some_and(|e| e == EXTENSION);
+            if journal && ours(&file) && !suspects.values().any(|s| s.entry == file) {
                 remove(&file);
             }
         }
@@ -242,6 +258,16 @@ fn remove(file: &Path) {
 mod tests {
     use super::*;
 
+    /// As if the process that wrote `run` died mid-check: its file stays, and it is
+    /// another process's now.
+    fn die(run: Run) {
+        let path = run.path().to_path_buf();
+        std::mem::forget(run);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let foreign = path.with_file_name(name.replacen(process_tag(), "gestorven", 1));
+        std::fs::rename(&path, foreign).unwrap();
+    }
+
     #[test]
     fn a_check_left_unfinished_names_its_file_at_the_next_open_until_it_changes() {
         let dir = tempfile::tempdir().unwrap();
@@ -258,10 +284,10 @@ mod tests {
         finished.end();
         let mut died = journal.run();
         died.begin(&bad);
-        std::mem::forget(died); // the process died here
+        die(died);
         let mut died_too = journal.run();
         died_too.begin(&gone);
-        std::mem::forget(died_too);
+        die(died_too);
         drop(finished);
         std::fs::remove_file(&gone).unwrap();
 
@@ -276,7 +302,7 @@ mod tests {
 
         let mut again = reopened.run();
         again.begin(&bad);
-        std::mem::forget(again);
+        die(again);
         std::fs::write(&bad, b"een andere inhoud").unwrap();
         assert!(!Journal::open(&journal_dir).died_on(&bad), "changed since");
     }
@@ -289,16 +315,17 @@ mod tests {
         std::fs::write(&file, b"x").unwrap();
         let mut died = Journal::open(&journal_dir).run();
         died.begin(&file);
-        std::mem::forget(died);
+        die(died);
         let journal = Journal::open(&journal_dir);
         let other = dir.path().join("g.pdf");
         std::fs::write(&other, b"y").unwrap();
         let mut in_flight = journal.run();
         in_flight.begin(&other);
+        // A second intake in this process does not take a run going on here for a death.
+        assert!(!Journal::open(&journal_dir).died_on(&other));
+        assert!(in_flight.path().exists());
         journal.clear_in_flight();
-        std::mem::forget(in_flight);
-        let reopened = Journal::open(&journal_dir);
-        assert!(!reopened.died_on(&other));
-        assert!(reopened.died_on(&file));
+        assert!(!in_flight.path().exists());
+        assert!(Journal::open(&journal_dir).died_on(&file));
     }
 }
