@@ -89,7 +89,7 @@ async fn a_hanging_check_is_refused_after_the_deadline_while_other_files_go_thro
     }
     let config = IntakeConfig {
         check: hanging_check,
-        check_deadline: Duration::from_secs(1),
+        check_deadline: Duration::from_secs(3),
         ..fast_config()
     };
     let intake = start(&rig, &folder, config).await;

@@ -30,9 +30,15 @@ fn regressions_dir() -> PathBuf {
 }
 
 /// The input being checked, kept on disk while it is: if the process dies on it (a stack
-/// overflow, running out of memory), the next run finds it here.
-fn inflight() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("fuzz-preflight-inflight.bin")
+/// overflow, running out of memory), the next run of this seed and build finds it here.
+/// Named by both, so a debug and a release run at the same time keep apart.
+fn inflight(seed: u64) -> PathBuf {
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fuzz-preflight-{build}-{seed:x}.bin"))
 }
 
 /// SplitMix64: small, fast and the same on every platform and version.
@@ -288,7 +294,8 @@ fn regressions() -> Vec<PathBuf> {
 
 #[test]
 fn preflight_survives_random_and_mutated_files() {
-    let inflight = inflight();
+    let seed = env_u64("ECONNECT_FUZZ_SEED").unwrap_or(SEED);
+    let inflight = inflight(seed);
     if let Ok(bytes) = std::fs::read(&inflight) {
         let kept = keep(&bytes, "died");
         let _ = std::fs::remove_file(&inflight);
@@ -299,7 +306,6 @@ fn preflight_survives_random_and_mutated_files() {
         );
     }
     let iterations = env_u64("ECONNECT_FUZZ_ITERATIONS").unwrap_or(ITERATIONS);
-    let seed = env_u64("ECONNECT_FUZZ_SEED").unwrap_or(SEED);
     let limit = env_u64("ECONNECT_FUZZ_LIMIT_SECS").map_or(LIMIT, Duration::from_secs);
     let corpus = corpus();
     let mut rng = Rng(seed);
