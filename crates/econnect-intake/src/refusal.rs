@@ -141,7 +141,7 @@ impl Refusal {
     pub fn check_failed() -> Self {
         Refusal::new(
             RefusalCode::Unreadable,
-            "Het bestand kon niet worden gecontroleerd: de controle liep vast op een fout",
+            "Het bestand kon niet worden gecontroleerd: de controle stuitte op een fout",
             "The file could not be checked: the check failed with an error",
         )
     }
