@@ -14,9 +14,11 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, Semaphore, broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 
+use crate::checks::{self, CheckFn, Guard};
 use crate::error::IntakeError;
 use crate::events::{IntakeEvent, Stage};
 use crate::folders::{self, Layout, WatchedFolder};
+use crate::journal::Journal;
 use crate::preflight::{self, Direction, Preflight, Route};
 use crate::refusal::{Refusal, RefusalCode};
 use crate::uploader::{self, code_text};
@@ -48,6 +50,11 @@ pub struct IntakeConfig {
     /// The user's UTC offset, for `Verwerkt/YYYY-MM/` and dates in reasons (read it at
     /// start-up, while the process has one thread; the `time` crate refuses later).
     pub local_offset: time::UtcOffset,
+    /// Longest one file's check may take before the file is refused (a hostile file can
+    /// make a parser run for a very long time).
+    pub check_deadline: Duration,
+    /// The check run on each file (tests put in a faulty one; see [`CheckFn`]).
+    pub check: CheckFn,
 }
 
 impl Default for IntakeConfig {
@@ -64,6 +71,10 @@ impl Default for IntakeConfig {
             preflight_parallel: 2,
             ready_capacity: watcher::READY_CAPACITY,
             local_offset: time::UtcOffset::UTC,
+            // Real checks take milliseconds (a 10 MB PDF well under a second); the margin
+            // is for a slow machine that is busy with other work.
+            check_deadline: Duration::from_secs(30),
+            check: preflight::preflight,
         }
     }
 }
@@ -123,6 +134,8 @@ pub struct Inner {
     /// Until when the platform said (503) it is in maintenance, for the banner.
     platform_maintenance: watch::Sender<Option<time::OffsetDateTime>>,
     pub(crate) preflight_permits: Semaphore,
+    /// How each file's check is guarded (journal, deadline).
+    guard: Guard,
     pub(crate) watch_tx: mpsc::Sender<WatchCommand>,
     pub(crate) status: Mutex<Vec<FolderStatus>>,
 }
@@ -251,10 +264,21 @@ impl Intake {
         let (events, _) = broadcast::channel(4096);
         let (stop, _) = watch::channel(false);
         let (watch_tx, watch_rx) = mpsc::channel(watcher::COMMAND_CAPACITY);
+        // Next to the database: the journal belongs to this profile's folders.
+        let journal_dir = store.path().with_file_name("preflight-journal");
+        let journal = tokio::task::spawn_blocking(move || Journal::open(&journal_dir))
+            .await
+            .map_err(|e| IntakeError::Io(std::io::Error::other(e)))?;
+        let guard = Guard {
+            journal: Arc::new(journal),
+            check: config.check,
+            deadline: config.check_deadline,
+        };
         let inner = Arc::new(Inner {
             store,
             client,
             preflight_permits: Semaphore::new(config.preflight_parallel.max(1)),
+            guard,
             config,
             events,
             wake: Notify::new(),
@@ -520,6 +544,9 @@ impl Intake {
         for t in tasks {
             let _ = t.await;
         }
+        // Checks still running (a dropped file's) did not kill the app: we stop on purpose.
+        let journal = Arc::clone(&self.inner.guard.journal);
+        let _ = tokio::task::spawn_blocking(move || journal.clear_in_flight()).await;
     }
 
     /// Stops at once, as a crash would: uploads in flight are cut off (tests use this to
@@ -563,42 +590,15 @@ pub(crate) async fn run_preflight(inner: &Inner, path: PathBuf, direction: Direc
     let mut checks = run_preflights(inner, vec![(path.clone(), direction)]).await;
     checks
         .pop()
-        .unwrap_or_else(|| unreadable(&path, "no preflight result"))
+        .unwrap_or_else(|| checks::not_checked(&path, Refusal::check_failed()))
 }
 
-/// Preflight of a few files in one trip to the blocking pool (it reads and parses whole
-/// files), a few trips at a time. One result per file, in order.
+/// Preflight of a few files in one trip to a checking thread (it reads and parses whole
+/// files), a few trips at a time, each guarded (see [`checks::check_files`]). One result
+/// per file, in order.
 async fn run_preflights(inner: &Inner, files: Vec<(PathBuf, Direction)>) -> Vec<Preflight> {
     let _permit = inner.preflight_permits.acquire().await;
-    let paths: Vec<PathBuf> = files.iter().map(|f| f.0.clone()).collect();
-    let checked = tokio::task::spawn_blocking(move || {
-        files
-            .iter()
-            .map(|(path, direction)| {
-                // A bug in a check must cost only its own file, not the batch.
-                std::panic::catch_unwind(|| preflight::preflight(path, *direction))
-                    .unwrap_or_else(|_| unreadable(path, "preflight failed"))
-            })
-            .collect::<Vec<_>>()
-    })
-    .await;
-    checked.unwrap_or_else(|e| {
-        paths
-            .iter()
-            .map(|p| unreadable(p, &e.to_string()))
-            .collect()
-    })
-}
-
-/// The preflight of a file that could not be checked.
-fn unreadable(path: &Path, why: &str) -> Preflight {
-    let mut pf = preflight::inspect(&[], Direction::Purchase);
-    pf.file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    pf.refusal = Some(Refusal::unreadable(&std::io::Error::other(why.to_owned())));
-    pf
+    checks::check_files(&inner.guard, files).await
 }
 
 pub(crate) fn new_intake(

@@ -2,12 +2,19 @@
 //! folders, and exactly-once uploads through a ledger and an outbox in the store.
 //! See `API.md` for what the shell calls.
 
+// A panic in a check must cost only its file, which takes unwinding: with `panic = "abort"`
+// one malformed file would stop the app at every start.
+#[cfg(not(panic = "unwind"))]
+compile_error!("econnect-intake needs panic = \"unwind\" (see [profile.release] in Cargo.toml)");
+
+pub mod checks;
 pub mod engine;
 pub mod error;
 pub mod events;
 pub mod filter;
 pub mod folders;
 pub mod identifiers;
+pub mod journal;
 pub mod moves;
 pub mod preflight;
 mod recheck;

@@ -145,6 +145,36 @@ impl Refusal {
         )
     }
 
+    /// The check itself failed (a bug met by this file); the file is not sent.
+    pub fn check_failed() -> Self {
+        Refusal::new(
+            RefusalCode::Unreadable,
+            "Het bestand kon niet worden gecontroleerd: de controle stuitte op een fout",
+            "The file could not be checked: the check failed with an error",
+        )
+    }
+
+    /// The check took longer than `limit`; it was given up on.
+    pub fn check_too_slow(limit: std::time::Duration) -> Self {
+        let secs = limit.as_secs().max(1);
+        Refusal::new(
+            RefusalCode::Unreadable,
+            format!(
+                "De controle duurde te lang (meer dan {secs} seconden); het bestand is niet verzonden"
+            ),
+            format!("Checking the file took too long (over {secs} seconds); it was not sent"),
+        )
+    }
+
+    /// The app stopped while checking this file: it is not checked again by itself.
+    pub fn check_died() -> Self {
+        Refusal::new(
+            RefusalCode::Unreadable,
+            "De app stopte tijdens de controle van dit bestand (het bestand bracht de controle ten val, of de app werd afgesloten); het wordt niet vanzelf opnieuw gecontroleerd. Kies \"Opnieuw proberen\" om het toch te controleren",
+            "The app stopped while checking this file (the file crashed the check, or the app was closed); it is not checked again by itself. Choose \"Retry\" to check it anyway",
+        )
+    }
+
     /// The platform's refusal, with its own message.
     pub fn platform(message: &str) -> Self {
         let nl = match message {

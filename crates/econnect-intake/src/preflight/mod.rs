@@ -1,6 +1,7 @@
 //! Preflight: what a file is and whether (and how) to send it, decided locally before any
 //! upload, on the bytes and never the extension.
 
+pub mod encoding;
 pub mod nlcius;
 pub mod pdf;
 pub mod sniff;
@@ -158,7 +159,7 @@ pub struct Preflight {
 }
 
 impl Preflight {
-    fn refused(
+    pub(crate) fn refused(
         file_name: String,
         kind: FileKind,
         size: u64,
@@ -334,9 +335,9 @@ pub fn inspect(bytes: &[u8], direction: Direction) -> Preflight {
                 Some((name, syntax)) => {
                     if syntax != XmlInvoiceKind::CiiInvoice
                         && let Some((_, data)) = pdf::extract_embedded_invoice(bytes)
-                        && let Ok(doc) = xml::parse(&data)
+                        && let Ok(found) = xml::read(&data, nlcius::check)
                     {
-                        warnings = nlcius::check(&doc);
+                        warnings = found;
                     }
                     (FileKind::HybridPdf, Some(name))
                 }
@@ -346,16 +347,9 @@ pub fn inspect(bytes: &[u8], direction: Direction) -> Preflight {
         Magic::Jpeg => (FileKind::Jpeg, None),
         Magic::Png => (FileKind::Png, None),
         Magic::Bmp => (FileKind::Bmp, None),
-        Magic::Xml => match xml::classify_bytes(bytes) {
-            Ok((syntax, doc)) => {
-                let kind = match syntax {
-                    XmlInvoiceKind::UblInvoice => FileKind::UblInvoice,
-                    XmlInvoiceKind::UblCreditNote => FileKind::UblCreditNote,
-                    XmlInvoiceKind::CiiInvoice => FileKind::CiiInvoice,
-                };
-                if syntax != XmlInvoiceKind::CiiInvoice {
-                    warnings = nlcius::check(&doc);
-                }
+        Magic::Xml => match inspect_xml(bytes) {
+            Ok((kind, found)) => {
+                warnings = found;
                 (kind, None)
             }
             Err(refusal) => {
@@ -399,4 +393,15 @@ pub fn inspect(bytes: &[u8], direction: Direction) -> Preflight {
         warnings,
         refusal: None,
     }
+}
+
+/// An XML file's invoice kind and (for UBL) the NL rule warnings, in any encoding.
+fn inspect_xml(bytes: &[u8]) -> Result<(FileKind, Vec<Warning>), Refusal> {
+    let text = xml::decode(bytes)?;
+    let (syntax, doc) = xml::classify_text(&text)?;
+    Ok(match syntax {
+        XmlInvoiceKind::UblInvoice => (FileKind::UblInvoice, nlcius::check(&doc)),
+        XmlInvoiceKind::UblCreditNote => (FileKind::UblCreditNote, nlcius::check(&doc)),
+        XmlInvoiceKind::CiiInvoice => (FileKind::CiiInvoice, Vec::new()),
+    })
 }

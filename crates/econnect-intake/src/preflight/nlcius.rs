@@ -211,9 +211,12 @@ fn identifier_checks(root: Node<'_, '_>, out: &mut Vec<Warning>) {
             && node
                 .parent()
                 .is_some_and(|p| p.tag_name().name() == "PartyTaxScheme");
+        // Bytes, not a `str` slice: the second byte may sit inside a multi-byte character.
         if vat_field
-            && value.len() >= 2
-            && value[..2].eq_ignore_ascii_case("NL")
+            && value
+                .as_bytes()
+                .get(..2)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"NL"))
             && !identifiers::is_valid_nl_vat(value)
         {
             out.push(Warning::new(
@@ -233,15 +236,29 @@ mod tests {
     #[test]
     fn a_complete_dutch_invoice_has_no_warnings_and_a_bare_one_many() {
         let good = crate::samples::ubl_invoice("F-1", true);
-        let doc = xml::parse(good.as_bytes()).unwrap();
+        let doc = xml::parse(&good).unwrap();
         assert_eq!(check(&doc), vec![]);
         let bare = crate::samples::ubl_invoice("F-2", false);
-        let doc = xml::parse(bare.as_bytes()).unwrap();
+        let doc = xml::parse(&bare).unwrap();
         let rules: Vec<String> = check(&doc).into_iter().map(|w| w.rule).collect();
         for r in [
             "BR-NL-1", "BR-NL-2", "BR-NL-4", "BR-NL-5", "BR-NL-7", "BR-NL-10", "ID-VAT",
         ] {
             assert!(rules.iter().any(|x| x == r), "{r} missing from {rules:?}");
         }
+    }
+
+    #[test]
+    fn a_vat_number_with_a_multibyte_character_early_is_checked_without_a_panic() {
+        // Found by the fuzzer: the first two bytes of "NéL…" end inside the "é".
+        let odd = crate::samples::ubl_invoice("F-3", true)
+            .replace("NL123456782B01", "N\u{e9}L123456782B01");
+        let doc = xml::parse(&odd).unwrap();
+        let rules: Vec<String> = check(&doc).into_iter().map(|w| w.rule).collect();
+        assert!(!rules.contains(&"ID-VAT".to_string()), "{rules:?}");
+        let lower = odd.replace("N\u{e9}L123456782B01", "nl123456789B01");
+        let doc = xml::parse(&lower).unwrap();
+        let rules: Vec<String> = check(&doc).into_iter().map(|w| w.rule).collect();
+        assert!(rules.contains(&"ID-VAT".to_string()), "{rules:?}");
     }
 }

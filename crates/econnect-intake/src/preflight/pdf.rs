@@ -55,6 +55,10 @@ pub fn extract_embedded_invoice(bytes: &[u8]) -> Option<(String, Vec<u8>)> {
     find_embedded_invoice(&doc).map(|(name, _, data)| (name, data))
 }
 
+/// Loads with lopdf, its work bounded up front where it can be: the file is at most 10 MB
+/// (checked before it is read), each stream decompresses to at most 32 MB, and lopdf
+/// limits nesting itself. Its running time cannot be bounded from here (no hook inside
+/// the parser), so the intake runs every check under a deadline instead (`checks.rs`).
 fn load(bytes: &[u8]) -> lopdf::Result<Document> {
     let options = LoadOptions {
         max_decompressed_size: Some(MAX_DECOMPRESSED),
@@ -174,7 +178,7 @@ fn find_embedded_invoice(doc: &Document) -> Option<(String, XmlInvoiceKind, Vec<
         } else {
             stream.content.clone()
         };
-        if let Ok((kind, _)) = xml::classify_bytes(&data) {
+        if let Ok(kind) = xml::classify_bytes(&data) {
             return Some((name, kind, data));
         }
     }

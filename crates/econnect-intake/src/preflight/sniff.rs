@@ -11,7 +11,7 @@ pub enum Magic {
     Png,
     /// `BM` followed by a plausible header.
     Bmp,
-    /// Starts with `<` after an optional BOM and whitespace.
+    /// Starts with `<` after an optional byte-order mark and white space, in UTF-8 or UTF-16.
     Xml,
     /// A ZIP archive (also Office files): never an invoice here.
     Zip,
@@ -40,8 +40,8 @@ pub fn sniff(head: &[u8]) -> Magic {
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         return Magic::Zip;
     }
-    let text = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head);
-    if text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') {
+    // In any encoding XML allows (UTF-8 or UTF-16, with or without a byte-order mark).
+    if super::encoding::looks_like_xml(head) {
         return Magic::Xml;
     }
     // Readers accept a PDF header within the first 1024 bytes (e.g. after a mail header).

@@ -1,7 +1,11 @@
 //! Safe XML reading: no DTD, no entities (so nothing external is ever fetched and no
 //! entity can expand), bounded size, nodes and depth; then UBL / CII classification.
 
+use std::borrow::Cow;
+
 use roxmltree::{Document, Node, ParsingOptions};
+
+use super::encoding;
 
 use crate::refusal::{Refusal, RefusalCode};
 
@@ -9,6 +13,9 @@ use crate::refusal::{Refusal, RefusalCode};
 pub const MAX_DEPTH: usize = 64;
 /// Largest XML accepted (the platform's file limit).
 pub const MAX_XML_BYTES: usize = 10 * 1024 * 1024;
+/// Largest decoded text parsed: a 10 MB file in a one-byte encoding (windows-1252) may
+/// grow to three times that in UTF-8 (`€` is one byte there, three here).
+const MAX_TEXT_BYTES: usize = 3 * MAX_XML_BYTES;
 /// Most nodes parsed: bounds memory on hostile input far below what 10 MB could build.
 const MAX_NODES: u32 = 1_000_000;
 
@@ -31,19 +38,28 @@ pub enum XmlInvoiceKind {
     CiiInvoice,
 }
 
-/// Parses `bytes` safely; refuses DTDs, entities, bad encoding, excessive size or depth.
-pub fn parse(bytes: &[u8]) -> Result<Document<'_>, Refusal> {
+/// Decodes an XML file's bytes to text, in whatever encoding its byte-order mark or
+/// declaration names; refuses an oversized file and unknown or invalid encodings.
+pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, Refusal> {
     if bytes.len() > MAX_XML_BYTES {
         return Err(Refusal::of(RefusalCode::TooLarge));
     }
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        Refusal::new(
-            RefusalCode::XmlInvalid,
-            "De XML is niet in UTF-8 gecodeerd",
-            "The XML is not UTF-8 encoded",
-        )
-    })?;
+    encoding::decode(bytes)
+}
+
+/// Decodes and parses `bytes` safely, then hands the document to `f` (it borrows the
+/// decoded text, which lives only for this call).
+pub fn read<T>(bytes: &[u8], f: impl FnOnce(&Document<'_>) -> T) -> Result<T, Refusal> {
+    let text = decode(bytes)?;
+    let doc = parse(&text)?;
+    Ok(f(&doc))
+}
+
+/// Parses decoded text safely; refuses DTDs, entities, excessive size or depth.
+pub fn parse(text: &str) -> Result<Document<'_>, Refusal> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(Refusal::of(RefusalCode::TooLarge));
+    }
     let options = ParsingOptions {
         allow_dtd: false,
         nodes_limit: MAX_NODES,
@@ -91,13 +107,19 @@ pub fn classify(doc: &Document<'_>) -> Option<XmlInvoiceKind> {
     }
 }
 
-/// Parses and classifies in one go; well-formed XML that is no invoice is refused.
-pub fn classify_bytes(bytes: &[u8]) -> Result<(XmlInvoiceKind, Document<'_>), Refusal> {
-    let doc = parse(bytes)?;
+/// The invoice kind of decoded text; well-formed XML that is no invoice is refused.
+pub fn classify_text(text: &str) -> Result<(XmlInvoiceKind, Document<'_>), Refusal> {
+    let doc = parse(text)?;
     match classify(&doc) {
         Some(kind) => Ok((kind, doc)),
         None => Err(Refusal::of(RefusalCode::XmlNotInvoice)),
     }
+}
+
+/// Decodes, parses and classifies in one go; well-formed XML that is no invoice is refused.
+pub fn classify_bytes(bytes: &[u8]) -> Result<XmlInvoiceKind, Refusal> {
+    let text = decode(bytes)?;
+    classify_text(&text).map(|(kind, _)| kind)
 }
 
 #[cfg(test)]
@@ -106,7 +128,7 @@ mod tests {
 
     #[test]
     fn refuses_external_entities_and_billion_laughs() {
-        let xxe = br#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Invoice>&e;</Invoice>"#;
+        let xxe = r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Invoice>&e;</Invoice>"#;
         assert_eq!(
             parse(xxe).err().map(|r| r.code),
             Some(RefusalCode::XmlUnsafe)
@@ -125,10 +147,10 @@ mod tests {
         }
         lol.push_str("]><lolz>&lol9;</lolz>");
         assert_eq!(
-            parse(lol.as_bytes()).err().map(|r| r.code),
+            parse(&lol).err().map(|r| r.code),
             Some(RefusalCode::XmlUnsafe)
         );
-        let undeclared = b"<Invoice>&unknown;</Invoice>";
+        let undeclared = "<Invoice>&unknown;</Invoice>";
         assert!(parse(undeclared).is_err());
     }
 
@@ -136,37 +158,37 @@ mod tests {
     fn bounds_depth() {
         let deep = "<a>".repeat(100) + &"</a>".repeat(100);
         assert_eq!(
-            parse(deep.as_bytes()).err().map(|r| r.code),
+            parse(&deep).err().map(|r| r.code),
             Some(RefusalCode::XmlInvalid)
         );
         let ok = "<a>".repeat(60) + &"</a>".repeat(60);
-        assert!(parse(ok.as_bytes()).is_ok());
+        assert!(parse(&ok).is_ok());
     }
 
     #[test]
     fn classifies_roots() {
         let ubl = format!("<Invoice xmlns=\"{UBL_INVOICE_NS}\"/>");
         assert_eq!(
-            classify(&parse(ubl.as_bytes()).unwrap()),
+            classify(&parse(&ubl).unwrap()),
             Some(XmlInvoiceKind::UblInvoice)
         );
         let cn = format!("<x:CreditNote xmlns:x=\"{UBL_CREDIT_NOTE_NS}\"/>");
         assert_eq!(
-            classify(&parse(cn.as_bytes()).unwrap()),
+            classify(&parse(&cn).unwrap()),
             Some(XmlInvoiceKind::UblCreditNote)
         );
         let cii = format!("<rsm:CrossIndustryInvoice xmlns:rsm=\"{CII_NS}\"/>");
         assert_eq!(
-            classify(&parse(cii.as_bytes()).unwrap()),
+            classify(&parse(&cii).unwrap()),
             Some(XmlInvoiceKind::CiiInvoice)
         );
-        assert_eq!(classify(&parse(b"<Invoice/>").unwrap()), None);
+        assert_eq!(classify(&parse("<Invoice/>").unwrap()), None);
         assert_eq!(
             classify_bytes(b"<Order/>").err().map(|r| r.code),
             Some(RefusalCode::XmlNotInvoice)
         );
         assert_eq!(
-            parse(b"<a>").err().map(|r| r.code),
+            parse("<a>").err().map(|r| r.code),
             Some(RefusalCode::XmlInvalid)
         );
     }
