@@ -117,11 +117,14 @@ pub struct Receiver {
     events: broadcast::Sender<ReceiveEvent>,
     /// One pass at a time per database (the loop and "receive now" share it).
     pass_lock: Arc<tokio::sync::Mutex<()>>,
-    /// The names claimed in the folders of the current batch (path → document id), loaded
-    /// from the cache once per folder before the downloads start, so that choosing a free
-    /// name is a lookup in memory: two downloads with the same supplier and number must
-    /// not both take the same free name, nor one a name another record holds.
-    claims: Arc<std::sync::Mutex<HashMap<PathBuf, String>>>,
+    /// The names claimed in the folders seen so far (path → document id), loaded from the
+    /// cache the first time a batch uses a folder and kept up to date as names are taken,
+    /// so that choosing a free name is a lookup in memory: two downloads with the same
+    /// supplier and number must not both take the same free name, nor one a name another
+    /// record holds. A claim left by a record removed since costs only a numbered name
+    /// (placing never replaces a file), so the map is not reloaded per batch: that made
+    /// every batch read the whole month folder's names again.
+    claims: Arc<std::sync::Mutex<Claims>>,
     /// The receive root of each organisation in the current batch.
     roots: Arc<std::sync::Mutex<HashMap<String, PathBuf>>>,
     /// Time spent per phase, summed over the downloads (for the benchmark).
@@ -181,6 +184,16 @@ const DISK_SLOTS: usize = 8;
 /// Read invoices waiting for the recorder at most: enough for its group commits, and a
 /// bound on memory (a small download waits with its bytes).
 const PLACE_CAPACITY: usize = 128;
+
+/// Names kept in memory at most; past it the claims are loaded afresh.
+const MAX_CLAIMS: usize = 200_000;
+
+/// The claimed names and the folders they were loaded for.
+#[derive(Default)]
+struct Claims {
+    names: HashMap<PathBuf, String>,
+    folders: std::collections::HashSet<PathBuf>,
+}
 
 /// A downloaded invoice: in memory when small, else in its temp file.
 struct Fetched {
@@ -578,17 +591,32 @@ impl Receiver {
                 folders.insert(names::month_folder(root, organisation, month_of(record)));
             }
         }
-        let mut claims = HashMap::new();
-        for folder in folders {
-            for (path, id) in self
+        let new_folders: Vec<PathBuf> = {
+            let mut claims = self.claims.lock().unwrap_or_else(|e| e.into_inner());
+            if claims.names.len() > MAX_CLAIMS {
+                *claims = Claims::default();
+            }
+            folders
+                .into_iter()
+                .filter(|f| !claims.folders.contains(f))
+                .collect()
+        };
+        for folder in new_folders {
+            let held = self
                 .store
                 .received_paths_in(&folder.to_string_lossy())
-                .await?
-            {
-                claims.insert(PathBuf::from(path), id);
+                .await?;
+            // Temp files a crash left behind go, once per folder and run (nobody waits).
+            let sweep = folder.clone();
+            drop(tokio::task::spawn_blocking(move || {
+                files::remove_stale_temps(&sweep, files::STALE_TEMP)
+            }));
+            let mut claims = self.claims.lock().unwrap_or_else(|e| e.into_inner());
+            for (path, id) in held {
+                claims.names.entry(PathBuf::from(path)).or_insert(id);
             }
+            claims.folders.insert(folder);
         }
-        *self.claims.lock().unwrap_or_else(|e| e.into_inner()) = claims;
         // Made again once per batch: a folder removed meanwhile comes back.
         self.made_dirs
             .lock()
@@ -636,11 +664,6 @@ impl Receiver {
             tokio::fs::create_dir_all(&dir)
                 .await
                 .map_err(|e| Failure::Retry(format!("{}: {e}", dir.display())))?;
-            // Once per folder and run: temp files a crash left behind go (nobody waits).
-            let sweep = dir.clone();
-            drop(tokio::task::spawn_blocking(move || {
-                files::remove_stale_temps(&sweep, files::STALE_TEMP)
-            }));
             self.made_dirs
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -805,7 +828,7 @@ impl Receiver {
     /// file gets the next number. A crash before that record leaves files whose bytes the
     /// next attempt recognises (same name, same hash), so nothing is written twice.
     fn place_both(
-        claims: &std::sync::Mutex<HashMap<PathBuf, String>>,
+        claims: &std::sync::Mutex<Claims>,
         record: &ReceivedInvoice,
         dir: &Path,
         stem: &str,
@@ -833,12 +856,12 @@ impl Receiver {
             {
                 // Claimed by another record (in the cache, or by a download of this batch).
                 let mut claims = claims.lock().unwrap_or_else(|e| e.into_inner());
-                let other = |p: &PathBuf| claims.get(p).is_some_and(|holder| holder != id);
+                let other = |p: &PathBuf| claims.names.get(p).is_some_and(|holder| holder != id);
                 if other(&xml_target) || other(&pdf_target) {
                     continue;
                 }
-                claims.insert(xml_target.clone(), id.clone());
-                claims.insert(pdf_target.clone(), id.clone());
+                claims.names.insert(xml_target.clone(), id.clone());
+                claims.names.insert(pdf_target.clone(), id.clone());
             }
             // Linking never replaces a file: a name held by other bytes is skipped, the
             // same bytes (an attempt that got this far before a crash) count as done.
