@@ -134,8 +134,8 @@ pub fn start(st: &Arc<AppState>, hook: Hook, event: HookEvent) {
         record_mail(st, &hook, &event);
         return;
     }
-    let st = Arc::clone(st);
-    tokio::spawn(async move { deliver_webhook(&st, &hook, &event).await });
+    let task_state = Arc::clone(st);
+    st.spawn(async move { deliver_webhook(&task_state, &hook, &event).await });
 }
 
 async fn deliver_webhook(st: &AppState, hook: &Hook, event: &HookEvent) {

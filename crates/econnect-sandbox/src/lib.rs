@@ -212,6 +212,7 @@ pub async fn spawn(config: SandboxConfig) -> std::io::Result<RunningSandbox> {
     let addr = listener.local_addr()?;
     let clock_now = clock::Clock::default().now();
     let state = Arc::new(AppState::new(seed::build(config.seed, clock_now)));
+    let _ = state.runtime.set(tokio::runtime::Handle::current());
     let app = router(Arc::clone(&state), config.controls);
     tokio::spawn(hook_events::run_scheduler(Arc::downgrade(&state)));
     let (stop, stopped) = oneshot::channel();

@@ -434,6 +434,9 @@ pub struct AppState {
     pub maintenance: crate::maintenance::MaintenanceMode,
     /// Wakes the hook-event scheduler (an event was scheduled or the clock moved).
     pub events_changed: std::sync::Arc<tokio::sync::Notify>,
+    /// The runtime the sandbox was started on: its own work (hook deliveries) runs there,
+    /// also when a test control that causes it is called from another runtime.
+    pub runtime: std::sync::OnceLock<tokio::runtime::Handle>,
 }
 
 impl AppState {
@@ -445,6 +448,7 @@ impl AppState {
             http: OnceLock::new(),
             maintenance: crate::maintenance::MaintenanceMode::default(),
             events_changed: std::sync::Arc::new(tokio::sync::Notify::new()),
+            runtime: std::sync::OnceLock::new(),
         }
     }
 
@@ -452,6 +456,17 @@ impl AppState {
     pub fn advance_clock(&self, seconds: i64) {
         self.clock.advance(seconds);
         self.events_changed.notify_one();
+    }
+
+    /// Runs `task` on the sandbox's own runtime (the current one when it has none).
+    pub fn spawn<F>(&self, task: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        match self.runtime.get() {
+            Some(handle) => drop(handle.spawn(task)),
+            None => drop(tokio::spawn(task)),
+        }
     }
 
     /// The hook client: no proxy, no redirects (a redirect could lead off this machine).

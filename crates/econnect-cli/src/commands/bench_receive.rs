@@ -51,13 +51,72 @@ pub struct BenchReceiveArgs {
 /// The demo organisation that receives (Bakkerij De Gouden Korenaar).
 pub(crate) const RECEIVING_PARTY: &str = "0106:30187412";
 
-pub(crate) async fn sandbox(seed: Seed) -> Result<RunningSandbox, String> {
-    econnect_sandbox::spawn(SandboxConfig {
-        seed,
-        ..SandboxConfig::default()
+/// A sandbox on a runtime and threads of its own: the platform is another machine, and
+/// its tasks (one per webhook it posts) must not queue in front of the app's on the app's
+/// runtime, as they would if it ran on the benchmark's.
+pub(crate) struct Platform {
+    sandbox: RunningSandbox,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::ops::Deref for Platform {
+    type Target = RunningSandbox;
+    fn deref(&self) -> &RunningSandbox {
+        &self.sandbox
+    }
+}
+
+impl Drop for Platform {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts a sandbox seeded with `seed` on its own runtime (two threads).
+pub(crate) async fn sandbox(seed: Seed) -> Result<Platform, String> {
+    let (started_tx, started) = tokio::sync::oneshot::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name("platform".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("platform")
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(e) => {
+                    let _ = started_tx.send(Err(e.to_string()));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let running = econnect_sandbox::spawn(SandboxConfig {
+                    seed,
+                    ..SandboxConfig::default()
+                })
+                .await
+                .map_err(|e| messages::sandbox_failed(&e));
+                let _ = started_tx.send(running);
+                let _ = stopped.await;
+            });
+        })
+        .map_err(|e| e.to_string())?;
+    let sandbox = started
+        .await
+        .map_err(|_| "het platform stopte bij het starten".to_string())??;
+    Ok(Platform {
+        sandbox,
+        stop: Some(stop),
+        thread: Some(thread),
     })
-    .await
-    .map_err(|e| messages::sandbox_failed(&e))
 }
 
 pub(crate) fn client(sb: &RunningSandbox) -> Result<Client, String> {

@@ -14,14 +14,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use econnect_api::{Client, Hook, PartyId};
-use econnect_sandbox::{ReceivedInvoice, RunningSandbox, Seed};
-use futures_util::{StreamExt, stream};
+use econnect_sandbox::{ReceivedInvoice, Seed};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
 /// A bare receiver with its own sandbox.
 pub(crate) struct BareReceiver {
-    sandbox: RunningSandbox,
+    sandbox: super::bench_receive::Platform,
     client: Client,
     announced: mpsc::Receiver<String>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -91,28 +92,28 @@ impl BareReceiver {
                 ..ReceivedInvoice::default()
             })?;
         }
-        let client = &self.client;
-        let party = &party;
-        let announced = stream::unfold(&mut self.announced, |rx| async move {
-            rx.recv().await.map(|id| (id, rx))
+        // Its downloads run in a task of the runtime, as the engine's worker does.
+        let (client, out) = (self.client.clone(), out.to_path_buf());
+        let mut announced = std::mem::replace(&mut self.announced, mpsc::channel(1).1);
+        let task = tokio::spawn(async move {
+            let mut running = FuturesUnordered::new();
+            let mut written = Vec::with_capacity(invoices);
+            let mut taken = 0;
+            loop {
+                tokio::select! {
+                    Some(id) = announced.recv(), if taken < invoices && running.len() < concurrency.max(1) => {
+                        let path = out.join(format!("{taken}.xml"));
+                        running.push(download(client.clone(), party.clone(), id, path));
+                        taken += 1;
+                    }
+                    Some(result) = running.next(), if !running.is_empty() => written.push(result),
+                    else => break,
+                }
+            }
+            (announced, written)
         });
-        let written: Vec<Result<(), String>> = announced
-            .take(invoices)
-            .enumerate()
-            .map(|(n, id)| async move {
-                let bytes = client
-                    .download_purchase_invoice(party, &id, None)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let mut file = tokio::fs::File::create(out.join(format!("{n}.xml")))
-                    .await
-                    .map_err(|e| e.to_string())?;
-                file.write_all(&bytes).await.map_err(|e| e.to_string())?;
-                file.sync_data().await.map_err(|e| e.to_string())
-            })
-            .buffer_unordered(concurrency.max(1))
-            .collect()
-            .await;
+        let (announced, written) = task.await.map_err(|e| e.to_string())?;
+        self.announced = announced;
         let took = start.elapsed();
         let done = written
             .into_iter()
@@ -131,6 +132,24 @@ impl Drop for BareReceiver {
             let _ = stop.send(());
         }
     }
+}
+
+/// Downloads one announced invoice and writes it with fsync.
+async fn download(
+    client: Client,
+    party: PartyId,
+    id: String,
+    path: std::path::PathBuf,
+) -> Result<(), String> {
+    let bytes = client
+        .download_purchase_invoice(&party, &id, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut file = tokio::fs::File::create(path)
+        .await
+        .map_err(|e| e.to_string())?;
+    file.write_all(&bytes).await.map_err(|e| e.to_string())?;
+    file.sync_data().await.map_err(|e| e.to_string())
 }
 
 /// One delivery: the document id is taken from the body and the platform answered at once.
