@@ -159,31 +159,7 @@ impl Store {
             .await?;
         let stored = async {
             let mut tx = writer.begin().await?;
-            let mut stored = Vec::with_capacity(events.len());
-            for event in events {
-                let row: (i64, i64) = sqlx::query_as(
-                    "INSERT INTO hook_events (event_key, topic, party_id, hook_id, document_id,
-                       created_on, created_ms, body, received_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                     ON CONFLICT(event_key) DO UPDATE SET deliveries = deliveries + 1
-                     RETURNING seq, deliveries",
-                )
-                .bind(&event.event_key)
-                .bind(&event.topic)
-                .bind(&event.party_id)
-                .bind(&event.hook_id)
-                .bind(&event.document_id)
-                .bind(&event.created_on)
-                .bind(event.created_ms)
-                .bind(&event.body)
-                .bind(timestamp::now())
-                .fetch_one(&mut *tx)
-                .await?;
-                stored.push(StoredDelivery {
-                    seq: row.0,
-                    new: row.1 == 1,
-                });
-            }
+            let stored = insert_events(&mut tx, events).await?;
             self.commit(tx).await?;
             Ok::<_, StoreError>(stored)
         }
@@ -320,4 +296,76 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// Inserts a batch in one statement (the rows as a JSON array): a statement per event was a
+/// trip to the database thread each. A repeat of a stored event only counts the delivery;
+/// within the batch, the first delivery of an event is the new one. One answer per event,
+/// in order.
+async fn insert_events(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    events: &[&NewHookEvent],
+) -> Result<Vec<StoredDelivery>, StoreError> {
+    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut rows = Vec::with_capacity(events.len());
+    let mut repeats: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        let key = e.event_key.as_str();
+        if first.contains_key(key) {
+            *repeats.entry(key).or_default() += 1;
+            continue;
+        }
+        first.insert(key, i);
+        rows.push(serde_json::json!([
+            e.event_key,
+            e.topic,
+            e.party_id,
+            e.hook_id,
+            e.document_id,
+            e.created_on,
+            e.created_ms,
+            e.body
+        ]));
+    }
+    let rows = serde_json::to_string(&rows).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
+    // `WHERE true` lets SQLite read the ON CONFLICT clause after a SELECT.
+    let returned: Vec<(String, i64, i64)> = sqlx::query_as(
+        "INSERT INTO hook_events (event_key, topic, party_id, hook_id, document_id,
+           created_on, created_ms, body, received_at)
+         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
+                value->>7, ?2
+         FROM json_each(?1) WHERE true
+         ON CONFLICT(event_key) DO UPDATE SET deliveries = deliveries + 1
+         RETURNING event_key, seq, deliveries",
+    )
+    .bind(&rows)
+    .bind(timestamp::now())
+    .fetch_all(&mut **tx)
+    .await?;
+    for (key, n) in &repeats {
+        sqlx::query("UPDATE hook_events SET deliveries = deliveries + ? WHERE event_key = ?")
+            .bind(n)
+            .bind(key)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let by_key: std::collections::HashMap<&str, (i64, i64)> = returned
+        .iter()
+        .map(|(key, seq, deliveries)| (key.as_str(), (*seq, *deliveries)))
+        .collect();
+    events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let key = e.event_key.as_str();
+            let (seq, deliveries) = by_key
+                .get(key)
+                .copied()
+                .ok_or_else(|| StoreError::InvalidInput(format!("hook event {key} not stored")))?;
+            Ok(StoredDelivery {
+                seq,
+                new: deliveries == 1 && first.get(key) == Some(&i),
+            })
+        })
+        .collect()
 }
