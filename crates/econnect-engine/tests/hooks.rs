@@ -384,54 +384,22 @@ async fn out_of_order_events_end_in_the_right_state() {
     }
     let t = |m: u32| format!("2026-12-06T10:{m:02}:00Z");
     let send = |topic: &str, doc: &str, at: String| event(topic, PARTY, doc, &at);
-    // 1: Delivered (10:05) arrives before the older retry (10:01).
-    assert_eq!(
-        deliver(
-            addr,
-            &secret,
-            &send("InvoiceSent", "eigen-verzonden-1", t(5))
-        )
-        .await,
-        200
-    );
-    assert_eq!(
-        deliver(
-            addr,
-            &secret,
-            &send("InvoiceSentRetry", "eigen-verzonden-1", t(1))
-        )
-        .await,
-        200
-    );
-    // 2: the retry (10:01) first, then Delivered (10:05).
-    assert_eq!(
-        deliver(
-            addr,
-            &secret,
-            &send("InvoiceSentRetry", "eigen-verzonden-2", t(1))
-        )
-        .await,
-        200
-    );
-    assert_eq!(
-        deliver(
-            addr,
-            &secret,
-            &send("InvoiceSent", "eigen-verzonden-2", t(5))
-        )
-        .await,
-        200
-    );
-    // 3: a final error (10:09) arrives before an older Delivered (10:05): the newer wins.
-    assert_eq!(
-        deliver(
-            addr,
-            &secret,
-            &send("InvoiceSentError", "eigen-verzonden-3", t(9))
-        )
-        .await,
-        200
-    );
+    for (topic, doc, minute) in [
+        // 1: Delivered (10:05) arrives before the older retry (10:01).
+        ("InvoiceSent", "eigen-verzonden-1", 5),
+        ("InvoiceSentRetry", "eigen-verzonden-1", 1),
+        // 2: the retry (10:01) first, then Delivered (10:05).
+        ("InvoiceSentRetry", "eigen-verzonden-2", 1),
+        ("InvoiceSent", "eigen-verzonden-2", 5),
+        // 3: a final error (10:09) arrives before an older Delivered (10:05): the newer wins.
+        ("InvoiceSentError", "eigen-verzonden-3", 9),
+    ] {
+        assert_eq!(
+            deliver(addr, &secret, &send(topic, doc, t(minute))).await,
+            200,
+            "{topic} {doc}"
+        );
+    }
     server.worker().round().await.unwrap();
     assert_eq!(
         deliver(

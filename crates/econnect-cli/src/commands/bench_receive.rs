@@ -424,18 +424,7 @@ async fn bare_round(
     let done: Vec<Result<(), String>> = stream::iter(ids.iter().enumerate())
         .map(|(n, id)| {
             let party = party.clone();
-            async move {
-                let bytes = client
-                    .download_purchase_invoice(&party, id, None)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let mut file = tokio::fs::File::create(out.join(format!("{n}.xml")))
-                    .await
-                    .map_err(|e| e.to_string())?;
-                file.write_all(&bytes).await.map_err(|e| e.to_string())?;
-                file.sync_data().await.map_err(|e| e.to_string())?;
-                Ok(())
-            }
+            async move { download_to(client, &party, id, &out.join(format!("{n}.xml"))).await }
         })
         .buffer_unordered(concurrency.max(1))
         .collect()
@@ -443,4 +432,23 @@ async fn bare_round(
     let took = start.elapsed();
     let ok = done.into_iter().collect::<Result<Vec<()>, String>>()?.len();
     Ok((took, ok))
+}
+
+/// Downloads one received invoice and writes it to `path` with fsync: the bare sides' work
+/// per invoice.
+pub(crate) async fn download_to(
+    client: &Client,
+    party: &PartyId,
+    id: &str,
+    path: &Path,
+) -> Result<(), String> {
+    let bytes = client
+        .download_purchase_invoice(party, id, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut file = tokio::fs::File::create(path)
+        .await
+        .map_err(|e| e.to_string())?;
+    file.write_all(&bytes).await.map_err(|e| e.to_string())?;
+    file.sync_data().await.map_err(|e| e.to_string())
 }

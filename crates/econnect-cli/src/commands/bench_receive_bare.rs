@@ -17,7 +17,6 @@ use econnect_api::{Client, Hook, PartyId};
 use econnect_sandbox::{ReceivedInvoice, Seed};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
 /// A bare receiver with its own sandbox.
@@ -103,7 +102,10 @@ impl BareReceiver {
                 tokio::select! {
                     Some(id) = announced.recv(), if taken < invoices && running.len() < concurrency.max(1) => {
                         let path = out.join(format!("{taken}.xml"));
-                        running.push(download(client.clone(), party.clone(), id, path));
+                        let (client, party) = (client.clone(), party.clone());
+                        running.push(async move {
+                            super::bench_receive::download_to(&client, &party, &id, &path).await
+                        });
                         taken += 1;
                     }
                     Some(result) = running.next(), if !running.is_empty() => written.push(result),
@@ -132,24 +134,6 @@ impl Drop for BareReceiver {
             let _ = stop.send(());
         }
     }
-}
-
-/// Downloads one announced invoice and writes it with fsync.
-async fn download(
-    client: Client,
-    party: PartyId,
-    id: String,
-    path: std::path::PathBuf,
-) -> Result<(), String> {
-    let bytes = client
-        .download_purchase_invoice(&party, &id, None)
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut file = tokio::fs::File::create(path)
-        .await
-        .map_err(|e| e.to_string())?;
-    file.write_all(&bytes).await.map_err(|e| e.to_string())?;
-    file.sync_data().await.map_err(|e| e.to_string())
 }
 
 /// One delivery: the document id is taken from the body and the platform answered at once.
