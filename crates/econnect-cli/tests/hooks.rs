@@ -6,15 +6,18 @@
 // A test may unwrap: a failure there is the test failing, with the place it failed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{admin_client, xml_files};
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use econnect_api::webhook::{self, SIGNATURE_HEADER};
-use econnect_api::{Client, Config, Credentials};
 use econnect_sandbox::{ReceivedInvoice, RunningSandbox, SandboxConfig, Seed};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -76,24 +79,9 @@ async fn listening(child: &mut Child, lines: Arc<Mutex<Vec<String>>>) -> SocketA
     addr.parse().expect("address")
 }
 
-fn client(sb: &RunningSandbox) -> Client {
-    let url = url::Url::parse(&sb.url()).expect("url");
-    Client::new(Config::new(
-        url.clone(),
-        url,
-        Credentials::Password {
-            username: econnect_sandbox::DEMO_USER.into(),
-            password: econnect_sandbox::DEMO_PASSWORD.into(),
-            client_id: econnect_sandbox::CLIENT_ID.into(),
-            client_secret: econnect_sandbox::CLIENT_SECRET.into(),
-        },
-    ))
-    .expect("client")
-}
-
 /// The secret as the platform knows it: the fragment of our hook's action.
 async fn platform_secret(sb: &RunningSandbox) -> String {
-    let hooks = client(sb).hooks().await.expect("hooks");
+    let hooks = admin_client(sb).hooks().await.expect("hooks");
     let ours: Vec<_> = hooks
         .iter()
         .filter(|h| h.name.starts_with("eConnect Desktop"))
@@ -140,21 +128,6 @@ fn received_event(document: &str, created_on: &str) -> Value {
         "createdOn": created_on,
         "sentOn": OffsetDateTime::now_utc().format(&Rfc3339).expect("now"),
     })
-}
-
-fn xml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(xml_files(&p));
-            } else if p.extension().is_some_and(|x| x == "xml") {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 async fn wait_for<F, Fut>(limit: Duration, what: &str, mut check: F)
@@ -314,7 +287,7 @@ async fn hooks_serve_refuses_an_http_public_url_off_loopback() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("https"), "{stderr}");
     assert!(
-        client(&sb).hooks().await.expect("hooks").is_empty(),
+        admin_client(&sb).hooks().await.expect("hooks").is_empty(),
         "nothing registered"
     );
 }

@@ -3,6 +3,8 @@
 // A test may unwrap: a failure there is the test failing, with the place it failed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -177,17 +179,7 @@ async fn watch_receives_through_the_saved_receive_channel() {
     });
 
     // The hook is registered by the session, not by the test.
-    let admin = econnect_api::Client::new(econnect_api::Config::new(
-        url::Url::parse(&sb.url()).expect("url"),
-        url::Url::parse(&sb.url()).expect("url"),
-        econnect_api::Credentials::Password {
-            username: econnect_sandbox::DEMO_USER.into(),
-            password: econnect_sandbox::DEMO_PASSWORD.into(),
-            client_id: econnect_sandbox::CLIENT_ID.into(),
-            client_secret: econnect_sandbox::CLIENT_SECRET.into(),
-        },
-    ))
-    .expect("client");
+    let admin = common::admin_client(&sb);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let hooks = admin.hooks().await.expect("hooks");
@@ -214,10 +206,7 @@ async fn watch_receives_through_the_saved_receive_channel() {
 
     let written = || {
         // The default receive folder: Documents/eConnect, or ~/eConnect without one.
-        walk(user_home.path())
-            .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "xml"))
-            .count()
+        common::xml_files(user_home.path()).len()
     };
     let sent = || {
         lines
@@ -241,22 +230,4 @@ async fn watch_receives_through_the_saved_receive_channel() {
     let status = watch.wait().expect("wait");
     assert!(status.success(), "{status:?}");
     assert_eq!(written(), 1, "the invoice is written once");
-}
-
-/// Every file under `dir`, at any depth.
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .flat_map(|e| {
-            let path = e.path();
-            if path.is_dir() {
-                walk(&path)
-            } else {
-                vec![path]
-            }
-        })
-        .collect()
 }
