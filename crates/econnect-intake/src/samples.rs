@@ -236,3 +236,19 @@ fn save(doc: &mut Document) -> Vec<u8> {
     let _ = doc.save_to(&mut out);
     out
 }
+
+/// `text` as UTF-16, little- or big-endian, with or without a byte-order mark.
+pub fn utf16(text: &str, little: bool, bom: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    if bom {
+        out.extend_from_slice(if little { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
+    }
+    for unit in text.encode_utf16() {
+        out.extend_from_slice(&if little {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    out
+}

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use econnect_intake::preflight::{self, LABEL_E_INVOICE};
+use econnect_intake::samples::utf16;
 use econnect_intake::{Direction, FileKind, Preflight, RefusalCode, Route, samples};
 
 /// A UBL invoice with text outside ASCII (so a wrong decoding would show).
@@ -18,21 +19,6 @@ fn invoice(number: &str, complete: bool, extra: &str) -> String {
 
 fn declared(xml: &str, encoding: &str) -> String {
     xml.replacen("encoding=\"UTF-8\"", &format!("encoding=\"{encoding}\""), 1)
-}
-
-fn utf16(text: &str, little: bool, bom: bool) -> Vec<u8> {
-    let mut out = Vec::new();
-    if bom {
-        out.extend_from_slice(if little { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
-    }
-    for unit in text.encode_utf16() {
-        out.extend_from_slice(&if little {
-            unit.to_le_bytes()
-        } else {
-            unit.to_be_bytes()
-        });
-    }
-    out
 }
 
 /// The same invoice in each encoding, named.

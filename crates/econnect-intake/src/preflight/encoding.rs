@@ -169,21 +169,7 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn utf16(text: &str, little: bool, bom: bool) -> Vec<u8> {
-        let mut out = Vec::new();
-        if bom {
-            out.extend_from_slice(if little { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
-        }
-        for unit in text.encode_utf16() {
-            out.extend_from_slice(&if little {
-                unit.to_le_bytes()
-            } else {
-                unit.to_be_bytes()
-            });
-        }
-        out
-    }
+    use crate::samples::utf16;
 
     #[test]
     fn marks_and_patterns_name_the_family() {
