@@ -8,12 +8,11 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use econnect_api::Hook;
+use econnect_engine::Engine;
 use econnect_engine::hooks::{ChannelKind, ReceiveChannel};
-use econnect_engine::{Engine, EngineOptions, MemoryKeyring};
 use econnect_sandbox::{ReceivedInvoice, RunningSandbox, Seed};
 
 /// Bakkerij De Gouden Korenaar: receiving on in the demo.
@@ -153,15 +152,7 @@ async fn by_email_the_platform_mails_the_invoice_attached_and_off_deactivates_on
 #[tokio::test]
 async fn the_demo_receives_its_invoices_by_hook_from_the_embedded_sandbox() {
     let home = tempfile::tempdir().unwrap();
-    let engine = Engine::open_with(
-        home.path(),
-        EngineOptions {
-            keyring: Arc::new(MemoryKeyring::default()),
-            ..EngineOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let engine = common::demo_engine(home.path()).await;
     engine.sign_in_sandbox().await.unwrap();
     let arrived = common::eventually(Duration::from_secs(30), || async {
         let Ok(store) = engine.store().await else {
@@ -191,15 +182,7 @@ async fn the_demo_receives_its_invoices_by_hook_from_the_embedded_sandbox() {
 #[tokio::test]
 async fn the_apps_embedded_demo_platform_has_no_test_controls() {
     let home = tempfile::tempdir().unwrap();
-    let engine = Engine::open_with(
-        home.path(),
-        EngineOptions {
-            keyring: Arc::new(MemoryKeyring::default()),
-            ..EngineOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let engine = common::demo_engine(home.path()).await;
     let info = engine.sign_in_sandbox().await.unwrap();
     let base = info.api_base.trim_end_matches('/').to_string();
     let http = reqwest::Client::new();

@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::files;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -138,22 +140,6 @@ async fn deliver(addr: SocketAddr, secret: &str, event: &Value) -> u16 {
         Some(&webhook::sign(&body, secret)),
     )
     .await
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(files(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn xml_files(dir: &Path) -> Vec<PathBuf> {

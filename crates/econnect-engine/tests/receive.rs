@@ -7,7 +7,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::files;
+
+use std::path::PathBuf;
 use std::time::Duration;
 
 use econnect_api::Client;
@@ -103,22 +105,6 @@ impl Setup {
             .expect("announce");
         id
     }
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(files(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn with_ext(all: &[PathBuf], ext: &str) -> usize {

@@ -272,3 +272,33 @@ pub fn any_file_contains(dir: &std::path::Path, needle: &[u8]) -> bool {
     }
     false
 }
+
+/// Every file under `dir`, at any depth, sorted.
+pub fn files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(files(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// An engine as the app opens it (its own demo configuration), with an in-memory keyring.
+pub async fn demo_engine(folder: &std::path::Path) -> Engine {
+    Engine::open_with(
+        folder,
+        EngineOptions {
+            keyring: Arc::new(MemoryKeyring::default()),
+            ..EngineOptions::default()
+        },
+    )
+    .await
+    .unwrap()
+}
