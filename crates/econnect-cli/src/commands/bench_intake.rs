@@ -189,52 +189,32 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
         let name = format!("map-a{round}");
         let round_files = engine_files(work.path(), &files, round, args)?;
         // The writing sides alternate which goes first.
+        let writing = || {
+            cpu_timed(raw_loop(
+                &client,
+                &url,
+                &staging,
+                &files,
+                args.concurrency,
+                Some(&written_dir),
+                false,
+            ))
+        };
+        let engine = || {
+            cpu_timed(engine_run(
+                &url,
+                work.path(),
+                &name,
+                &round_files,
+                args.concurrency,
+            ))
+        };
         if round % 2 == 0 {
-            wraws.push(
-                cpu_timed(raw_loop(
-                    &client,
-                    &url,
-                    &staging,
-                    &files,
-                    args.concurrency,
-                    Some(&written_dir),
-                    false,
-                ))
-                .await?,
-            );
-            engines.push(
-                cpu_timed(engine_run(
-                    &url,
-                    work.path(),
-                    &name,
-                    &round_files,
-                    args.concurrency,
-                ))
-                .await?,
-            );
+            wraws.push(writing().await?);
+            engines.push(engine().await?);
         } else {
-            engines.push(
-                cpu_timed(engine_run(
-                    &url,
-                    work.path(),
-                    &name,
-                    &round_files,
-                    args.concurrency,
-                ))
-                .await?,
-            );
-            wraws.push(
-                cpu_timed(raw_loop(
-                    &client,
-                    &url,
-                    &staging,
-                    &files,
-                    args.concurrency,
-                    Some(&written_dir),
-                    false,
-                ))
-                .await?,
-            );
+            engines.push(engine().await?);
+            wraws.push(writing().await?);
         }
         println!(
             "    round {}: bare loop {:.2} s, bare loop writing {:.2} s, bare loop writing + checking {:.2} s, engine {:.2} s",
