@@ -152,7 +152,7 @@ describe('Instellingen sections', () => {
   it('Gegevens shows the cache, asks before emptying it, and exports CSV', async () => {
     setSettingsTab('data');
     render(Settings);
-    expect((await screen.findByTestId('cache-size')).textContent).toBe('3.0 MB');
+    expect((await screen.findByTestId('cache-size')).textContent).toBe('3,1 MB');
     await fireEvent.click(screen.getByTestId('clear-cache'));
     expect(fake.calls.clearCache).not.toHaveBeenCalled();
     await fireEvent.click(screen.getByTestId('clear-cache-cancel'));

@@ -49,7 +49,7 @@ export const outbox: Record<keyof typeof nlOutbox, string> = {
   'outbox.folders.health': 'Last check {time} · {waiting} waiting',
   'outbox.folders.noEvents': 'No change events from the system (network folder?): the app checks every few minutes itself.',
   'outbox.folders.unbound': 'Subfolders without an organisation: {names}',
-  'outbox.fileFacts': '{kb} KB · {label}',
+  'outbox.fileFacts': '{size} · {label}',
   'outbox.label.eInvoice': 'e-invoice, no OCR needed',
   'outbox.label.scan': 'scan & recognise',
   'nav.badge.waiting': '{count} waiting',

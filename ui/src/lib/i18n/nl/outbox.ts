@@ -48,7 +48,7 @@ export const outbox = {
   'outbox.folders.health': 'Laatste controle {time} · {waiting} wachtend',
   'outbox.folders.noEvents': 'Geen meldingen van het systeem (netwerkmap?): de app kijkt elke paar minuten zelf.',
   'outbox.folders.unbound': 'Submappen zonder organisatie: {names}',
-  'outbox.fileFacts': '{kb} KB · {label}',
+  'outbox.fileFacts': '{size} · {label}',
   'outbox.label.eInvoice': 'e-factuur, geen OCR nodig',
   'outbox.label.scan': 'scan & herken',
   'nav.badge.waiting': '{count} wachtend',
