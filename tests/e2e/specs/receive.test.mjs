@@ -103,6 +103,8 @@ describe('receiving and rejections in the window', () => {
     const port = await freePort();
     await byTestId(b, 'settings-tab-channel').click();
     await byTestId(b, 'channel-public').click();
+    // The automatic local address sits folded under "Geavanceerd".
+    if (!(await byTestId(b, 'channel-public-url').isDisplayed())) await byTestId(b, 'channel-advanced-toggle').click();
     await byTestId(b, 'channel-public-url').setValue(`http://127.0.0.1:${port}/econnect-hook`);
     await byTestId(b, 'channel-listen').setValue(`127.0.0.1:${port}`);
     await byTestId(b, 'channel-save').click();

@@ -13,6 +13,7 @@ export const channel: Record<keyof typeof nl, string> = {
   'hookChannel.public.url': 'Public address (https)',
   'hookChannel.public.urlHint': 'For example https://invoices.myoffice.com/econnect. Only on this computer itself may it be http.',
   'hookChannel.public.autoPort': 'Port 0: the app picks a free port on this computer itself. That is how the sandbox receives; for a real office server, choose a fixed port.',
+  'hookChannel.public.advanced': 'Address and port (advanced)',
   'hookChannel.public.listen': 'Listen on',
   'hookChannel.public.listenHint': 'The address and port on this computer that the reverse proxy forwards to, for example 127.0.0.1:8787.',
   'hookChannel.mail': 'By e-mail',

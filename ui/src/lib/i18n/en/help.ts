@@ -12,12 +12,12 @@ export const help: Record<keyof typeof nl, string> = {
   'help.setup.title': "How eConnect's platform is set up",
   'help.setup.summary': 'Environment, users and organisations: how they fit together.',
   'help.setup.body':
-    'Everything starts with an environment: the place of your office or company at eConnect. An environment belongs to an e-mail domain, for example @yourfirm.nl.\n\nAn environment holds users (people who sign in) and organisations (the companies you send and receive invoices for). An accountant often has dozens of organisations in one environment.\n\nPer organisation a user has five permissions: send, receive, delete, manage webhooks and change status. Without access to an organisation you do not see it.',
+    'Everything starts with an environment: the place of your office or company at eConnect. An environment belongs to an e-mail domain, for example @yourfirm.nl.\n\nAn environment holds users (people who sign in) and organisations (the companies you send and receive invoices for). An accountant often has dozens of organisations in one environment.\n\nPer organisation a user has five permissions: send, receive, delete, manage notifications and change status. Without access to an organisation you do not see it.',
   'help.setup.where': 'Organisations shows everything you have access to; Users (for administrators) shows who is in the environment.',
   'help.signUp.title': 'Signing up and registering',
   'help.signUp.summary': 'Creating an account and signing in.',
   'help.signUp.body':
-    "You create an environment and your first account on eConnect's web platform (also with a Microsoft or Google account). The API cannot do that, so neither can this app.\n\nThen you sign in here with your e-mail address and password. With \"Remember me\" the app keeps your password in your operating system's keyring, never in a file.\n\nWant to look around first? Choose Sandbox: the app starts a practice copy of the platform with sample data. Nothing leaves your computer.",
+    "You create an environment and your first account on eConnect's web platform (also with a Microsoft or Google account). That is only possible there, not in this app.\n\nThen you sign in here with your e-mail address and password. With \"Remember me\" the app keeps your password in your operating system's keyring, never in a file.\n\nWant to look around first? Choose Sandbox: the app starts a practice copy of the platform with sample data. Nothing leaves your computer.",
   'help.signUp.where': 'The sign-in screen; the button to create an account opens the web platform.',
   'help.members.title': 'Giving users access to an organisation',
   'help.members.summary': 'Adding and removing members, with their permissions.',
@@ -27,7 +27,7 @@ export const help: Record<keyof typeof nl, string> = {
   'help.users.title': 'Creating a user',
   'help.users.summary': 'New users, roles and initial passwords.',
   'help.users.body':
-    'An administrator creates users on the Users page. The e-mail address is the user name. Choose a role and, if you like, the organisations the user may use right away.\n\nThe app makes a strong initial password and shows it once, with a copy button. Pass it on safely; the app does not keep it.\n\nThe platform joins users to an environment by e-mail domain. If you use an address on another domain the app warns you: that only works once support makes your environment "shared".\n\nThe API has no roles, only five permissions per organisation. The app turns a role into those permissions, in one fixed place.',
+    'An administrator creates users on the Users page. The e-mail address is the user name. Choose a role and, if you like, the organisations the user may use right away.\n\nThe app makes a strong initial password and shows it once, with a copy button. Pass it on safely; the app does not keep it.\n\nThe platform joins users to an environment by e-mail domain. If you use an address on another domain the app warns you: that only works once support makes your environment "shared".\n\nThe platform keeps no roles, only five permissions per organisation. The app turns a role into those permissions, in one fixed place.',
   'help.users.where': 'Users in the menu (administrators only).',
   'help.receiving.title': 'Organisations pop-up – registering for receiving',
   'help.receiving.summary': 'Why the app asks whether you want to receive e-invoices.',
@@ -47,12 +47,12 @@ export const help: Record<keyof typeof nl, string> = {
   'help.emailAddresses.title': 'Adding an extra e-mail address',
   'help.emailAddresses.summary': 'More addresses to send PDF invoices from.',
   'help.emailAddresses.body':
-    "PDF invoices you e-mail to an organisation's intake address (kvk@inkoopfacturen.econnect.eu or kvk@verkoopfacturen.econnect.eu) only arrive when they come from a known e-mail address. You can link extra addresses to your account.\n\nThe app checks the address and its domain. An address on another domain than your environment's only works once support makes your environment \"shared\"; that is a risk, because people outside your organisation can then send in too.\n\nThe API has no call for this. So the app opens the web platform, where you add the address and finish with a confirmation link.",
+    "PDF invoices you e-mail to an organisation's intake address (kvk@inkoopfacturen.econnect.eu or kvk@verkoopfacturen.econnect.eu) only arrive when they come from a known e-mail address. You can link extra addresses to your account.\n\nThe app checks the address and its domain. An address on another domain than your environment's only works once support makes your environment \"shared\"; that is a risk, because people outside your organisation can then send in too.\n\nThat is only possible on the web platform. So the app opens the web platform, where you add the address and finish with a confirmation link.",
   'help.emailAddresses.where': 'Profile in the menu: your addresses, the intake addresses with copy buttons, and Add an extra e-mail address.',
   'help.settings.title': 'Setting up the environment and personal details',
   'help.settings.summary': "Your own preferences and the environment's.",
   'help.settings.body':
-    "Under Personal you choose your language, light or dark, which notifications you want and whether the app starts when you log in to your computer.\n\nAdministrators also see Environment: the environment's Peppol defaults and receiving per organisation. You also find the connection to eConnect, the watched folders, the maintenance schedule and your local data (clear the cache, export the document list as CSV).\n\nSettings are kept when you restart the app.",
+    "Under Personal you choose your language, light or dark, which notifications you want and whether the app starts when you log in to your computer.\n\nAdministrators also see Environment: the environment's Peppol defaults and receiving per organisation. You also find the connection to eConnect, the watched folders, the maintenance schedule and your local data (clear local data).\n\nSettings are kept when you restart the app.",
   'help.settings.where': 'Settings in the menu.',
   'icons.legend.channels': 'Channels',
   'icons.legend.statuses': 'Statuses',

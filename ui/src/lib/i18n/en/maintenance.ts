@@ -9,7 +9,7 @@ export const maintenance: Record<keyof typeof nl, string> = {
   'maintenance.hint':
     'eConnect maintains the platform in a fixed time window. During a window the app waits with sending and then sends everything by itself; that does not count as a failed attempt. Times are Dutch time.',
   'maintenance.noPreset':
-    'No window is preset: the public text of the help centre names no fixed day or time. When the platform itself reports maintenance (503), the app waits as long as the platform asks.',
+    'No window is preset: the public text of the help centre names no fixed day or time. When the platform itself reports maintenance, the app waits as long as the platform asks.',
   'maintenance.weekly': 'Every week',
   'maintenance.once': 'Once',
   'maintenance.weekday': 'Day',

@@ -13,14 +13,14 @@ export const people: Record<keyof typeof nl, string> = {
   'role.noOrganisations': 'No organisation yet',
   'role.basic.hint': 'Send and receive',
   'role.advanced.hint': 'Also delete and change status',
-  'role.administrator.hint': 'All five permissions, including webhooks',
+  'role.administrator.hint': 'All five permissions, including notifications',
   'role.inferredNote':
-    'The web platform has roles, the API only five permissions per organisation. The app turns a role into those permissions. The Administrator role here does not make someone administrator of the environment itself: that is done on the web platform.',
+    'The web platform has roles; per organisation it keeps five permissions. The app turns a role into those permissions. The Administrator role here does not make someone administrator of the environment itself: that is done on the web platform.',
   'users.title': 'Users',
   'users.intro': 'Everyone in your eConnect environment. A user signs in with their e-mail address; the role sets the permissions per organisation.',
   'users.notAdmin':
     'Only administrators of the environment see and manage users. Ask an administrator if you want to add someone or change a role.',
-  'users.empty': 'No users in the cache yet. Sync to fetch them.',
+  'users.empty': 'No users on this computer yet. Sync to fetch them.',
   'users.new': '+ New user',
   'users.column.name': 'E-mail address',
   'users.column.role': 'Role',
@@ -80,7 +80,7 @@ export const people: Record<keyof typeof nl, string> = {
   'profile.title': 'Profile',
   'profile.addresses.title': 'Your e-mail addresses',
   'profile.addresses.hint':
-    'PDF invoices you e-mail from these addresses to an intake address are linked to you. Extra addresses live on the web platform; the API does not list them.',
+    'PDF invoices you e-mail from these addresses to an intake address are linked to you. Extra addresses are managed on the web platform; the app cannot fetch them.',
   'profile.intake.title': "Your organisations' intake addresses",
   'profile.intake.hint': "E-mail a PDF invoice to an organisation's purchase or sales address; scan & recognise turns it into an e-invoice.",
   'profile.intake.organisation': 'Organisation',
@@ -95,7 +95,7 @@ export const people: Record<keyof typeof nl, string> = {
   'profile.extra.otherDomain':
     '{address} is on another domain than your environment ({environment}). That only works once eConnect support makes your environment "shared". That is a risk: in a shared environment addresses from outside your own organisation can also send in invoices, so only add addresses you trust.',
   'profile.extra.noApi':
-    'The eConnect API has no call to add an e-mail address. So the app opens the web platform, where you add the address and confirm it.',
+    'Adding an e-mail address is only possible on the web platform. So the app opens the web platform, where you add the address and confirm it.',
   'profile.extra.open': 'Open the web platform',
   'profile.extra.opened': 'The web platform opened in your browser.',
   'errors.admin_only': 'Only administrators of the environment may do this. Ask an administrator to do it for you.',

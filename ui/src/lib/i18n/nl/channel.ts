@@ -12,6 +12,7 @@ export const channel = {
   'hookChannel.public.url': 'Openbaar adres (https)',
   'hookChannel.public.urlHint': 'Bijvoorbeeld https://facturen.mijnkantoor.nl/econnect. Alleen op deze computer zelf mag het http zijn.',
   'hookChannel.public.autoPort': 'Poort 0: de app kiest zelf een vrije poort op deze computer. Zo ontvangt de proefomgeving; voor een echte kantoorserver kies je een vaste poort.',
+  'hookChannel.public.advanced': 'Adres en poort (geavanceerd)',
   'hookChannel.public.listen': 'Luisteren op',
   'hookChannel.public.listenHint': 'Het adres en de poort op deze computer waar de reverse proxy naartoe doorstuurt, bijvoorbeeld 127.0.0.1:8787.',
   'hookChannel.mail': 'Per e-mail',

@@ -10,12 +10,12 @@ export const help = {
   'help.setup.title': 'De opzet van het platform van eConnect',
   'help.setup.summary': 'Omgeving, gebruikers en organisaties: hoe het in elkaar zit.',
   'help.setup.body':
-    'Alles begint met een omgeving: de plek van jouw kantoor of bedrijf bij eConnect. Een omgeving hoort bij een e-maildomein, bijvoorbeeld @jouwkantoor.nl.\n\nIn een omgeving zitten gebruikers (mensen die inloggen) en organisaties (de bedrijven waarvoor je facturen verstuurt en ontvangt). Een accountant heeft vaak tientallen organisaties in één omgeving.\n\nPer organisatie heeft een gebruiker vijf rechten: verzenden, ontvangen, verwijderen, webhooks beheren en status wijzigen. Zonder toegang tot een organisatie zie je haar niet.',
+    'Alles begint met een omgeving: de plek van jouw kantoor of bedrijf bij eConnect. Een omgeving hoort bij een e-maildomein, bijvoorbeeld @jouwkantoor.nl.\n\nIn een omgeving zitten gebruikers (mensen die inloggen) en organisaties (de bedrijven waarvoor je facturen verstuurt en ontvangt). Een accountant heeft vaak tientallen organisaties in één omgeving.\n\nPer organisatie heeft een gebruiker vijf rechten: verzenden, ontvangen, verwijderen, meldingen beheren en status wijzigen. Zonder toegang tot een organisatie zie je haar niet.',
   'help.setup.where': 'Organisaties toont alles waar jij toegang toe hebt; Gebruikers (voor beheerders) toont wie er in de omgeving zit.',
   'help.signUp.title': 'Aanmelden en registreren',
   'help.signUp.summary': 'Een account maken en inloggen.',
   'help.signUp.body':
-    'Een omgeving en je eerste account maak je op het webplatform van eConnect (ook met een Microsoft- of Google-account). Dat kan niet via de API, dus ook niet in deze app.\n\nDaarna log je hier in met je e-mailadres en wachtwoord. Met "Onthoud mij" bewaart de app je wachtwoord in de sleutelhanger van je besturingssysteem, nooit in een bestand.\n\nWil je eerst rondkijken? Kies Proefomgeving: de app start een oefenversie van het platform met voorbeeldgegevens. Er gaat niets naar buiten.',
+    'Een omgeving en je eerste account maak je op het webplatform van eConnect (ook met een Microsoft- of Google-account). Dat kan alleen daar, niet in deze app.\n\nDaarna log je hier in met je e-mailadres en wachtwoord. Met "Onthoud mij" bewaart de app je wachtwoord in de sleutelhanger van je besturingssysteem, nooit in een bestand.\n\nWil je eerst rondkijken? Kies Proefomgeving: de app start een oefenversie van het platform met voorbeeldgegevens. Er gaat niets naar buiten.',
   'help.signUp.where': 'Het inlogscherm; de knop om een account te maken opent het webplatform.',
   'help.members.title': 'Gebruikers toegang geven tot een organisatie',
   'help.members.summary': 'Leden toevoegen en verwijderen, met hun rechten.',
@@ -25,7 +25,7 @@ export const help = {
   'help.users.title': 'Aanmaken van een gebruiker',
   'help.users.summary': 'Nieuwe gebruikers, rollen en startwachtwoorden.',
   'help.users.body':
-    'Een beheerder maakt gebruikers aan op de pagina Gebruikers. Het e-mailadres is de gebruikersnaam. Kies een rol en eventueel meteen de organisaties waar de gebruiker bij mag.\n\nDe app maakt een sterk startwachtwoord en toont het één keer, met een kopieerknop. Geef het veilig door; de app bewaart het niet.\n\nHet platform koppelt gebruikers op e-maildomein aan een omgeving. Gebruik je een adres op een ander domein, dan waarschuwt de app: dat werkt pas als support je omgeving "gedeeld" maakt.\n\nDe API kent geen rollen, alleen vijf rechten per organisatie. De app zet een rol om in die rechten, op één vaste plek.',
+    'Een beheerder maakt gebruikers aan op de pagina Gebruikers. Het e-mailadres is de gebruikersnaam. Kies een rol en eventueel meteen de organisaties waar de gebruiker bij mag.\n\nDe app maakt een sterk startwachtwoord en toont het één keer, met een kopieerknop. Geef het veilig door; de app bewaart het niet.\n\nHet platform koppelt gebruikers op e-maildomein aan een omgeving. Gebruik je een adres op een ander domein, dan waarschuwt de app: dat werkt pas als support je omgeving "gedeeld" maakt.\n\nHet platform bewaart geen rollen, alleen vijf rechten per organisatie. De app zet een rol om in die rechten.',
   'help.users.where': 'Gebruikers in het menu (alleen voor beheerders).',
   'help.receiving.title': 'Pop-up organisaties – registreren voor ontvangst',
   'help.receiving.summary': 'Waarom de app vraagt of je e-facturen wilt ontvangen.',
@@ -45,12 +45,12 @@ export const help = {
   'help.emailAddresses.title': 'Extra e-mailadres toevoegen',
   'help.emailAddresses.summary': 'Meer adressen om pdf-facturen vanaf in te sturen.',
   'help.emailAddresses.body':
-    'Pdf-facturen die je mailt naar het intake-adres van een organisatie (kvk@inkoopfacturen.econnect.eu of kvk@verkoopfacturen.econnect.eu) komen alleen aan als ze van een bekend e-mailadres komen. Je kunt extra adressen aan je account koppelen.\n\nDe app controleert het adres en het domein. Een adres op een ander domein dan je omgeving kan alleen als support je omgeving "gedeeld" maakt; dat is een risico, omdat dan ook mensen buiten je organisatie kunnen insturen.\n\nDe API heeft hier geen functie voor. De app opent daarom het webplatform, waar je het adres toevoegt en via een bevestigingslink afrondt.',
+    'Pdf-facturen die je mailt naar het intake-adres van een organisatie (kvk@inkoopfacturen.econnect.eu of kvk@verkoopfacturen.econnect.eu) komen alleen aan als ze van een bekend e-mailadres komen. Je kunt extra adressen aan je account koppelen.\n\nDe app controleert het adres en het domein. Een adres op een ander domein dan je omgeving kan alleen als support je omgeving "gedeeld" maakt; dat is een risico, omdat dan ook mensen buiten je organisatie kunnen insturen.\n\nDat kan alleen op het webplatform. De app opent daarom het webplatform, waar je het adres toevoegt en via een bevestigingslink afrondt.',
   'help.emailAddresses.where': 'Profiel in het menu: je adressen, de intake-adressen met kopieerknoppen, en Extra e-mailadres toevoegen.',
   'help.settings.title': 'Omgeving en persoonlijke gegevens instellen',
   'help.settings.summary': 'Je eigen voorkeuren en die van de omgeving.',
   'help.settings.body':
-    'Onder Persoonlijk kies je je taal, licht of donker, welke meldingen je wilt en of de app start bij het inloggen op je computer.\n\nBeheerders zien ook Omgeving: de standaardinstellingen voor Peppol van de omgeving en het ontvangen per organisatie. Verder vind je er de koppeling met eConnect, de gevolgde mappen, het onderhoudsschema en je lokale gegevens (cache legen, documentenlijst exporteren als CSV).\n\nInstellingen blijven bewaard als je de app opnieuw start.',
+    'Onder Persoonlijk kies je je taal, licht of donker, welke meldingen je wilt en of de app start bij het inloggen op je computer.\n\nBeheerders zien ook Omgeving: de standaardinstellingen voor Peppol van de omgeving en het ontvangen per organisatie. Verder vind je er de koppeling met eConnect, de gevolgde mappen, het onderhoudsschema en je lokale gegevens (lokale gegevens wissen).\n\nInstellingen blijven bewaard als je de app opnieuw start.',
   'help.settings.where': 'Instellingen in het menu.',
   'icons.legend.channels': 'Kanalen',
   'icons.legend.statuses': 'Statussen',

@@ -7,7 +7,7 @@ export const maintenance = {
   'maintenance.hint':
     'eConnect onderhoudt het platform in een vast tijdsvenster. Tijdens een venster wacht de app met verzenden en verstuurt daarna alles vanzelf; dat telt niet als mislukte poging. Tijden zijn Nederlandse tijd.',
   'maintenance.noPreset':
-    'Er staat geen venster vooraf ingesteld: de openbare tekst van het helpcentrum noemt geen vaste dag of tijd. Meldt het platform zelf onderhoud (503), dan wacht de app zo lang als het platform vraagt.',
+    'Er staat geen venster vooraf ingesteld: de openbare tekst van het helpcentrum noemt geen vaste dag of tijd. Meldt het platform zelf onderhoud, dan wacht de app zo lang als het platform vraagt.',
   'maintenance.weekly': 'Elke week',
   'maintenance.once': 'Eenmalig',
   'maintenance.weekday': 'Dag',

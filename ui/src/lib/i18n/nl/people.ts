@@ -11,14 +11,14 @@ export const people = {
   'role.noOrganisations': 'Nog geen organisatie',
   'role.basic.hint': 'Verzenden en ontvangen',
   'role.advanced.hint': 'Ook verwijderen en status wijzigen',
-  'role.administrator.hint': 'Alle vijf rechten, ook webhooks beheren',
+  'role.administrator.hint': 'Alle vijf rechten, ook meldingen beheren',
   'role.inferredNote':
-    'Het webplatform kent rollen, de API alleen vijf rechten per organisatie. De app zet een rol om in die rechten. De rol Beheerder geeft hier geen beheer over de omgeving zelf: dat regel je op het webplatform.',
+    'Het webplatform kent rollen; per organisatie bewaart het vijf rechten. De app zet een rol om in die rechten. De rol Beheerder geeft hier geen beheer over de omgeving zelf: dat regel je op het webplatform.',
   'users.title': 'Gebruikers',
   'users.intro': 'Iedereen in je eConnect-omgeving. Een gebruiker logt in met zijn e-mailadres; de rol bepaalt de rechten per organisatie.',
   'users.notAdmin':
     'Alleen beheerders van de omgeving zien en beheren gebruikers. Vraag een beheerder als je iemand wilt toevoegen of een rol wilt wijzigen.',
-  'users.empty': 'Nog geen gebruikers in de cache. Synchroniseer om ze op te halen.',
+  'users.empty': 'Nog geen gebruikers op deze computer. Synchroniseer om ze op te halen.',
   'users.new': '+ Nieuwe gebruiker',
   'users.column.name': 'E-mailadres',
   'users.column.role': 'Rol',
@@ -79,7 +79,7 @@ export const people = {
   'profile.title': 'Profiel',
   'profile.addresses.title': 'Jouw e-mailadressen',
   'profile.addresses.hint':
-    'Pdf-facturen die je vanaf deze adressen naar een intake-adres mailt, worden aan jou gekoppeld. Extra adressen staan op het webplatform; de API geeft ze niet door.',
+    'Pdf-facturen die je vanaf deze adressen naar een intake-adres mailt, worden aan jou gekoppeld. Extra adressen beheer je op het webplatform; de app kan ze niet ophalen.',
   'profile.intake.title': 'Intake-adressen van je organisaties',
   'profile.intake.hint': 'Mail een pdf-factuur naar het inkoop- of verkoopadres van een organisatie; scan & herken maakt er een e-factuur van.',
   'profile.intake.organisation': 'Organisatie',
@@ -94,7 +94,7 @@ export const people = {
   'profile.extra.otherDomain':
     '{address} heeft een ander domein dan je omgeving ({environment}). Dat kan alleen als support van eConnect je omgeving "gedeeld" maakt. Dat is een risico: in een gedeelde omgeving kunnen ook adressen van buiten je eigen organisatie facturen insturen, dus voeg alleen adressen toe die je vertrouwt.',
   'profile.extra.noApi':
-    'De eConnect-API heeft geen functie om een e-mailadres toe te voegen. De app opent daarom het webplatform, waar je het adres toevoegt en bevestigt.',
+    'Een e-mailadres toevoegen kan alleen op het webplatform. De app opent daarom het webplatform, waar je het adres toevoegt en bevestigt.',
   'profile.extra.open': 'Webplatform openen',
   'profile.extra.opened': 'Het webplatform is geopend in je browser.',
   'errors.admin_only': 'Alleen beheerders van de omgeving mogen dit. Vraag een beheerder om het voor je te doen.',

@@ -13,7 +13,7 @@ export const settings = {
   'settings.personal.user': 'Gebruikersnaam',
   'settings.personal.noName': 'Onbekend (offline aangemeld)',
   'settings.personal.nameHint':
-    'Je naam komt van het platform. Wijzigen doe je op platform.econnect.eu: de API van eConnect heeft daar geen aanroep voor.',
+    'Je naam komt van het platform. Wijzigen doe je op platform.econnect.eu: dat kan niet vanuit deze app.',
   'settings.theme.title': 'Weergave',
   'settings.theme.hint': 'Licht, donker, of zoals je besturingssysteem het instelt.',
   'settings.theme.system': 'Systeem',
@@ -32,10 +32,10 @@ export const settings = {
   'settings.environment.receiving': 'Ontvangen per organisatie',
   'settings.environment.receivingHint':
     'Ontvangen van e-facturen is een betaalde dienst uit je transactietegoed en staat standaard uit. Zet het hier of op de pagina van de organisatie aan of uit.',
-  'settings.environment.noOrganisations': 'Nog geen organisaties in de cache.',
+  'settings.environment.noOrganisations': 'Nog geen organisaties op deze computer.',
   'settings.connection.title': 'Koppeling met het platform',
   'settings.connection.environment': 'Omgeving',
-  'settings.connection.apiBase': 'API-adres',
+  'settings.connection.apiBase': 'Adres van het platform',
   'settings.connection.identityBase': 'Inlogadres',
   'settings.connection.user': 'Aangemeld als',
   'settings.connection.change': 'Een andere omgeving of een eigen adres kies je bij het aanmelden: meld je af en kies daar.',
@@ -52,18 +52,18 @@ export const settings = {
   'settings.connection.keyringProblem': 'Er is geen sleutelbos beschikbaar, dus een sleutel kan niet bewaard worden ({reason}).',
   'settings.folders.hint':
     'Bestanden die je in deze mappen zet, worden vanzelf gecontroleerd en verzonden voor de organisatie van de map.',
-  'settings.data.title': 'Cache',
+  'settings.data.title': 'Gegevens op deze computer',
   'settings.data.hint':
     'De app bewaart documenten en statussen op deze computer, zodat je ze ook offline ziet.',
   'settings.data.size': 'Grootte',
   'settings.data.documents': 'Documenten',
   'settings.data.file': 'Bestand',
-  'settings.data.clear': 'Cache legen…',
+  'settings.data.clear': 'Lokale gegevens wissen…',
   'settings.data.clearConfirm':
-    'Cache legen? Documenten en statussen worden daarna opnieuw van het platform opgehaald. De wachtrij en wat al verzonden is blijven bewaard, dus niets wordt dubbel verzonden.',
-  'settings.data.clearYes': 'Ja, cache legen',
+    'Lokale gegevens wissen? Documenten en statussen worden daarna opnieuw van het platform opgehaald. De wachtrij en wat al verzonden is blijven bewaard, dus niets wordt dubbel verzonden.',
+  'settings.data.clearYes': 'Ja, wissen',
   'settings.data.cancel': 'Annuleren',
-  'settings.data.cleared': 'De cache is geleegd; de synchronisatie haalt alles opnieuw op.',
+  'settings.data.cleared': 'De lokale gegevens zijn gewist; de synchronisatie haalt alles opnieuw op.',
   'settings.data.exportTitle': 'Documentenlijst exporteren',
   'settings.data.exportHint':
     'Alle documenten in de cache als CSV-bestand (komma-gescheiden, UTF-8), bijvoorbeeld voor Excel.',
