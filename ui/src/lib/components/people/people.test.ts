@@ -199,7 +199,7 @@ describe('Profiel', () => {
     backend.checkAddress.mockResolvedValue(ok({ address: 'x@gmail.com', valid: true, environmentDomain: 'voorbeeld.nl', otherDomain: true }));
     backend.openPlatformProfile.mockResolvedValue(ok(null));
     render(Profile);
-    expect((await screen.findByTestId('profile-extra')).textContent).toContain('geen functie');
+    expect((await screen.findByTestId('profile-extra')).textContent).toContain('alleen op het webplatform');
     await fireEvent.input(screen.getByTestId('extra-address'), { target: { value: 'x@gmail.com' } });
     await fireEvent.click(screen.getByTestId('extra-check'));
     const warning = await screen.findByTestId('extra-other-domain');
