@@ -71,10 +71,13 @@ test('every screen in both languages and both themes has no serious accessibilit
         await byTestId(browser, 'page-title').waitForDisplayed({ timeout: 10_000 });
         await settled(browser);
         for (const line of await axeViolations(browser)) failures.push(`${page} ${language} ${theme}: ${line}`);
+        // Every screen is also kept as a picture, to be looked at in both languages and themes.
+        screenshot(`screen-${page.replace('nav-', '')}-${language}-${theme}.png`);
         for (const sub of await subScreens(browser, page)) {
           await byTestId(browser, sub).click();
           await settled(browser);
           for (const line of await axeViolations(browser)) failures.push(`${sub} ${language} ${theme}: ${line}`);
+          screenshot(`screen-${sub.replace(/[^a-z0-9-]/gi, '_')}-${language}-${theme}.png`);
         }
       }
       // The keyboard's own dialogs.
