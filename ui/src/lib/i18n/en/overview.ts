@@ -1,0 +1,38 @@
+// Overview: what needs attention per organisation; its counts on Organisations and the sidebar.
+import type { overview as nl } from '../nl/overview';
+
+export const overview: Record<keyof typeof nl, string> = {
+  'nav.overview': 'Overview',
+  'nav.badge.attention.one': '1 organisation needs attention',
+  'nav.badge.attention.other': '{count} organisations need attention',
+  'overview.title': 'Overview',
+  'overview.needing.one': '1 organisation needs attention',
+  'overview.needing.other': '{count} organisations need attention',
+  'overview.needing.none': 'All up to date',
+  'overview.needing.noneBody': 'No failed, rejected or unanswered invoices at your organisations.',
+  'overview.period': 'Failed and rejected: the last {days} days. Newly received: the last {newDays} days, not answered yet.',
+  'overview.column.organisation': 'Organisation',
+  'overview.column.failed': 'Failed',
+  'overview.column.rejected': 'Rejected',
+  'overview.column.new': 'Newly received',
+  'overview.column.unanswered': 'Not answered yet',
+  'overview.column.queued': 'Waiting to send',
+  'overview.open': '{label} at {org}: {count}. Show them',
+  'overview.zero': '{label}: none',
+  'overview.upToDate.title': 'All up to date',
+  'overview.upToDate.one': '1 organisation with nothing open',
+  'overview.upToDate.other': '{count} organisations with nothing open',
+  'overview.filter.unanswered': 'Only without an answer',
+  'overview.filter.clear': 'clear filter',
+  'organisations.column.role': 'Your role',
+  'role.none': 'No permissions',
+  'role.customNamed': 'Custom: {permissions}',
+  'permission.word.send': 'send',
+  'permission.word.receive': 'receive',
+  'permission.word.remove': 'delete',
+  'permission.word.hooks': 'manage webhooks',
+  'permission.word.status': 'change status',
+  'members.remove.selfReason': 'You cannot remove your own access. Ask another administrator.',
+  'errors.own_membership':
+    'You cannot remove your own access to an organisation. Ask another administrator to do it.',
+};
