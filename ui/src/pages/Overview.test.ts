@@ -71,6 +71,11 @@ describe('Overzicht', () => {
     expect(onnavigate).toHaveBeenLastCalledWith('outbox', null);
     await fireEvent.click(within(rowsShown[1]!).getByTestId('count-queued'));
     expect(onnavigate).toHaveBeenLastCalledWith('outbox', null);
+    // The totals row opens the same list for every organisation.
+    const total = screen.getByTestId('attention-total');
+    expect(within(total).getByTestId('count-failed').textContent).toBe('3');
+    await fireEvent.click(within(total).getByTestId('count-rejected'));
+    expect(onnavigate).toHaveBeenLastCalledWith('documents', { party: '', status: 'Rejected', from: '2026-11-07' });
   });
 
   it('names each count for screen readers with the organisation and the number', async () => {

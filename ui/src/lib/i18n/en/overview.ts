@@ -18,7 +18,8 @@ export const overview: Record<keyof typeof nl, string> = {
   'overview.column.unanswered': 'Not answered yet',
   'overview.column.queued': 'Waiting to send',
   'overview.open': '{label} at {org}: {count}. Show them',
-  'overview.zero': '{label}: none',
+  'overview.total': 'Total',
+  'overview.allOrganisations': 'all organisations',
   'overview.upToDate.title': 'All up to date',
   'overview.upToDate.one': '1 organisation with nothing open',
   'overview.upToDate.other': '{count} organisations with nothing open',
@@ -30,7 +31,7 @@ export const overview: Record<keyof typeof nl, string> = {
   'permission.word.send': 'send',
   'permission.word.receive': 'receive',
   'permission.word.remove': 'delete',
-  'permission.word.hooks': 'manage webhooks',
+  'permission.word.hooks': 'manage integrations',
   'permission.word.status': 'change status',
   'members.remove.selfReason': 'You cannot remove your own access. Ask another administrator.',
   'errors.own_membership':

@@ -16,7 +16,8 @@ export const overview = {
   'overview.column.unanswered': 'Nog niet beantwoord',
   'overview.column.queued': 'In de wachtrij',
   'overview.open': '{label} bij {org}: {count}. Toon ze',
-  'overview.zero': '{label}: geen',
+  'overview.total': 'Totaal',
+  'overview.allOrganisations': 'alle organisaties',
   'overview.upToDate.title': 'Alles bijgewerkt',
   'overview.upToDate.one': '1 organisatie zonder openstaande zaken',
   'overview.upToDate.other': '{count} organisaties zonder openstaande zaken',
@@ -28,7 +29,7 @@ export const overview = {
   'permission.word.send': 'verzenden',
   'permission.word.receive': 'ontvangen',
   'permission.word.remove': 'verwijderen',
-  'permission.word.hooks': 'webhooks beheren',
+  'permission.word.hooks': 'koppelingen beheren',
   'permission.word.status': 'status wijzigen',
   'members.remove.selfReason': 'Je eigen toegang kun je niet intrekken. Vraag een andere beheerder.',
   'errors.own_membership':
