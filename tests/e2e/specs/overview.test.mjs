@@ -94,9 +94,10 @@ describe('Overzicht (sandbox)', () => {
     // By keyboard: Tab to a count and Enter opens the unanswered received invoices.
     await byTestId(b, 'nav-overview').click();
     const withUnanswered = (await overviewRows(b)).find((r) => r.counts.unanswered > 0);
-    const unanswered = b.$(`[data-testid="attention-row"][data-party="${withUnanswered.party}"] [data-testid="count-unanswered"]`);
-    await unanswered.waitForDisplayed({ timeout: 10_000 });
-    await b.execute((el) => el.focus(), unanswered);
+    const selector = `[data-testid="attention-row"][data-party="${withUnanswered.party}"] [data-testid="count-unanswered"]`;
+    await b.$(selector).waitForDisplayed({ timeout: 10_000 });
+    await b.execute((sel) => document.querySelector(sel).focus(), selector);
+    assert.equal(await b.execute(() => document.activeElement?.dataset.testid), 'count-unanswered', 'a count takes focus');
     await b.keys('Enter');
     await byTestId(b, 'filter-unanswered').waitForDisplayed({ timeout: 10_000 });
     assert.equal(await byTestId(b, 'filter-direction').getValue(), 'received');
@@ -104,6 +105,7 @@ describe('Overzicht (sandbox)', () => {
       timeout: 10_000,
       timeoutMsg: 'Documenten does not show the unanswered invoices the count promised',
     });
+    screenshot('overview-documents-nl.png');
   });
 
   test('Organisaties shows the same counts and the role by name', async () => {
