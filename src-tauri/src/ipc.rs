@@ -4,7 +4,8 @@
 use tauri_specta::{Builder, collect_commands, collect_events};
 
 use crate::{
-    commands, desktop_commands, events, people_commands, receive_commands, settings_commands,
+    commands, desktop_commands, events, overview_commands, people_commands, receive_commands,
+    settings_commands,
 };
 
 /// The command set shared by the app and the bindings exporter.
@@ -20,6 +21,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::sync_now,
             commands::organisations,
             commands::organisation,
+            overview_commands::attention,
             commands::documents,
             commands::document_coverage,
             commands::document,

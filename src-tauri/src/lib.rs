@@ -12,6 +12,7 @@ mod desktop_commands;
 mod main_window;
 mod notifier;
 mod opened_files;
+mod overview_commands;
 mod plugins;
 mod receive_commands;
 mod settings_commands;

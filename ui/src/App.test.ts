@@ -52,7 +52,9 @@ describe('the app frame', () => {
     await fireEvent.click(await screen.findByTestId('sign-in-submit'));
     expect(backend.signInSandbox).toHaveBeenCalledOnce();
     expect(backend.signIn).not.toHaveBeenCalled();
-    expect(await screen.findByTestId('page-organisations')).toBeTruthy();
+    // Overzicht is the start screen: what needs attention across organisations.
+    expect(await screen.findByTestId('page-overview')).toBeTruthy();
+    expect(screen.getByTestId('nav-overview').getAttribute('aria-current')).toBe('page');
   });
 
   it('shows the wrong-password message from its code', async () => {
@@ -72,7 +74,7 @@ describe('the app frame', () => {
   it('restores a remembered session and reaches every page from the sidebar', async () => {
     backend.restoreSession.mockResolvedValue({ ok: true, value: demoSession });
     render(App);
-    expect(await screen.findByTestId('page-organisations')).toBeTruthy();
+    expect(await screen.findByTestId('page-overview')).toBeTruthy();
     for (const page of pages) {
       await fireEvent.click(screen.getByTestId(`nav-${page}`));
       expect(screen.getByTestId(`page-${page}`)).toBeTruthy();

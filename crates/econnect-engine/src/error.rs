@@ -50,6 +50,8 @@ pub enum ErrorCode {
     UserExists,
     /// The user lacks the "ontvangen" permission for this organisation (receiving).
     NoReceivePermission,
+    /// Users cannot take away their own access to an organisation; another administrator can.
+    OwnMembership,
 }
 
 /// An engine failure, serialised as `{code, message}` for the UI.

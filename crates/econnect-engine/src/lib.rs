@@ -2,6 +2,7 @@
 //! See `API.md` beside this crate for what the shell can call.
 
 pub mod about;
+pub mod attention;
 pub mod config;
 mod demo;
 pub mod desktop;
@@ -25,6 +26,7 @@ mod sync;
 pub mod tracking;
 
 pub use about::{AppInfo, about};
+pub use attention::AttentionOverview;
 pub use config::AppConfig;
 pub use engine::{Engine, EngineOptions};
 pub use environment::{Environment, EnvironmentInfo, SIGN_UP_URL};
@@ -43,11 +45,11 @@ pub use status::{EngineStatus, SyncProgress, SyncSummary};
 /// The intake's types (preflight, folders, progress), for the shell.
 pub use econnect_intake as intake;
 pub use econnect_store::outbox::{OutboxCounts, OutboxItem};
+pub use econnect_store::{Attention, ReceivedInvoice, ReceivedState};
 pub use econnect_store::{
     ChangeKind, Channel, Direction, DocumentCoverage, DocumentDetail, DocumentPage, DocumentQuery,
     DocumentRow, DocumentSort, ListedInvoice, Organisation, OrganisationDetail, OrganisationQuery,
     Permissions, ReceiveState, SortField, StatusStep, UserAccess,
 };
-pub use econnect_store::{ReceivedInvoice, ReceivedState};
 pub use receive::answers::{AnswerKind, InvoiceAnswer};
 pub use receive::{ReceiveFolder, ReceiveSummary};

@@ -231,6 +231,21 @@ async fn an_administrator_adds_and_removes_a_member() {
     assert_eq!(none.code, ErrorCode::InvalidInput);
 
     engine.remove_member(ADVOCATEN, STAFF).await.unwrap();
+    // Not oneself, however the address is written: refused before the platform is asked.
+    let own = engine
+        .remove_member(BAKKERIJ, &USER.to_uppercase())
+        .await
+        .unwrap_err();
+    assert_eq!(own.code, ErrorCode::OwnMembership);
+    assert!(
+        client(&sb)
+            .user_parties(USER)
+            .await
+            .unwrap()
+            .iter()
+            .any(|p| p.id == PartyId::new(BAKKERIJ)),
+        "the own access stayed"
+    );
     let on_platform = client(&sb).user_parties(STAFF).await.unwrap();
     assert!(!on_platform.iter().any(|p| p.id == PartyId::new(ADVOCATEN)));
     assert!(

@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod attention;
 pub mod changes;
 pub mod cursors;
 pub mod db;
@@ -27,6 +28,7 @@ pub mod timestamp;
 pub mod tracking;
 pub mod users;
 
+pub use attention::Attention;
 pub use changes::{Change, ChangeKind};
 pub use cursors::SyncCursor;
 pub use db::{Store, profile_database_path};

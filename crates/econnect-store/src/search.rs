@@ -72,6 +72,9 @@ pub struct DocumentQuery {
     pub to: Option<String>,
     /// Words to find in invoice number, counterparty or file name (prefixes match).
     pub search: Option<String>,
+    /// Only received invoices saved here that have no answer (accept, reject, paid) yet.
+    #[specta(optional)]
+    pub unanswered: Option<bool>,
     /// Sort order (default: newest first).
     pub sort: Option<DocumentSort>,
     /// Rows to skip.
@@ -154,6 +157,12 @@ fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, 
     if let Some(channel) = query.channel {
         q.push(plain).push("channel = ").push_bind(channel.as_str());
     }
+    if query.unanswered == Some(true) {
+        q.push(
+            " AND d.id IN (SELECT r.document_id FROM received_invoices r
+               WHERE r.state = 'saved' AND r.response IS NULL AND r.deleted_at IS NULL)",
+        );
+    }
     if let Some(from) = from {
         q.push(" AND d.created_at >= ").push_bind(from);
     }
@@ -202,6 +211,7 @@ fn only_search(query: &DocumentQuery, f: &Filters) -> bool {
         && query.status.as_deref().is_none_or(str::is_empty)
         && query.direction.is_none()
         && query.channel.is_none()
+        && query.unanswered != Some(true)
 }
 
 /// The part of a query that decides its total (not sort, offset or limit): the count

@@ -14,7 +14,7 @@ after(async () => {
   await app?.stop();
 });
 
-test('opens on Organisaties in Dutch after opening the sandbox', async () => {
+test('opens on Overzicht in Dutch after opening the sandbox', async () => {
   const submit = byTestId(app.browser, 'sign-in-submit');
   await submit.waitForDisplayed({ timeout: 20_000 });
   assert.equal(await submit.getText(), 'Proefomgeving openen');
@@ -22,7 +22,7 @@ test('opens on Organisaties in Dutch after opening the sandbox', async () => {
   await closeReceivePrompt(app.browser);
   const title = byTestId(app.browser, 'page-title');
   await title.waitForDisplayed({ timeout: 20_000 });
-  assert.equal(await title.getText(), 'Organisaties');
+  assert.equal(await title.getText(), 'Overzicht');
   assert.equal(await byTestId(app.browser, 'nav-outbox').getText(), 'Verzenden');
 });
 

@@ -18,7 +18,7 @@ describe('received invoices arrive by hook in the demo', () => {
     const submit = byTestId(b, 'sign-in-submit');
     await submit.waitForDisplayed({ timeout: 20_000 });
     await submit.click();
-    await byTestId(b, 'organisation-list').waitForDisplayed({ timeout: 30_000 });
+    await byTestId(b, 'page-overview').waitForDisplayed({ timeout: 30_000 });
     await closeReceivePrompt(b);
 
     await byTestId(b, 'nav-settings').click();

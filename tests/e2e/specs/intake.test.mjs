@@ -16,7 +16,7 @@ before(async () => {
   app = await launchApp();
   await byTestId(app.browser, 'sign-in-submit').waitForDisplayed({ timeout: 20_000 });
   await byTestId(app.browser, 'sign-in-submit').click();
-  await byTestId(app.browser, 'organisation-list').waitForDisplayed({ timeout: 30_000 });
+  await byTestId(app.browser, 'page-overview').waitForDisplayed({ timeout: 30_000 });
   await closeReceivePrompt(app.browser);
 });
 

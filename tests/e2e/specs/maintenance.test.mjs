@@ -29,7 +29,7 @@ before(async () => {
   await byTestId(app.browser, 'password').setValue('demo');
   await byTestId(app.browser, 'remember').click(); // no keyring needed here
   await byTestId(app.browser, 'sign-in-submit').click();
-  await byTestId(app.browser, 'organisation-list').waitForDisplayed({ timeout: 30_000 });
+  await byTestId(app.browser, 'page-overview').waitForDisplayed({ timeout: 30_000 });
   await closeReceivePrompt(app.browser);
 });
 

@@ -44,6 +44,7 @@ describe('people and receiving (sandbox)', () => {
 
   test('the organisation page shows receiving on, and an administrator adds a member', async () => {
     const { browser } = app;
+    await byTestId(browser, 'nav-organisations').click();
     await byTestId(browser, `organisation-${HOVENIER}`).click();
     const state = byTestId(browser, 'receive-state');
     await state.waitForDisplayed({ timeout: 10_000 });

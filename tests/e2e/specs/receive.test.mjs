@@ -200,7 +200,7 @@ describe('a rejection in the window', () => {
     const submit = byTestId(b, 'sign-in-submit');
     await submit.waitForDisplayed({ timeout: 20_000 });
     await submit.click();
-    await byTestId(b, 'organisation-list').waitForDisplayed({ timeout: 30_000 });
+    await byTestId(b, 'page-overview').waitForDisplayed({ timeout: 30_000 });
     await closeReceivePrompt(b);
     await byTestId(b, 'nav-documents').click();
     await showDirection(b, 'sent');

@@ -17,9 +17,12 @@ describe('sandbox mode (embedded demo platform)', () => {
     assert.equal(await byTestId(app.browser, 'environment-sandbox').isSelected(), true);
     screenshot('sign-in-nl.png');
     await submit.click();
+    // Overzicht is the start screen; the organisations are one click away.
+    await byTestId(app.browser, 'page-overview').waitForDisplayed({ timeout: 30_000 });
+    await closeReceivePrompt(app.browser);
+    await byTestId(app.browser, 'nav-organisations').click();
     const list = byTestId(app.browser, 'organisation-list');
     await list.waitForDisplayed({ timeout: 30_000 });
-    await closeReceivePrompt(app.browser);
     await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid^="organisation-0106"]')).length === 12, {
       timeout: 30_000,
       timeoutMsg: 'the 12 demo organisations did not appear',
@@ -56,6 +59,7 @@ describe('an external platform that goes away', () => {
     await byTestId(app.browser, 'password').setValue('demo');
     await byTestId(app.browser, 'sign-in-submit').click();
     await closeReceivePrompt(app.browser);
+    await byTestId(app.browser, 'nav-organisations').click();
     const first = app.browser.$('[data-testid^="organisation-0106"]');
     await first.waitForDisplayed({ timeout: 30_000 });
     const name = await first.getText();

@@ -25,6 +25,7 @@ const messages: Record<ErrorCode, MessageKey> = {
   invalid_email: 'errors.invalid_email',
   user_exists: 'errors.user_exists',
   no_receive_permission: 'errors.no_receive_permission',
+  own_membership: 'errors.own_membership',
 };
 
 /** The user's message for a backend error: its translation, or the detail as a fallback. */

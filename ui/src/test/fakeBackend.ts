@@ -58,6 +58,8 @@ export function fakeBackend(overrides: Record<string, unknown> = {}) {
     receivePrompt: vi.fn(() => ok([])),
     decideReceivePrompt: vi.fn(() => ok(null)),
     setReceiving: vi.fn(),
+    // What needs attention: nothing, for one organisation-less profile.
+    attention: vi.fn(() => ok({ since: '2026-11-07', newSince: '2026-11-30', organisations: [] })),
     ...overrides,
   };
 }

@@ -416,16 +416,20 @@ impl Engine {
         // A sync writes the users it read before this change: wait for it, then write.
         let _sync = session.sync_lock.lock().await;
         let id = PartyId::new(party_id);
+        // Removing oneself would lock the user out of the organisation at once, with no
+        // way back from this app: another administrator has to do it.
+        if same_user(user, &session.info().username) {
+            return Err(EngineError::new(
+                ErrorCode::OwnMembership,
+                "you cannot remove your own access to an organisation",
+            ));
+        }
         match session.client.delete_user_party(user, &id).await {
             Ok(()) => {}
             Err(e) if e.is_not_found() => {}
             Err(e) => return Err(admin_only(e)),
         }
         session.store.remove_user_access(user, id.as_str()).await?;
-        if same_user(user, &session.info().username) {
-            // The user's own organisations changed: let the sync fetch them now.
-            session.wake.notify_one();
-        }
         Ok(())
     }
 

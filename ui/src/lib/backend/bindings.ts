@@ -101,6 +101,17 @@ async organisation(id: string) : Promise<Result<OrganisationDetail, EngineError>
 }
 },
 /**
+ * Every organisation's counts (failed, rejected, new, unanswered, waiting), worst first.
+ */
+async attention() : Promise<Result<AttentionOverview, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attention") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * A page of documents matching the query.
  */
 async documents(query: DocumentQuery) : Promise<Result<DocumentPage, EngineError>> {
@@ -777,6 +788,58 @@ version: string;
  */
 dataFolder: string }
 /**
+ * The counts of one organisation.
+ */
+export type Attention = { 
+/**
+ * The organisation (normalised party id).
+ */
+partyId: string; 
+/**
+ * Its name.
+ */
+name: string; 
+/**
+ * Documents whose status is Failed, created in the period.
+ */
+failedDocuments: number; 
+/**
+ * Outbox files the platform refused or that were given up on.
+ */
+failedIntake: number; 
+/**
+ * Documents whose status is Rejected, created in the period.
+ */
+rejected: number; 
+/**
+ * Received invoices without an answer that came in since the "new" date.
+ */
+newReceived: number; 
+/**
+ * Received invoices (saved on this computer) without an answer.
+ */
+unanswered: number; 
+/**
+ * Outbox files waiting to be sent (queued or sending).
+ */
+queued: number }
+/**
+ * Every organisation's counts, worst first, with the periods they cover.
+ */
+export type AttentionOverview = { 
+/**
+ * First day (`YYYY-MM-DD`) of the period for failed and rejected documents.
+ */
+since: string; 
+/**
+ * First day (`YYYY-MM-DD`) of the period for newly received invoices.
+ */
+newSince: string; 
+/**
+ * The organisations, worst first.
+ */
+organisations: Attention[] }
+/**
  * How big the cache of the open profile is.
  */
 export type CacheInfo = { 
@@ -1119,6 +1182,10 @@ to: string | null;
  */
 search: string | null; 
 /**
+ * Only received invoices saved here that have no answer (accept, reject, paid) yet.
+ */
+unanswered?: boolean | null; 
+/**
  * Sort order (default: newest first).
  */
 sort: DocumentSort | null; 
@@ -1401,7 +1468,11 @@ export type ErrorCode =
 /**
  * The user lacks the "ontvangen" permission for this organisation (receiving).
  */
-"no_receive_permission"
+"no_receive_permission" | 
+/**
+ * Users cannot take away their own access to an organisation; another administrator can.
+ */
+"own_membership"
 /**
  * What the bytes say the file is.
  */

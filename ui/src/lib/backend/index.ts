@@ -148,6 +148,8 @@ export async function onEngineChanges(handler: (change: EngineChanged) => void):
 export * from './desktop';
 // People and receiving: users, members, profile, the receive pop-up.
 export * from './people';
+// What needs attention per organisation (Overzicht, Organisaties, the sidebar's badge).
+export * from './attention';
 
 /** Checks dropped, chosen or opened files before sending. */
 export function preflightFiles(paths: string[], direction: IntakeDirection): Promise<Outcome<Preflight[]>> {

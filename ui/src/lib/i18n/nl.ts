@@ -13,6 +13,7 @@ import { maintenance } from './nl/maintenance';
 import { receive } from './nl/receive';
 import { channel } from './nl/channel';
 import { keyboard } from './nl/keyboard';
+import { overview } from './nl/overview';
 
 export const nl = {
   ...frame,
@@ -28,6 +29,7 @@ export const nl = {
   ...receive,
   ...channel,
   ...keyboard,
+  ...overview,
 } as const;
 
 /** A key of the UI catalogue. */

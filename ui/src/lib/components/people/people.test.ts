@@ -87,6 +87,19 @@ describe('Leden', () => {
     expect((await screen.findByTestId('members-error')).textContent).toContain('Alleen beheerders');
   });
 
+  it('does not let administrators remove their own access, and says why', async () => {
+    backend.members.mockResolvedValue(ok({ ...adminList, members: [...adminList.members, { name: 'x@voorbeeld.nl', permissions: basic, role: 'basic', isSelf: false }] }));
+    render(MembersTab, { party: '0106:1', name: 'Bakkerij' });
+    const buttons = (await screen.findAllByTestId('member-remove')) as HTMLButtonElement[];
+    expect(buttons[0]!.disabled).toBe(true);
+    expect(buttons[1]!.disabled).toBe(false);
+    const reason = screen.getByTestId('member-remove-self-reason');
+    expect(reason.textContent).toContain('eigen toegang');
+    expect(buttons[0]!.getAttribute('aria-describedby')).toBe(reason.id);
+    await fireEvent.click(buttons[0]!);
+    expect(screen.queryByTestId('member-remove-confirm')).toBeNull();
+  });
+
   it('shows a non-administrator their own access read-only, with the reason', async () => {
     backend.members.mockResolvedValue(
       ok({ partyId: '0106:1', canManage: false, members: [{ name: 'medewerker@voorbeeld.nl', permissions: basic, role: 'basic', isSelf: true }], candidates: [] }),

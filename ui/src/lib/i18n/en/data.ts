@@ -31,7 +31,7 @@ export const data: Record<keyof typeof nlData, string> = {
   'permission.send': 'Send documents',
   'permission.receive': 'Receive documents',
   'permission.remove': 'Delete documents',
-  'permission.hooks': 'Manage notifications',
+  'permission.hooks': 'Manage integrations',
   'permission.status': 'Change status',
   'permission.send.short': 'S',
   'permission.receive.short': 'R',

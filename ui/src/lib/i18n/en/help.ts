@@ -12,7 +12,7 @@ export const help: Record<keyof typeof nl, string> = {
   'help.setup.title': "How eConnect's platform is set up",
   'help.setup.summary': 'Environment, users and organisations: how they fit together.',
   'help.setup.body':
-    'Everything starts with an environment: the place of your office or company at eConnect. An environment belongs to an e-mail domain, for example @yourfirm.nl.\n\nAn environment holds users (people who sign in) and organisations (the companies you send and receive invoices for). An accountant often has dozens of organisations in one environment.\n\nPer organisation a user has five permissions: send, receive, delete, manage notifications and change status. Without access to an organisation you do not see it.',
+    'Everything starts with an environment: the place of your office or company at eConnect. An environment belongs to an e-mail domain, for example @yourfirm.nl.\n\nAn environment holds users (people who sign in) and organisations (the companies you send and receive invoices for). An accountant often has dozens of organisations in one environment.\n\nPer organisation a user has five permissions: send, receive, delete, manage integrations and change status. Without access to an organisation you do not see it.',
   'help.setup.where': 'Organisations shows everything you have access to; Users (for administrators) shows who is in the environment.',
   'help.signUp.title': 'Signing up and registering',
   'help.signUp.summary': 'Creating an account and signing in.',

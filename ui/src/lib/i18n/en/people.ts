@@ -13,7 +13,7 @@ export const people: Record<keyof typeof nl, string> = {
   'role.noOrganisations': 'No organisation yet',
   'role.basic.hint': 'Send and receive',
   'role.advanced.hint': 'Also delete and change status',
-  'role.administrator.hint': 'All five permissions, including notifications',
+  'role.administrator.hint': 'All five permissions, including integrations',
   'role.inferredNote':
     'The web platform has roles; per organisation it keeps five permissions. The app turns a role into those permissions. The Administrator role here does not make someone administrator of the environment itself: that is done on the web platform.',
   'users.title': 'Users',

@@ -30,7 +30,7 @@ export const data = {
   'permission.send': 'Documenten verzenden',
   'permission.receive': 'Documenten ontvangen',
   'permission.remove': 'Documenten verwijderen',
-  'permission.hooks': 'Meldingen beheren',
+  'permission.hooks': 'Koppelingen beheren',
   'permission.status': 'Status wijzigen',
   'permission.send.short': 'V',
   'permission.receive.short': 'O',

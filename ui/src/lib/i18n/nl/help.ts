@@ -10,7 +10,7 @@ export const help = {
   'help.setup.title': 'De opzet van het platform van eConnect',
   'help.setup.summary': 'Omgeving, gebruikers en organisaties: hoe het in elkaar zit.',
   'help.setup.body':
-    'Alles begint met een omgeving: de plek van jouw kantoor of bedrijf bij eConnect. Een omgeving hoort bij een e-maildomein, bijvoorbeeld @jouwkantoor.nl.\n\nIn een omgeving zitten gebruikers (mensen die inloggen) en organisaties (de bedrijven waarvoor je facturen verstuurt en ontvangt). Een accountant heeft vaak tientallen organisaties in één omgeving.\n\nPer organisatie heeft een gebruiker vijf rechten: verzenden, ontvangen, verwijderen, meldingen beheren en status wijzigen. Zonder toegang tot een organisatie zie je haar niet.',
+    'Alles begint met een omgeving: de plek van jouw kantoor of bedrijf bij eConnect. Een omgeving hoort bij een e-maildomein, bijvoorbeeld @jouwkantoor.nl.\n\nIn een omgeving zitten gebruikers (mensen die inloggen) en organisaties (de bedrijven waarvoor je facturen verstuurt en ontvangt). Een accountant heeft vaak tientallen organisaties in één omgeving.\n\nPer organisatie heeft een gebruiker vijf rechten: verzenden, ontvangen, verwijderen, koppelingen beheren en status wijzigen. Zonder toegang tot een organisatie zie je haar niet.',
   'help.setup.where': 'Organisaties toont alles waar jij toegang toe hebt; Gebruikers (voor beheerders) toont wie er in de omgeving zit.',
   'help.signUp.title': 'Aanmelden en registreren',
   'help.signUp.summary': 'Een account maken en inloggen.',

@@ -11,7 +11,7 @@ export const people = {
   'role.noOrganisations': 'Nog geen organisatie',
   'role.basic.hint': 'Verzenden en ontvangen',
   'role.advanced.hint': 'Ook verwijderen en status wijzigen',
-  'role.administrator.hint': 'Alle vijf rechten, ook meldingen beheren',
+  'role.administrator.hint': 'Alle vijf rechten, ook koppelingen beheren',
   'role.inferredNote':
     'Het webplatform kent rollen; per organisatie bewaart het vijf rechten. De app zet een rol om in die rechten. De rol Beheerder geeft hier geen beheer over de omgeving zelf: dat regel je op het webplatform.',
   'users.title': 'Gebruikers',
