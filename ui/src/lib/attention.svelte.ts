@@ -1,7 +1,7 @@
 // What needs attention per organisation, shared by Overzicht, Organisaties and the
 // sidebar's badge. The sidebar reloads it when the cache or the outbox changed.
 import { type Attention, type AttentionOverview, attention as loadAttention } from './backend';
-import { locale } from './i18n/index.svelte';
+import { formatNumber } from './format';
 import type { DocumentFilter, Page } from './pages';
 
 const state = $state({ overview: null as AttentionOverview | null, failure: null as { code: string; message: string } | null });
@@ -50,7 +50,7 @@ export function organisationsNeeding(): number {
 
 /** A count in the user's language (1.234 / 1,234). */
 export function formatCount(n: number): string {
-  return new Intl.NumberFormat(locale() === 'en' ? 'en-GB' : 'nl-NL').format(n);
+  return formatNumber(n);
 }
 
 /** The five counts, in the order the screens show them. */
