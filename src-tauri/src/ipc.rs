@@ -4,7 +4,8 @@
 use tauri_specta::{Builder, collect_commands, collect_events};
 
 use crate::{
-    commands, desktop_commands, events, people_commands, receive_commands, settings_commands,
+    commands, desktop_commands, events, invoice_commands, people_commands, receive_commands,
+    settings_commands,
 };
 
 /// The command set shared by the app and the bindings exporter.
@@ -78,6 +79,10 @@ pub fn builder() -> Builder<tauri::Wry> {
             receive_commands::receive_channel,
             receive_commands::set_receive_channel,
             receive_commands::test_receive_channel,
+            invoice_commands::document_invoice,
+            invoice_commands::invoice_pdf,
+            invoice_commands::open_invoice_file,
+            invoice_commands::reveal_invoice_file,
         ])
         .events(collect_events![
             events::EngineChanged,
