@@ -11,6 +11,7 @@ import { maintenance } from './en/maintenance';
 import { receive } from './en/receive';
 import { channel } from './en/channel';
 import { invoice } from './en/invoice';
+import { send } from './en/send';
 import type { MessageKey } from './nl';
 
 // Same keys as nl.ts; the type makes a missing or extra key a compile error.
@@ -28,4 +29,5 @@ export const en: Record<MessageKey, string> = {
   ...receive,
   ...channel,
   ...invoice,
+  ...send,
 };

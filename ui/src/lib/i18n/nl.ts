@@ -13,6 +13,7 @@ import { maintenance } from './nl/maintenance';
 import { receive } from './nl/receive';
 import { channel } from './nl/channel';
 import { invoice } from './nl/invoice';
+import { send } from './nl/send';
 
 export const nl = {
   ...frame,
@@ -28,6 +29,7 @@ export const nl = {
   ...receive,
   ...channel,
   ...invoice,
+  ...send,
 } as const;
 
 /** A key of the UI catalogue. */
