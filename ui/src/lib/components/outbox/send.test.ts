@@ -29,8 +29,8 @@ const ok = <T>(value: T) => Promise.resolve({ ok: true as const, value });
 const org = (id: string, name: string) => ({ id, name, permissions: { canSendDocument: true, canReceiveDocument: true } });
 const check = (fileName: string) => ({ fileName, size: 4000, eInvoice: false, refusal: null, warnings: [] });
 const bindings: OrgBinding[] = [
-  { path: '/watch/Bakkerij', partyId: '0106:30187412', direction: 'purchase' },
-  { path: '/watch/Smit', partyId: '0106:05167723', direction: 'purchase' },
+  { path: '/watch/Bakkerij', partyId: '0106:30187412', direction: 'purchase', filesWaiting: 0 },
+  { path: '/watch/Smit', partyId: '0106:05167723', direction: 'purchase', filesWaiting: 0 },
 ];
 
 beforeEach(() => {
