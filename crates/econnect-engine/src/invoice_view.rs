@@ -7,7 +7,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
-use econnect_intake::invoice::{self, InvoiceView, InvoiceViewCode, InvoiceViewError};
+use econnect_intake::invoice::{
+    self, EmbeddedFile, InvoiceView, InvoiceViewCode, InvoiceViewError,
+};
 use econnect_store::Store;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -147,13 +149,13 @@ fn invoice_of(sources: &Sources) -> DocumentInvoice {
 }
 
 /// The PDF's bytes: the file on disk, else the first PDF embedded in the XML.
-fn pdf_of(sources: &Sources) -> Result<Option<(Option<String>, Vec<u8>)>, InvoiceViewError> {
+fn pdf_of(sources: &Sources) -> Result<Option<EmbeddedFile>, InvoiceViewError> {
     if let Some(pdf) = &sources.pdf {
         let name = pdf
             .path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned());
-        return read_known(pdf, MAX_PDF_BYTES).map(|b| Some((name, b)));
+        return read_known(pdf, MAX_PDF_BYTES).map(|bytes| Some(EmbeddedFile { name, bytes }));
     }
     match &sources.xml {
         Some(xml) => invoice::first_pdf(&read_known(xml, invoice::MAX_VIEW_BYTES as u64)?),
@@ -188,7 +190,7 @@ impl Engine {
             .await
             .map_err(blocking_failed)?
             .map_err(view_error)?;
-        Ok(pdf.map(|(_, bytes)| base64::engine::general_purpose::STANDARD.encode(bytes)))
+        Ok(pdf.map(|f| base64::engine::general_purpose::STANDARD.encode(f.bytes)))
     }
 
     /// A file of the document to open or show in its folder. A PDF that is only embedded
@@ -209,9 +211,8 @@ impl Engine {
                 }
                 let id = id.to_string();
                 tokio::task::spawn_blocking(move || {
-                    let (name, bytes) =
-                        pdf_of(&sources).map_err(view_error)?.ok_or_else(missing)?;
-                    extract_to_temp(&id, name.as_deref(), &bytes)
+                    let pdf = pdf_of(&sources).map_err(view_error)?.ok_or_else(missing)?;
+                    extract_to_temp(&id, pdf.name.as_deref(), &pdf.bytes)
                 })
                 .await
                 .map_err(blocking_failed)?
@@ -272,7 +273,7 @@ mod tests {
             view.supplier.and_then(|s| s.name).as_deref(),
             Some("Drukkerij Van Dam")
         );
-        let (name, bytes) = pdf_of(&sources).unwrap().unwrap();
+        let EmbeddedFile { name, bytes } = pdf_of(&sources).unwrap().unwrap();
         assert_eq!(name.as_deref(), Some("Factuur 2026-0412.pdf"));
         assert!(bytes.starts_with(b"%PDF"));
         let path = extract_to_temp("doc-1", name.as_deref(), &bytes).unwrap();
@@ -320,7 +321,7 @@ mod tests {
             xml: Some(known(dir.path(), "f.xml", INVOICE.as_bytes(), true)),
             pdf: Some(known(dir.path(), "f.pdf", b"%PDF-1.7 saved", true)),
         };
-        let (name, bytes) = pdf_of(&sources).unwrap().unwrap();
+        let EmbeddedFile { name, bytes } = pdf_of(&sources).unwrap().unwrap();
         assert_eq!(
             (name.as_deref(), bytes.as_slice()),
             (Some("f.pdf"), &b"%PDF-1.7 saved"[..])

@@ -486,10 +486,10 @@ async fn the_received_invoices_read_as_a_view_with_supplier_lines_vat_and_iban()
         assert!(view.due_date.is_some());
         if let Some(pdf_path) = r.pdf_path {
             with_pdf += 1;
-            let (_, embedded) = econnect_intake::invoice::first_pdf(&xml)
+            let embedded = econnect_intake::invoice::first_pdf(&xml)
                 .expect("read")
                 .expect("embedded pdf");
-            assert_eq!(embedded, std::fs::read(pdf_path).expect("saved pdf"));
+            assert_eq!(embedded.bytes, std::fs::read(pdf_path).expect("saved pdf"));
         }
     }
     assert_eq!(with_pdf, 1);

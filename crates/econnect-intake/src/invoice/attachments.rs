@@ -19,6 +19,22 @@ pub(super) fn decoded_len(object: Node<'_, '_>) -> u64 {
     (chars / 4 * 3).saturating_sub(padding.min(2))
 }
 
+/// An embedded file: its name (when given) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbeddedFile {
+    /// The `filename` attribute.
+    pub name: Option<String>,
+    /// The decoded bytes.
+    pub bytes: Vec<u8>,
+}
+
+fn embedded(object: Node<'_, '_>) -> Result<EmbeddedFile, InvoiceViewError> {
+    Ok(EmbeddedFile {
+        name: object_file_name(object),
+        bytes: decode(object)?,
+    })
+}
+
 fn decode(object: Node<'_, '_>) -> Result<Vec<u8>, InvoiceViewError> {
     let compact: Vec<u8> = object_text(object)
         .bytes()
@@ -40,28 +56,28 @@ fn decode(object: Node<'_, '_>) -> Result<Vec<u8>, InvoiceViewError> {
 pub fn attachment_bytes(
     bytes: &[u8],
     index: u32,
-) -> Result<Option<(Option<String>, Vec<u8>)>, InvoiceViewError> {
+) -> Result<Option<EmbeddedFile>, InvoiceViewError> {
     read::with_document(bytes, |root, _| {
         let objects = attachment_objects(root);
         match usize::try_from(index)
             .ok()
             .and_then(|i| objects.get(i).copied().flatten())
         {
-            Some(object) => decode(object).map(|b| Some((object_file_name(object), b))),
+            Some(object) => embedded(object).map(Some),
             None => Ok(None),
         }
     })?
 }
 
 /// The first embedded PDF (the invoice's visual form), with its file name.
-pub fn first_pdf(bytes: &[u8]) -> Result<Option<(Option<String>, Vec<u8>)>, InvoiceViewError> {
+pub fn first_pdf(bytes: &[u8]) -> Result<Option<EmbeddedFile>, InvoiceViewError> {
     read::with_document(bytes, |root, _| {
         match attachment_objects(root)
             .into_iter()
             .flatten()
             .find(|o| object_is_pdf(*o))
         {
-            Some(object) => decode(object).map(|b| Some((object_file_name(object), b))),
+            Some(object) => embedded(object).map(Some),
             None => Ok(None),
         }
     })?

@@ -8,7 +8,7 @@ mod attachments;
 mod model;
 mod read;
 
-pub use attachments::{attachment_bytes, first_pdf};
+pub use attachments::{EmbeddedFile, attachment_bytes, first_pdf};
 pub use model::{
     InvoiceAttachment, InvoiceKind, InvoiceLine, InvoiceParty, InvoiceTotals, InvoiceView,
     PaymentDetails, VatBreakdown,

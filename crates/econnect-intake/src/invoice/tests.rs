@@ -102,7 +102,7 @@ fn attachments_are_listed_and_the_embedded_pdf_is_found_and_decoded() {
     assert!(pdf.is_pdf);
     assert_eq!(pdf.file_name.as_deref(), Some("Factuur 2026-0412.pdf"));
     assert_eq!(pdf.mime.as_deref(), Some("application/pdf"));
-    let (name, bytes) = first_pdf(INVOICE.as_bytes()).unwrap().unwrap();
+    let EmbeddedFile { name, bytes } = first_pdf(INVOICE.as_bytes()).unwrap().unwrap();
     assert_eq!(name.as_deref(), Some("Factuur 2026-0412.pdf"));
     assert!(bytes.starts_with(b"%PDF-1.4"));
     assert_eq!(
@@ -126,7 +126,7 @@ fn attachments_are_listed_and_the_embedded_pdf_is_found_and_decoded() {
     assert_eq!(
         attachment_bytes(INVOICE.as_bytes(), 0)
             .unwrap()
-            .map(|(_, b)| b),
+            .map(|f| f.bytes),
         Some(bytes)
     );
 }
