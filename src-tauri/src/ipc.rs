@@ -4,7 +4,8 @@
 use tauri_specta::{Builder, collect_commands, collect_events};
 
 use crate::{
-    commands, desktop_commands, events, overview_commands, people_commands, receive_commands,
+    commands, desktop_commands, events, invoice_commands, overview_commands, people_commands,
+    receive_commands,
     settings_commands,
 };
 
@@ -80,6 +81,10 @@ pub fn builder() -> Builder<tauri::Wry> {
             receive_commands::receive_channel,
             receive_commands::set_receive_channel,
             receive_commands::test_receive_channel,
+            invoice_commands::document_invoice,
+            invoice_commands::invoice_pdf,
+            invoice_commands::open_invoice_file,
+            invoice_commands::reveal_invoice_file,
         ])
         .events(collect_events![
             events::EngineChanged,

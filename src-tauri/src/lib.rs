@@ -3,6 +3,7 @@
 mod commands;
 mod events;
 mod handed_files;
+mod invoice_commands;
 mod ipc;
 // people and receiving
 mod people_commands;

@@ -13,6 +13,7 @@ pub mod events;
 pub mod feed;
 mod follow;
 pub mod hooks;
+pub mod invoice_view;
 pub mod maintenance;
 pub mod outbox;
 pub mod people;

@@ -454,3 +454,43 @@ async fn an_invoice_not_on_disk_after_60_days_is_warned_about_once() {
         "warned once"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_received_invoices_read_as_a_view_with_supplier_lines_vat_and_iban() {
+    let s = Setup::new().await;
+    s.receiver(ReceiveOptions::default())
+        .pass()
+        .await
+        .expect("pass");
+    let ids: Vec<String> =
+        s.sb.seeded_documents()
+            .into_iter()
+            .filter(|d| !d.sent && d.party_id == PARTY)
+            .map(|d| d.id)
+            .collect();
+    let records = s.store.received_invoices(&ids).await.expect("records");
+    assert_eq!(records.len(), 3);
+    let mut with_pdf = 0;
+    for r in records {
+        let xml = std::fs::read(r.xml_path.as_deref().expect("saved")).expect("xml");
+        let view = econnect_intake::invoice::view(&xml).expect("a view");
+        let supplier = view.supplier.expect("supplier");
+        assert_eq!(supplier.name, r.supplier, "the name the list shows");
+        assert_eq!(view.lines.len(), 1);
+        assert_eq!(view.vat.len(), 1);
+        assert_eq!(view.vat[0].percent.as_deref(), Some("21"));
+        assert_eq!(view.totals.payable, r.amount, "the amount the list shows");
+        let payment = view.payment.expect("payment");
+        assert_eq!(payment.iban.as_deref(), Some("NL91ABNA0417164300"));
+        assert_eq!(payment.reference, r.invoice_number);
+        assert!(view.due_date.is_some());
+        if let Some(pdf_path) = r.pdf_path {
+            with_pdf += 1;
+            let embedded = econnect_intake::invoice::first_pdf(&xml)
+                .expect("read")
+                .expect("embedded pdf");
+            assert_eq!(embedded.bytes, std::fs::read(pdf_path).expect("saved pdf"));
+        }
+    }
+    assert_eq!(with_pdf, 1);
+}

@@ -14,6 +14,7 @@ pub mod events;
 pub mod filter;
 pub mod folders;
 pub mod identifiers;
+pub mod invoice;
 pub mod journal;
 pub mod moves;
 pub mod preflight;

@@ -41,6 +41,16 @@ fn endpoint(id: &str) -> (String, String) {
     }
 }
 
+/// The due date 30 days after `issue` (`YYYY-MM-DD`), when it is a date.
+fn due_date(issue: &str) -> Option<String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(issue, &format).ok()?;
+    (date + time::Duration::days(30)).format(&format).ok()
+}
+
+/// An IBAN-shaped account per supplier (a fixed example: suppliers differ by name only).
+const SUPPLIER_IBAN: &str = "NL91ABNA0417164300";
+
 /// A UBL 2.1 Invoice for `meta`, addressed to the receiving party.
 pub fn invoice(meta: &InvoiceMeta, receiver_id: &str, receiver_name: &str) -> String {
     let total = meta.amount_cents;
@@ -89,7 +99,7 @@ pub fn invoice(meta: &InvoiceMeta, receiver_id: &str, receiver_name: &str) -> St
   <cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</cbc:ProfileID>
   <cbc:ID>{num}</cbc:ID>
   <cbc:IssueDate>{date}</cbc:IssueDate>
-  <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
+{due}  <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
   <cbc:DocumentCurrencyCode>{cur}</cbc:DocumentCurrencyCode>
   <cbc:BuyerReference>{num}</cbc:BuyerReference>{attachment}
   <cac:AccountingSupplierParty>
@@ -121,6 +131,15 @@ pub fn invoice(meta: &InvoiceMeta, receiver_id: &str, receiver_name: &str) -> St
       </cac:PartyLegalEntity>
     </cac:Party>
   </cac:AccountingCustomerParty>
+  <cac:PaymentMeans>
+    <cbc:PaymentMeansCode>30</cbc:PaymentMeansCode>
+    <cbc:PaymentID>{num}</cbc:PaymentID>
+    <cac:PayeeFinancialAccount>
+      <cbc:ID>{SUPPLIER_IBAN}</cbc:ID>
+      <cbc:Name>{s_name}</cbc:Name>
+    </cac:PayeeFinancialAccount>
+  </cac:PaymentMeans>
+  <cac:PaymentTerms><cbc:Note>Betaling binnen 30 dagen</cbc:Note></cac:PaymentTerms>
   <cac:TaxTotal>
     <cbc:TaxAmount currencyID="{cur}">{vat}</cbc:TaxAmount>
     <cac:TaxSubtotal>
@@ -157,6 +176,9 @@ pub fn invoice(meta: &InvoiceMeta, receiver_id: &str, receiver_name: &str) -> St
 "#,
         num = esc(&meta.invoice_number),
         date = esc(&meta.issue_date),
+        due = due_date(&meta.issue_date)
+            .map(|d| format!("  <cbc:DueDate>{d}</cbc:DueDate>\n"))
+            .unwrap_or_default(),
         s_scheme = esc(&s_scheme),
         s_id = esc(&s_id),
         s_name = esc(&meta.sender_name),
@@ -237,5 +259,7 @@ mod tests {
         assert!(xml.contains("<cbc:EndpointID schemeID=\"0106\">12345678</cbc:EndpointID>"));
         assert!(xml.contains("EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\""));
         assert!(pdf("x").starts_with(b"%PDF-1.4"));
+        assert!(xml.contains("<cbc:DueDate>2026-02-01</cbc:DueDate>"));
+        assert!(xml.contains("<cbc:ID>NL91ABNA0417164300</cbc:ID>"));
     }
 }

@@ -284,6 +284,20 @@ pub async fn get(store: &Store, id: &str) -> Result<Option<OutboxItem>, StoreErr
     )
 }
 
+/// The row whose upload became this platform document (the newest, when sent again).
+pub async fn by_document(
+    store: &Store,
+    document_id: &str,
+) -> Result<Option<OutboxItem>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM intake_outbox WHERE document_id = ? AND state = 'sent'
+         ORDER BY sent_at DESC LIMIT 1"
+    ))
+    .bind(document_id)
+    .fetch_optional(store.pool())
+    .await?)
+}
+
 /// Rows of one organisation (or all), newest first, without removed ones and without
 /// those whose file changed after its check (its new content has a row of its own).
 pub async fn list(

@@ -85,6 +85,22 @@ async fn an_accepted_upload_is_a_pending_document_with_its_file_name() {
 
     let open = store.open_documents(10).await.expect("open");
     assert_eq!(open.len(), 2, "the tracker follows both");
+
+    // The file behind a sent document is found by the document, for its invoice view.
+    let row = outbox::by_document(&store, "doc-sales")
+        .await
+        .expect("by document")
+        .expect("the sent row");
+    assert_eq!(
+        (row.file_name.as_str(), row.path.as_str()),
+        ("verkoop 1.xml", "/in/verkoop 1.xml")
+    );
+    assert!(
+        outbox::by_document(&store, "unknown")
+            .await
+            .expect("by document")
+            .is_none()
+    );
     let coverage = store.document_coverage().await.expect("coverage");
     assert_eq!((coverage.sent_here, coverage.received), (2, 0));
 }

@@ -155,7 +155,9 @@ describe('receiving and rejections in the window', () => {
     await row.click();
     const panel = byTestId(b, 'received-invoice');
     await panel.waitForDisplayed({ timeout: 10_000 });
-    assert.match(await byTestId(b, 'received-files').getText(), /E2E-2026-001\.xml/);
+    // The file paths are under "Geavanceerd" of the invoice view.
+    await byTestId(b, 'invoice-advanced').waitForExist({ timeout: 10_000 });
+    assert.match(await byTestId(b, 'invoice-advanced').getProperty('textContent'), /E2E-2026-001\.xml/);
     screenshot('receive-invoice-nl.png');
     await byTestId(b, 'document-close').click();
   });

@@ -52,16 +52,6 @@ export function formatAmount(amount: string | number | null | undefined, currenc
   }
 }
 
-/** A plain number with grouping (1.234 or 1.234,5), with at most `fractionDigits` decimals. */
-export function formatNumber(value: number, fractionDigits = 0): string {
-  return new Intl.NumberFormat(localeTag(), { maximumFractionDigits: fractionDigits }).format(value);
-}
-
-/** A share as a percentage (0.25 → 25%). */
-export function formatPercent(share: number): string {
-  return new Intl.NumberFormat(localeTag(), { style: 'percent', maximumFractionDigits: 0 }).format(share);
-}
-
 /** A file size in the largest fitting unit: 980 kB, 2,6 MB, 1,2 GB. */
 export function formatSize(bytes: number): string {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
@@ -77,4 +67,20 @@ export function formatSize(bytes: number): string {
     unitDisplay: 'short',
     maximumFractionDigits: unit === 0 ? 0 : 1,
   }).format(value);
+}
+
+/** A plain number (quantity, unit price) with up to `maxDigits` decimals, or empty. */
+export function formatNumber(value: string | number | null | undefined, maxDigits = 4): string {
+  if (value === null || value === undefined || value === '') return '';
+  const number = typeof value === 'number' ? value : Number(value);
+  if (Number.isNaN(number)) return String(value);
+  return new Intl.NumberFormat(localeTag(), { maximumFractionDigits: maxDigits }).format(number);
+}
+
+/** A percentage given in percent ("21" → "21%" / "21 %"), or empty. */
+export function formatPercent(value: string | number | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '';
+  const number = typeof value === 'number' ? value : Number(value);
+  if (Number.isNaN(number)) return String(value);
+  return new Intl.NumberFormat(localeTag(), { style: 'percent', maximumFractionDigits: 2 }).format(number / 100);
 }

@@ -714,6 +714,50 @@ async testReceiveChannel() : Promise<Result<ReceiveChannelState, EngineError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * A document's invoice: its readable view (or why there is none) and its files.
+ */
+async documentInvoice(id: string) : Promise<Result<DocumentInvoice, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("document_invoice", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A document's PDF as base64 for the in-app viewer; null when it has none.
+ */
+async invoicePdf(id: string) : Promise<Result<string | null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("invoice_pdf", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the document's PDF or XML with the system's app.
+ */
+async openInvoiceFile(id: string, kind: InvoiceFileKind) : Promise<Result<null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_invoice_file", { id, kind }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Shows the document's PDF or XML in the file manager.
+ */
+async revealInvoiceFile(id: string, kind: InvoiceFileKind) : Promise<Result<null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reveal_invoice_file", { id, kind }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1133,6 +1177,30 @@ document: DocumentRow;
  * Its history, oldest first.
  */
 history: StatusStep[] }
+/**
+ * A document's invoice: its view, or why there is none, and its files.
+ */
+export type DocumentInvoice = { 
+/**
+ * The invoice read from its XML.
+ */
+view: InvoiceView | null; 
+/**
+ * Why there is no view.
+ */
+problem: InvoiceViewError | null; 
+/**
+ * The invoice XML on this computer.
+ */
+xmlPath: string | null; 
+/**
+ * The PDF on this computer (saved beside a received XML, or the PDF that was sent).
+ */
+pdfPath: string | null; 
+/**
+ * A PDF can be shown (on disk, or embedded in the XML).
+ */
+hasPdf: boolean }
 /**
  * One page of the document list.
  */
@@ -1634,6 +1702,318 @@ actions: string[];
  */
 note: string | null }
 /**
+ * An attached document.
+ */
+export type InvoiceAttachment = { 
+/**
+ * Position among the document's attachments (0-based), to ask for its bytes.
+ */
+index: number; 
+/**
+ * The reference's id.
+ */
+id: string | null; 
+/**
+ * Its description.
+ */
+description: string | null; 
+/**
+ * File name of the embedded object.
+ */
+fileName: string | null; 
+/**
+ * MIME type of the embedded object.
+ */
+mime: string | null; 
+/**
+ * Size in bytes of the embedded object (decoded), when embedded.
+ */
+size: number | null; 
+/**
+ * A PDF (by MIME type or file name).
+ */
+isPdf: boolean; 
+/**
+ * A link instead of an embedded object.
+ */
+uri: string | null }
+/**
+ * Which file to open.
+ */
+export type InvoiceFileKind = 
+/**
+ * The PDF (extracted to a temporary file when it is only embedded).
+ */
+"pdf" | 
+/**
+ * The XML.
+ */
+"xml"
+/**
+ * Invoice or credit note.
+ */
+export type InvoiceKind = 
+/**
+ * UBL `Invoice`.
+ */
+"invoice" | 
+/**
+ * UBL `CreditNote`.
+ */
+"creditNote"
+/**
+ * One invoice line.
+ */
+export type InvoiceLine = { 
+/**
+ * Line id.
+ */
+id: string | null; 
+/**
+ * The item's name (or description when it has no name).
+ */
+description: string | null; 
+/**
+ * The item's longer description or the line note.
+ */
+detail: string | null; 
+/**
+ * Quantity (decimal text).
+ */
+quantity: string | null; 
+/**
+ * Unit of measure (UN/ECE rec 20 code, e.g. `C62`, `HUR`).
+ */
+unit: string | null; 
+/**
+ * Net price per unit (decimal text).
+ */
+unitPrice: string | null; 
+/**
+ * VAT category (`S`, `Z`, `E`, `AE`, …).
+ */
+vatCategory: string | null; 
+/**
+ * VAT rate in percent (decimal text).
+ */
+vatPercent: string | null; 
+/**
+ * Line amount without VAT (decimal text).
+ */
+amount: string | null }
+/**
+ * A party on the invoice.
+ */
+export type InvoiceParty = { 
+/**
+ * Trading name, else the registered name.
+ */
+name: string | null; 
+/**
+ * Registered (legal) name, when it differs from the trading name.
+ */
+legalName: string | null; 
+/**
+ * Street and number.
+ */
+street: string | null; 
+/**
+ * Second address line.
+ */
+additionalStreet: string | null; 
+/**
+ * Postal code.
+ */
+postalZone: string | null; 
+/**
+ * City.
+ */
+city: string | null; 
+/**
+ * Country code (ISO 3166-1 alpha-2).
+ */
+country: string | null; 
+/**
+ * Chamber of Commerce number (KvK, scheme 0106), when given.
+ */
+kvk: string | null; 
+/**
+ * Other legal registration id (with its scheme, e.g. `0190:…` OIN).
+ */
+legalId: string | null; 
+/**
+ * VAT number.
+ */
+vatId: string | null; 
+/**
+ * Peppol address (`scheme:value`).
+ */
+endpoint: string | null; 
+/**
+ * Contact name, phone and e-mail, as given.
+ */
+contact: string | null }
+/**
+ * The document totals (decimal text).
+ */
+export type InvoiceTotals = { 
+/**
+ * Sum of the line amounts.
+ */
+lines: string | null; 
+/**
+ * Document-level allowances (discounts).
+ */
+allowances: string | null; 
+/**
+ * Document-level charges.
+ */
+charges: string | null; 
+/**
+ * Total without VAT.
+ */
+withoutVat: string | null; 
+/**
+ * Total VAT (in the document currency).
+ */
+vat: string | null; 
+/**
+ * Total with VAT.
+ */
+withVat: string | null; 
+/**
+ * Paid in advance.
+ */
+prepaid: string | null; 
+/**
+ * Rounding.
+ */
+rounding: string | null; 
+/**
+ * Amount due.
+ */
+payable: string | null }
+/**
+ * A readable invoice.
+ */
+export type InvoiceView = { 
+/**
+ * Invoice or credit note.
+ */
+kind: InvoiceKind; 
+/**
+ * Invoice number (`cbc:ID`).
+ */
+number: string | null; 
+/**
+ * Type code (380 invoice, 381 credit note, 384 corrective, …).
+ */
+typeCode: string | null; 
+/**
+ * Issue date (`YYYY-MM-DD`).
+ */
+issueDate: string | null; 
+/**
+ * Due date (`YYYY-MM-DD`), from the document or its payment terms.
+ */
+dueDate: string | null; 
+/**
+ * Currency (ISO 4217).
+ */
+currency: string | null; 
+/**
+ * The buyer's reference (purchase order, cost centre).
+ */
+buyerReference: string | null; 
+/**
+ * The order it refers to.
+ */
+orderReference: string | null; 
+/**
+ * The supplier (seller).
+ */
+supplier: InvoiceParty | null; 
+/**
+ * The customer (buyer).
+ */
+customer: InvoiceParty | null; 
+/**
+ * The lines, in document order.
+ */
+lines: InvoiceLine[]; 
+/**
+ * VAT per category and rate.
+ */
+vat: VatBreakdown[]; 
+/**
+ * The document totals.
+ */
+totals: InvoiceTotals; 
+/**
+ * How to pay.
+ */
+payment: PaymentDetails | null; 
+/**
+ * Free-text notes.
+ */
+notes: string[]; 
+/**
+ * Attached documents (embedded or linked).
+ */
+attachments: InvoiceAttachment[] }
+/**
+ * Why an invoice cannot be shown.
+ */
+export type InvoiceViewCode = 
+/**
+ * The file is larger than [`MAX_VIEW_BYTES`].
+ */
+"tooLarge" | 
+/**
+ * A DTD or entities: never read.
+ */
+"unsafe" | 
+/**
+ * Not well-formed XML, an unknown encoding, or nested too deeply.
+ */
+"malformed" | 
+/**
+ * Well-formed XML that is no UBL invoice or credit note.
+ */
+"notInvoice" | 
+/**
+ * A CII (Factur-X, ZUGFeRD) invoice: readable by the platform, not shown here yet.
+ */
+"cii" | 
+/**
+ * The file could not be read (gone, no access).
+ */
+"unreadable" | 
+/**
+ * There is no invoice XML for this document on this computer.
+ */
+"noXml" | 
+/**
+ * The file on disk is no longer the one sent or received.
+ */
+"changed"
+/**
+ * An invoice that cannot be shown: a code and the reason in Dutch and English.
+ */
+export type InvoiceViewError = { 
+/**
+ * What went wrong.
+ */
+code: InvoiceViewCode; 
+/**
+ * Why, in Dutch.
+ */
+message: string; 
+/**
+ * Why, in English.
+ */
+messageEn: string }
+/**
  * What happened to "remember me".
  */
 export type KeyringState = 
@@ -2043,6 +2423,38 @@ updatedAt: string;
  * Accepted at (RFC 3339).
  */
 sentAt: string | null }
+/**
+ * How to pay.
+ */
+export type PaymentDetails = { 
+/**
+ * Payment means code (30 transfer, 58 SEPA transfer, 49 direct debit, …).
+ */
+meansCode: string | null; 
+/**
+ * The account to pay to (IBAN), without spaces.
+ */
+iban: string | null; 
+/**
+ * The account holder's name.
+ */
+accountName: string | null; 
+/**
+ * The bank's BIC.
+ */
+bic: string | null; 
+/**
+ * The payment reference (`PaymentID`).
+ */
+reference: string | null; 
+/**
+ * Payment terms as written.
+ */
+terms: string | null; 
+/**
+ * The mandate reference of a direct debit.
+ */
+mandate: string | null }
 /**
  * The three capabilities as switches (inherited values count as what they inherit).
  */
@@ -2919,6 +3331,30 @@ organisations: UserOrganisation[];
  * This is the signed-in user (who cannot delete themself).
  */
 isSelf: boolean }
+/**
+ * VAT for one category and rate.
+ */
+export type VatBreakdown = { 
+/**
+ * VAT category (`S`, `Z`, `E`, `AE`, …).
+ */
+category: string | null; 
+/**
+ * Rate in percent.
+ */
+percent: string | null; 
+/**
+ * Amount the rate applies to.
+ */
+taxable: string | null; 
+/**
+ * VAT amount.
+ */
+tax: string | null; 
+/**
+ * Why it is exempt or reverse-charged, when stated.
+ */
+exemptionReason: string | null }
 /**
  * A preflight warning: the file is sent, but the platform may reject or question it.
  */

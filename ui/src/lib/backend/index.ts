@@ -15,6 +15,7 @@ import type {
   SignIn,
   SyncSummary,
   FolderStatus,
+  OrgBinding,
   IntakeDirection,
   IntakeEvent,
   Layout,
@@ -25,6 +26,7 @@ import type {
 
 export type {
   FolderStatus,
+  OrgBinding,
   IntakeDirection,
   IntakeEvent,
   Layout,

@@ -12,6 +12,8 @@ import { receive } from './en/receive';
 import { channel } from './en/channel';
 import { keyboard } from './en/keyboard';
 import { overview } from './en/overview';
+import { invoice } from './en/invoice';
+import { send } from './en/send';
 import type { MessageKey } from './nl';
 
 // Same keys as nl.ts; the type makes a missing or extra key a compile error.
@@ -30,4 +32,6 @@ export const en: Record<MessageKey, string> = {
   ...channel,
   ...keyboard,
   ...overview,
+  ...invoice,
+  ...send,
 };

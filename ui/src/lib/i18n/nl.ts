@@ -14,6 +14,8 @@ import { receive } from './nl/receive';
 import { channel } from './nl/channel';
 import { keyboard } from './nl/keyboard';
 import { overview } from './nl/overview';
+import { invoice } from './nl/invoice';
+import { send } from './nl/send';
 
 export const nl = {
   ...frame,
@@ -30,6 +32,8 @@ export const nl = {
   ...channel,
   ...keyboard,
   ...overview,
+  ...invoice,
+  ...send,
 } as const;
 
 /** A key of the UI catalogue. */
