@@ -539,30 +539,7 @@ async fn search(
     Ok(())
 }
 
-/// CPU time used so far by this whole process (every thread, SQLite's workers included).
-pub(crate) fn process_cpu_time() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec; the call only writes into it.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-    if rc != 0 {
-        return Duration::ZERO;
-    }
-    Duration::new(
-        u64::try_from(ts.tv_sec).unwrap_or(0),
-        u32::try_from(ts.tv_nsec).unwrap_or(0),
-    )
-}
-
-/// Writes every dirty page to disk before a measured side, so that it does not pay for
-/// the write-back of the files of the side before it (on a shared disk that swung one
-/// side's time by 2× between rounds).
-pub(crate) async fn flush_disk() {
-    // SAFETY: sync() takes no arguments and has no failure to report.
-    let _ = tokio::task::spawn_blocking(|| unsafe { libc::sync() }).await;
-}
+pub(crate) use super::process_clock::{flush_disk, process_cpu_time};
 
 /// The 1-minute load average, to read the wall times against (other work on the machine).
 fn load_average() -> String {

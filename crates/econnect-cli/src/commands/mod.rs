@@ -11,6 +11,7 @@ mod documents;
 mod hooks;
 mod identity;
 pub(crate) mod intake;
+mod process_clock;
 mod receive;
 mod sandbox;
 
