@@ -36,10 +36,10 @@ xvfb-run -a -s "-screen 0 1280x860x24" dbus-run-session -- bash -c '
   # All tests, then those that need this session'"'"'s Secret Service (ignored elsewhere).
   if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --locked --workspace --no-fail-fast
-    cargo nextest run --locked --workspace --no-fail-fast --run-ignored only -E "test(/secret_service/)"
+    cargo nextest run --locked --workspace --no-fail-fast --run-ignored only -E "test(/secret_service|os_keyring/)"
   else
     cargo test --locked --workspace --no-fail-fast
-    cargo test --locked --workspace --no-fail-fast -- --ignored secret_service
+    cargo test --locked --workspace --no-fail-fast -- --ignored secret_service os_keyring
   fi
   echo "==> End to end"
   cd tests/e2e && npm test

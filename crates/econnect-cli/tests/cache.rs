@@ -231,6 +231,10 @@ fn wrong_password_and_no_session_are_explained() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "Windows always has its Credential Manager: no D-Bus to point away, no keyring-less machine to imitate"
+)]
 fn login_without_a_keyring_says_the_password_was_not_kept() {
     let sb = Sandbox::start();
     let home = tempfile::tempdir().unwrap();
@@ -255,8 +259,11 @@ fn login_without_a_keyring_says_the_password_was_not_kept() {
 }
 
 #[test]
-#[ignore = "needs a Secret Service (a D-Bus session with an unlocked keyring); scripts/test.sh runs it inside one"]
-fn login_sync_logout_with_the_secret_service() {
+#[cfg_attr(
+    not(windows),
+    ignore = "needs a Secret Service (a D-Bus session with an unlocked keyring); scripts/test.sh runs it inside one"
+)]
+fn login_sync_logout_with_the_os_keyring() {
     let mut sb = Sandbox::start();
     let home = tempfile::tempdir().unwrap();
     let mut cmd = econnect(home.path(), &sb.url);

@@ -5,6 +5,8 @@
 
 // A test may unwrap: a failure there is the test failing, with the place it failed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// The kill-and-SIGTERM test is Unix-only; its helpers are unused elsewhere.
+#![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
 mod common;
 

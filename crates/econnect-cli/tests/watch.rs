@@ -2,6 +2,9 @@
 
 // A test may unwrap: a failure there is the test failing, with the place it failed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// Both tests stop the process with SIGTERM, which Windows has not (a console control
+// event reaches only processes sharing the console).
+#![cfg(unix)]
 
 mod common;
 

@@ -1,6 +1,8 @@
-//! The OS keyring for real: a Secret Service round trip (ignored unless asked for, as
-//! `scripts/test.sh` does inside a D-Bus session with an unlocked gnome-keyring), and a machine without one
-//! (D-Bus pointing nowhere, in a child process so the variable stays out of other tests).
+//! The OS keyring for real: a round trip (on Linux through the Secret Service, ignored
+//! unless asked for, as `scripts/test.sh` does inside a D-Bus session with an unlocked
+//! gnome-keyring; on Windows through the Credential Manager, which Wine has too), and a
+//! Linux machine without one (D-Bus pointing nowhere, in a child process so the variable
+//! stays out of other tests).
 
 // A test may unwrap: a failure there is the test failing, with the place it failed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -28,8 +30,11 @@ async fn user_with_unique_password(sb: &econnect_sandbox::RunningSandbox) -> Str
 }
 
 #[tokio::test]
-#[ignore = "needs a Secret Service (a D-Bus session with an unlocked keyring); scripts/test.sh runs it inside one"]
-async fn secret_service_round_trip() {
+#[cfg_attr(
+    not(windows),
+    ignore = "needs a Secret Service (a D-Bus session with an unlocked keyring); scripts/test.sh runs it inside one"
+)]
+async fn os_keyring_round_trip() {
     let account = format!("test-{}", std::process::id());
     let keyring = SystemKeyring;
     keyring.set(&account, SECRET).unwrap();
@@ -59,7 +64,7 @@ async fn secret_service_round_trip() {
         .restore_session()
         .await
         .unwrap()
-        .expect("restored from the Secret Service");
+        .expect("restored from the OS keyring");
     assert_eq!(restored.username, user);
     next.sign_out().await.unwrap();
     assert_eq!(
@@ -70,6 +75,10 @@ async fn secret_service_round_trip() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "Windows always has its Credential Manager: no D-Bus to point away, no keyring-less machine to imitate"
+)]
 fn without_a_secret_service_the_keyring_is_unavailable() {
     if std::env::var_os(CHILD_MARKER).is_some() {
         return child();

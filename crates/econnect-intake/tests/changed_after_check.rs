@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::*;
-use econnect_intake::{Direction, Intake, IntakeEvent, RefusalCode, Stage, samples};
+use econnect_intake::{Direction, Intake, IntakeEvent, Stage, samples};
 use tokio::sync::broadcast;
 
 const LIMIT: Duration = Duration::from_secs(30);
@@ -185,7 +185,12 @@ async fn a_file_replaced_by_a_link_after_queueing_is_not_sent() {
             _ => None,
         })
         .unwrap();
-    assert_eq!(refusal.code, RefusalCode::Link, "{}", refusal.message);
+    assert_eq!(
+        refusal.code,
+        econnect_intake::RefusalCode::Link,
+        "{}",
+        refusal.message
+    );
     assert!(
         refusal.message.contains("niet gevolgd"),
         "{}",
@@ -242,7 +247,10 @@ fn preflight_refuses_a_link_without_reading_through_it() {
     let link = dir.path().join("link.pdf");
     std::os::unix::fs::symlink(&target, &link).unwrap();
     let pf = econnect_intake::preflight(&link, Direction::Purchase);
-    assert_eq!(pf.refusal.map(|r| r.code), Some(RefusalCode::Link));
+    assert_eq!(
+        pf.refusal.map(|r| r.code),
+        Some(econnect_intake::RefusalCode::Link)
+    );
     assert!(pf.sha256.is_empty(), "nothing behind the link was read");
     let real = econnect_intake::preflight(&target, Direction::Purchase);
     assert!(real.refusal.is_none(), "{:?}", real.refusal);

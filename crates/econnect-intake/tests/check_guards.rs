@@ -112,7 +112,12 @@ async fn a_hanging_check_is_refused_after_the_deadline_while_other_files_go_thro
     // The journal does not hold the refused file against the next start.
     let journal = rig.store.path().with_file_name("preflight-journal");
     intake.shutdown().await;
-    assert_eq!(std::fs::read_dir(&journal).unwrap().count(), 0);
+    // Not under Wine, nor on Windows file systems without POSIX deletes (FAT, network
+    // shares): there a removed file stays listed until its last handle closes, which the
+    // hung thread holds until the process ends (the OS deletes it then).
+    if !cfg!(windows) {
+        assert_eq!(std::fs::read_dir(&journal).unwrap().count(), 0);
+    }
 }
 
 /// Where the child process of the next test keeps its folder (its store is the parent's).

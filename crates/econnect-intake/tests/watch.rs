@@ -9,7 +9,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use common::*;
-use econnect_intake::{Direction, Layout, Stage, WatchedFolder, folders, samples};
+use econnect_intake::{Direction, Layout, Stage, WatchedFolder, samples};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -263,7 +263,7 @@ async fn special_files_never_hang_the_engine() {
     assert!(outside.exists());
     assert_eq!(rig.created(), 1);
     // The marker helper ignores a FIFO named like a marker too.
-    assert!(folders::read_marker(&folder.path).is_none());
+    assert!(econnect_intake::folders::read_marker(&folder.path).is_none());
     intake.shutdown().await;
 }
 
