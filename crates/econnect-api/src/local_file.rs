@@ -17,6 +17,15 @@ pub fn is_link_error(err: &io::Error) -> bool {
     err.get_ref().is_some_and(|e| e.is::<IsLink>())
 }
 
+/// True when `err` says another program has the file open in a way that excludes us
+/// (Windows' sharing and lock violations: a scanner or Word still writing it). Such a
+/// file is waited for, never refused. Unix has no such refusals.
+pub fn is_in_use(err: &io::Error) -> bool {
+    /// `ERROR_SHARING_VIOLATION`, `ERROR_LOCK_VIOLATION`.
+    const IN_USE: [i32; 2] = [32, 33];
+    cfg!(windows) && err.raw_os_error().is_some_and(|c| IN_USE.contains(&c))
+}
+
 fn link_error() -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, IsLink)
 }
@@ -132,6 +141,9 @@ pub fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
         Ok(()) => return Ok(()),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(e),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(e),
+        // Another program has it open: a link would give the file a second name that
+        // cannot be taken away again while it is busy.
+        Err(e) if is_in_use(&e) => return Err(e),
         // Not supported by this OS or file system: the next way.
         Err(_) => {}
     }
@@ -221,8 +233,11 @@ fn os_rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
     unsafe extern "system" {
         fn MoveFileExW(existing: *const u16, new: *const u16, flags: u32) -> i32;
     }
-    let wide = |p: &Path| -> Vec<u16> { p.as_os_str().encode_wide().chain(Some(0)).collect() };
-    let (from, to) = (wide(from), wide(to));
+    let wide = |p: &Path| -> io::Result<Vec<u16>> {
+        let long = verbatim(p)?;
+        Ok(long.as_os_str().encode_wide().chain(Some(0)).collect())
+    };
+    let (from, to) = (wide(from)?, wide(to)?);
     // SAFETY: both are NUL-terminated UTF-16 strings that outlive the call; flags 0: no
     // replacing, no copying across volumes.
     let ok = unsafe { MoveFileExW(from.as_ptr(), to.as_ptr(), 0) };
@@ -232,6 +247,35 @@ fn os_rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
         // ERROR_FILE_EXISTS and ERROR_ALREADY_EXISTS map to `AlreadyExists`.
         Err(io::Error::last_os_error())
     }
+}
+
+/// `path` in the form Windows takes past 260 characters (`\\?\C:\…`, `\\?\UNC\…`):
+/// absolute and normalised first, as the prefix turns normalising off. The standard
+/// library does this for its own calls; a direct system call must do it itself.
+#[cfg(windows)]
+fn verbatim(path: &Path) -> io::Result<PathBuf> {
+    use std::path::{Component, Prefix};
+    let absolute = std::path::absolute(path)?;
+    let mut components = absolute.components();
+    let Some(Component::Prefix(prefix)) = components.next() else {
+        return Ok(absolute);
+    };
+    let rest = components.as_path();
+    let mut long = match prefix.kind() {
+        Prefix::Disk(letter) => PathBuf::from(format!(r"\\?\{}:\", char::from(letter))),
+        Prefix::UNC(server, share) => {
+            let mut p = std::ffi::OsString::from(r"\\?\UNC\");
+            p.push(server);
+            p.push(r"\");
+            p.push(share);
+            p.push(r"\");
+            PathBuf::from(p)
+        }
+        // Verbatim already, or a device path: as it is.
+        _ => return Ok(absolute),
+    };
+    long.push(rest);
+    Ok(long)
 }
 
 #[cfg(not(any(
@@ -290,6 +334,48 @@ mod tests {
         rename_no_replace(&from, &free).unwrap();
         assert!(!from.exists());
         assert_eq!(std::fs::read(&free).unwrap(), b"nieuw");
+    }
+
+    #[test]
+    fn placing_works_past_260_characters() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut deep = dir.path().to_path_buf();
+        for i in 0..12 {
+            deep = deep.join(format!("administratie-boekjaar-{i:02}"));
+        }
+        std::fs::create_dir_all(&deep).unwrap();
+        let (from, to) = (deep.join("nieuw.pdf"), deep.join("verplaatst.pdf"));
+        assert!(to.as_os_str().len() > 300);
+        std::fs::write(&from, b"nieuw").unwrap();
+        // The OS's own way, not the fallbacks, which the standard library makes long.
+        os_rename_no_replace(&from, &to).unwrap();
+        assert_eq!(std::fs::read(&to).unwrap(), b"nieuw");
+        std::fs::write(&from, b"nog een").unwrap();
+        let err = os_rename_no_replace(&from, &to).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+    }
+
+    /// A file another program has open without letting others delete or rename it (a
+    /// scanner still writing): not moved, and not given a second name by a hard link.
+    #[cfg(windows)]
+    #[test]
+    fn a_file_open_elsewhere_is_in_use_not_linked() {
+        use std::os::windows::fs::OpenOptionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (from, to) = (dir.path().join("scan.pdf"), dir.path().join("Verwerkt.pdf"));
+        std::fs::write(&from, b"bezig").unwrap();
+        // FILE_SHARE_READ | FILE_SHARE_WRITE, no FILE_SHARE_DELETE.
+        let writer = OpenOptions::new()
+            .write(true)
+            .share_mode(0x3)
+            .open(&from)
+            .unwrap();
+        let err = rename_no_replace(&from, &to).unwrap_err();
+        assert!(is_in_use(&err), "{err:?}");
+        assert!(!to.exists(), "no second name");
+        drop(writer);
+        rename_no_replace(&from, &to).unwrap();
+        assert_eq!(std::fs::read(&to).unwrap(), b"bezig");
     }
 
     #[test]

@@ -757,10 +757,11 @@ async fn take_files(inner: Arc<Inner>, batch: Vec<watcher::Ready>) {
     let mut items = Vec::with_capacity(batch.len());
     let mut taken = Vec::with_capacity(batch.len());
     for ((org, path), pf) in batch.into_iter().zip(checks) {
-        if pf.refusal.as_ref().map(|r| r.code) == Some(RefusalCode::Unreadable)
-            && gone.contains(&path)
-        {
-            inner.forget_path(&path.to_string_lossy()); // gone before we got to it
+        let unreadable = pf.refusal.as_ref().map(|r| r.code) == Some(RefusalCode::Unreadable);
+        // Gone before we got to it, or still open for writing in another program (Windows:
+        // a scanner, Word saving a PDF): the next event or scan finds it again then.
+        if unreadable && (gone.contains(&path) || pf.refusal.as_ref().is_some_and(|r| r.in_use)) {
+            inner.forget_path(&path.to_string_lossy());
             continue;
         }
         items.push(new_intake(

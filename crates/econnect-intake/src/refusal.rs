@@ -48,6 +48,10 @@ pub struct Refusal {
     pub message: String,
     /// The reason in English.
     pub message_en: String,
+    /// Another program had the file open for writing (Windows): the intake waits and looks
+    /// again instead of refusing it. Never stored or shown.
+    #[serde(skip)]
+    pub in_use: bool,
 }
 
 impl Refusal {
@@ -57,6 +61,7 @@ impl Refusal {
             code,
             message: nl.into(),
             message_en: en.into(),
+            in_use: false,
         }
     }
 
@@ -138,11 +143,14 @@ impl Refusal {
 
     /// The file could not be read, with the OS's reason.
     pub fn unreadable(err: &std::io::Error) -> Self {
-        Refusal::new(
-            RefusalCode::Unreadable,
-            format!("Het bestand kon niet worden gelezen: {err}"),
-            format!("The file could not be read: {err}"),
-        )
+        Refusal {
+            in_use: econnect_api::local_file::is_in_use(err),
+            ..Refusal::new(
+                RefusalCode::Unreadable,
+                format!("Het bestand kon niet worden gelezen: {err}"),
+                format!("The file could not be read: {err}"),
+            )
+        }
     }
 
     /// The check itself failed (a bug met by this file); the file is not sent.

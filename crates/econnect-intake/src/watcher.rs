@@ -640,13 +640,16 @@ fn check_pending(inner: &Inner, pending: &mut HashMap<PathBuf, Pending>, ready: 
     }
 }
 
-/// Windows: a file another program still has open cannot be opened without sharing.
+/// Windows: nobody has the file open for writing (a scanner, Word saving a PDF). Opening
+/// it while letting others only read fails then; a reader (a PDF viewer) does not hold it.
 #[cfg(windows)]
 fn not_locked(path: &Path) -> bool {
     use std::os::windows::fs::OpenOptionsExt;
+    /// `FILE_SHARE_READ`.
+    const SHARE_READ: u32 = 0x1;
     std::fs::OpenOptions::new()
         .read(true)
-        .share_mode(0)
+        .share_mode(SHARE_READ)
         .open(path)
         .is_ok()
 }
