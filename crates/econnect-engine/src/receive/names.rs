@@ -121,6 +121,50 @@ mod tests {
         assert_eq!(numbered("Mulder 1", 2), "Mulder 1 (2)");
     }
 
+    /// What the OS makes of each name: a plain file under exactly that name (Windows would
+    /// open a device for `CON`, and silently drop a trailing dot or space).
+    #[test]
+    fn hostile_names_become_files_under_exactly_that_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let raw = [
+            "CON",
+            "aux.xml",
+            "nul . ",
+            "COM1.pdf",
+            "conout$",
+            "Factuur 12.",
+            "Factuur 13 ",
+            "lpt1",
+            "prn.txt",
+            "a:b",
+            "Mulder\\2026",
+        ];
+        for (i, raw) in raw.iter().enumerate() {
+            let name = format!("{}.xml", component(raw, "f"));
+            let path = dir.path().join(&name);
+            let mut file = econnect_api::local_file::create_exclusive(&path)
+                .unwrap_or_else(|e| panic!("{raw:?} as {name:?}: {e}"));
+            std::io::Write::write_all(&mut file, format!("{i}").as_bytes()).unwrap();
+            drop(file);
+            assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                format!("{i}"),
+                "{raw:?}"
+            );
+        }
+        let mut listed: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        listed.sort();
+        let mut expected: Vec<String> = raw
+            .iter()
+            .map(|r| format!("{}.xml", component(r, "f")))
+            .collect();
+        expected.sort();
+        assert_eq!(listed, expected, "every name on disk as it was made");
+    }
+
     proptest! {
         #[test]
         fn any_text_becomes_one_safe_component(raw in any::<String>()) {
