@@ -10,14 +10,19 @@ fn main() {
         "src-tauri/capabilities",
         "ui/dist",
         "icons",
+        "src-tauri/windows-app-manifest.xml",
     ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     if let Err(err) = std::env::set_current_dir(&root) {
         panic!("cannot enter the repository root {}: {err}", root.display());
     }
-    let attributes =
-        tauri_build::Attributes::new().capabilities_path_pattern("src-tauri/capabilities/**/*");
+    // Windows: our manifest adds long paths (longPathAware) to what Tauri's default says.
+    let windows = tauri_build::WindowsAttributes::new()
+        .app_manifest(include_str!("windows-app-manifest.xml"));
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("src-tauri/capabilities/**/*")
+        .windows_attributes(windows);
     if let Err(err) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {err:#}");
     }
