@@ -21,6 +21,7 @@ use crate::folders::{self, Layout, WatchedFolder};
 use crate::journal::Journal;
 use crate::preflight::{self, Direction, Preflight, Route};
 use crate::refusal::{Refusal, RefusalCode};
+use crate::unmoved;
 use crate::uploader::{self, code_text};
 use crate::watcher::{self, FolderStatus, WatchCommand};
 
@@ -126,6 +127,8 @@ pub struct Inner {
     /// path: a burst of thousands waits here, and a hash is a tenth of a path's memory (a
     /// collision would only make a file wait for the next scan).
     taken: Mutex<HashSet<u64>>,
+    /// Outbox rows whose file could not be moved away (still open elsewhere), to try again.
+    unmoved: Mutex<HashSet<String>>,
     hold_until: Mutex<Option<Instant>>,
     /// A maintenance window from the user's schedule: nothing is sent until it ends.
     scheduled_hold: Mutex<Option<Instant>>,
@@ -225,6 +228,16 @@ impl Inner {
         lock(&self.taken).remove(&path_key(Path::new(path)));
     }
 
+    /// Notes a row whose file could not be moved away, for the next try.
+    pub(crate) fn note_unmoved(&self, id: String) {
+        lock(&self.unmoved).insert(id);
+    }
+
+    /// The rows noted by [`Inner::note_unmoved`], forgotten here.
+    pub(crate) fn take_unmoved(&self) -> HashSet<String> {
+        std::mem::take(&mut *lock(&self.unmoved))
+    }
+
     /// Marks a path as taken; false when it already was.
     pub(crate) fn take_path(&self, path: &Path) -> bool {
         lock(&self.taken).insert(path_key(path))
@@ -284,6 +297,7 @@ impl Intake {
             wake: Notify::new(),
             stop,
             taken: Mutex::new(HashSet::new()),
+            unmoved: Mutex::new(HashSet::new()),
             hold_until: Mutex::new(None),
             scheduled_hold: Mutex::new(None),
             paused: std::sync::atomic::AtomicBool::new(false),
@@ -294,17 +308,7 @@ impl Intake {
         for path in outbox::active_paths(&inner.store).await? {
             inner.take_path(Path::new(&path));
         }
-        for item in outbox::unmoved_final(&inner.store).await? {
-            let refusal = (item.state == "refused").then(|| {
-                Refusal::new(
-                    RefusalCode::PlatformRefused,
-                    item.refusal_message.clone().unwrap_or_default(),
-                    String::new(),
-                )
-            });
-            inner.take_path(Path::new(&item.path));
-            uploader::move_after(&inner, &item, refusal.as_ref()).await;
-        }
+        unmoved::move_all(&inner).await?;
         let mut folders = saved_folders(&inner.store).await?;
         for f in extra {
             if !folders.iter().any(|g| g.path == f.path) {
@@ -323,6 +327,7 @@ impl Intake {
             tokio::spawn(uploader::run(Arc::clone(&inner))),
             tokio::spawn(watcher::run(Arc::clone(&inner), setup, watch_rx, ready_tx)),
             tokio::spawn(pipeline(Arc::clone(&inner), ready_rx)),
+            tokio::spawn(unmoved::retry(Arc::clone(&inner))),
         ];
         Ok(Intake {
             inner,

@@ -21,6 +21,7 @@ pub mod preflight;
 mod recheck;
 pub mod refusal;
 pub mod samples;
+mod unmoved;
 pub mod uploader;
 pub mod watcher;
 

@@ -361,7 +361,7 @@ async fn accepted(inner: &Arc<Inner>, batch: Vec<Done>) {
                     Ok(p) => Some(p.to_string_lossy().into_owned()),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(path),
                     Err(e) => {
-                        tracing::warn!(path, error = %e, "moving a sent file failed; retried at start-up");
+                        tracing::warn!(path, error = %e, "moving a sent file failed; tried again at the next rescan");
                         None
                     }
                 }
@@ -387,6 +387,8 @@ async fn accepted(inner: &Arc<Inner>, batch: Vec<Done>) {
     for ((item, doc), moved_to) in batch.into_iter().zip(moved) {
         if moved_to.is_some() {
             inner.forget_path(&item.original_path);
+        } else if item.done_dir.is_some() {
+            inner.note_unmoved(item.id.clone());
         }
         let stage = Stage::Verzonden {
             document_id: doc.id,
@@ -540,7 +542,8 @@ pub async fn move_after(inner: &Arc<Inner>, item: &OutboxItem, refusal: Option<&
             inner.forget_path(&item.original_path);
         }
         Err(e) => {
-            tracing::warn!(id = %item.id, error = %e, "moving a handled file failed; retried at start-up")
+            tracing::warn!(id = %item.id, error = %e, "moving a handled file failed; tried again at the next rescan");
+            inner.note_unmoved(item.id.clone());
         }
     }
 }

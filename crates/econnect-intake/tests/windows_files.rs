@@ -170,6 +170,32 @@ mod busy {
         intake.shutdown().await;
     }
 
+    /// A PDF viewer: the file open for reading, others may read it too but not rename it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_sent_file_open_in_a_viewer_is_moved_once_the_viewer_lets_go() {
+        const FILE_SHARE_READ: u32 = 0x1;
+        let rig = Rig::new().await;
+        let folder = rig.single("inkoop", Direction::Purchase);
+        let path = folder.path.join("bekeken.pdf");
+        std::fs::write(&path, samples::pdf(4000, "bekeken")).unwrap();
+        let viewer = std::fs::OpenOptions::new()
+            .read(true)
+            .share_mode(FILE_SHARE_READ)
+            .open(&path)
+            .unwrap();
+        let intake = start(&rig, &folder, rescanning()).await;
+        until(LIMIT, "sent while the viewer has it", || rig.created() == 1).await;
+        assert!(path.exists(), "not moved while the viewer has it");
+        assert!(failed_files(&folder.path).is_empty());
+        drop(viewer);
+        until(LIMIT, "moved without a restart", || {
+            done_files(&folder.path).len() == 1 && !path.exists()
+        })
+        .await;
+        assert_eq!(rig.created(), 1, "sent once");
+        intake.shutdown().await;
+    }
+
     static REFUSED_ONCE: AtomicBool = AtomicBool::new(false);
 
     /// The real check, except that the first file meets a sharing violation (32), as when
