@@ -36,3 +36,16 @@ pub fn xml_files(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Asks a child to stop as a service manager would: SIGTERM, after which it must end
+/// cleanly. Windows has no such signal (a console control event reaches only processes
+/// sharing the console), so the tests that call this are ignored there.
+pub fn terminate(child: &std::process::Child) {
+    #[cfg(unix)]
+    {
+        let pid = i32::try_from(child.id()).expect("pid");
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    }
+    #[cfg(not(unix))]
+    panic!("no SIGTERM for process {} on this OS", child.id());
+}
