@@ -9,10 +9,13 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Build: WebKitGTK, tray, SVG, xdo. Tests: Xvfb, WebKitWebDriver, a D-Bus session with
 # a Secret Service (gnome-keyring), ImageMagick for screenshots of the X display.
+# Windows from Linux: mingw links the Windows build, Wine runs its tests, NSIS makes the
+# installer, zip and unzip the zip that runs without it.
 APT_PACKAGES=(
   build-essential curl file pkg-config libssl-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb webkit2gtk-driver dbus-x11 gnome-keyring imagemagick
+  gcc-mingw-w64-x86-64 wine64 nsis zip unzip
 )
 
 install_system_packages() {
@@ -50,6 +53,12 @@ require() {
 install_system_packages
 require cargo "install Rust with rustup (https://rustup.rs)"
 require npm "install Node.js 20 or newer (https://nodejs.org)"
+
+# The Windows target of the toolchain (scripts/windows.sh cross-builds with it).
+if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+  say "rustup: adding the x86_64-pc-windows-gnu target"
+  rustup target add x86_64-pc-windows-gnu
+fi
 
 say "npm: UI packages"
 npm ci --prefix ui --no-audit --no-fund --loglevel=error

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the habits (scripts/habits.sh), then every test: Rust (all crates, incl. the IPC bindings drift check), the UI's Vitest
-# tests and type check, and the end-to-end tests that drive the real window over WebDriver.
+# tests and type check, the end-to-end tests that drive the real window over WebDriver, and
+# the Windows build with the engine's tests under Wine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -44,6 +45,13 @@ xvfb-run -a -s "-screen 0 1280x860x24" dbus-run-session -- bash -c '
   echo "==> End to end"
   cd tests/e2e && npm test
 '
+
+# Built once for Windows; the engine's crates' tests run as Windows binaries under Wine.
+step "Windows: cross-build and tests under Wine"
+bash scripts/windows.sh
+step "Windows: the installer (of the debug build), installed and removed under Wine"
+PROFILE=debug bash scripts/package-windows.sh
+bash tests/package/windows-installer.sh
 
 # The release package, installed on a clean Debian (debootstrap) and started there.
 step "Package: build the .deb, install it on a clean Debian 12, start the app"

@@ -8,7 +8,10 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-target_dir="${CARGO_TARGET_DIR:-$here/../target}"
+# Cargo runs test binaries in their crate's folder: a relative target folder is the
+# workspace's.
+target_dir="${CARGO_TARGET_DIR:-target}"
+case "$target_dir" in /*) ;; *) target_dir="$(cd "$here/.." && pwd)/$target_dir" ;; esac
 export WINEPREFIX="${ECONNECT_WINEPREFIX:-$target_dir/wine-prefix}"
 export WINEDEBUG="${WINEDEBUG:--all}"
 # No Mono or Gecko install prompts: the tests need neither .NET nor a browser engine.
