@@ -23,7 +23,9 @@ pub mod parties;
 pub mod people;
 pub mod received;
 pub mod search;
+pub mod sent_facts;
 pub mod timestamp;
+pub mod totals;
 pub mod tracking;
 pub mod users;
 
@@ -45,6 +47,8 @@ pub use received::{
     InvoiceFacts, ListedInvoice, ReceivedInvoice, ReceivedState, RetentionRisk, SavedInvoice,
 };
 pub use search::{DocumentPage, DocumentQuery, DocumentSort, SortField};
+pub use sent_facts::{SentFacts, UnreadSent};
+pub use totals::CurrencyTotal;
 pub use tracking::{LearnedStatus, OpenDocument, StatusChange};
 pub use users::{UserAccess, UserRecord};
 

@@ -8,6 +8,11 @@ use crate::db::Store;
 use crate::documents::{Channel, Direction, DocumentRow};
 use crate::error::StoreError;
 use crate::timestamp;
+use crate::totals::{CurrencyTotal, Totals};
+
+/// The statement that counts and sums a filtered set (filters follow).
+const TOTALS_SELECT: &str =
+    "SELECT d.currency, COUNT(*), COUNT(d.amount_cents), SUM(d.amount_cents) FROM documents d";
 
 /// Rows per page when the caller does not say.
 pub const DEFAULT_LIMIT: u32 = 100;
@@ -72,6 +77,8 @@ pub struct DocumentQuery {
     pub to: Option<String>,
     /// Words to find in invoice number, counterparty or file name (prefixes match).
     pub search: Option<String>,
+    /// Only these documents (a selection); all when absent.
+    pub ids: Option<Vec<String>>,
     /// Sort order (default: newest first).
     pub sort: Option<DocumentSort>,
     /// Rows to skip.
@@ -88,6 +95,8 @@ pub struct DocumentPage {
     pub rows: Vec<DocumentRow>,
     /// How many rows match in all.
     pub total: u32,
+    /// The sum of the amounts of all matching rows, per currency (most documents first).
+    pub totals: Vec<CurrencyTotal>,
     /// The offset of the first row.
     pub offset: u32,
 }
@@ -136,6 +145,11 @@ fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, 
     let (from, to) = (f.from, f.to);
     if let Some(party) = query.party.as_deref().filter(|p| !p.is_empty()) {
         q.push(" AND d.party_id = ").push_bind(party);
+    }
+    if let Some(ids) = &query.ids {
+        q.push(" AND d.id IN (SELECT value FROM json_each(")
+            .push_bind(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()))
+            .push("))");
     }
     // Status, direction and channel have a handful of values each: for a page, walking the
     // sort order's index and skipping rows is cheaper than fetching every row of one value
@@ -191,17 +205,6 @@ fn order_by(sort: DocumentSort) -> String {
     };
     let dir = if sort.descending { "DESC" } else { "ASC" };
     format!(" ORDER BY {column} {dir}, d.seq {dir}")
-}
-
-/// Whether a query only filters on the search words (then the match count is the total).
-fn only_search(query: &DocumentQuery, f: &Filters) -> bool {
-    f.fts.is_some()
-        && f.from.is_none()
-        && f.to.is_none()
-        && query.party.as_deref().is_none_or(str::is_empty)
-        && query.status.as_deref().is_none_or(str::is_empty)
-        && query.direction.is_none()
-        && query.channel.is_none()
 }
 
 /// The part of a query that decides its total (not sort, offset or limit): the count
@@ -308,8 +311,9 @@ impl Store {
             rows_q.build_query_as().fetch_all(self.pool()).await?;
         lines.extend(plan.into_iter().map(|p| format!("page: {}", p.3)));
         let mut count_q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM documents d");
+            QueryBuilder::new(format!("EXPLAIN QUERY PLAN {TOTALS_SELECT}"));
         push_filters(&mut count_q, query, filters);
+        count_q.push(" GROUP BY d.currency");
         let plan: Vec<(i64, i64, i64, String)> =
             count_q.build_query_as().fetch_all(self.pool()).await?;
         lines.extend(plan.into_iter().map(|p| format!("count: {}", p.3)));
@@ -359,6 +363,7 @@ impl Store {
                 return Ok(DocumentPage {
                     rows: Vec::new(),
                     total: 0,
+                    totals: Vec::new(),
                     offset: query.offset,
                 });
             }
@@ -378,11 +383,9 @@ impl Store {
         let rows: Vec<DocumentRow> = serde_json::from_str(&json)
             .map_err(|e| StoreError::InvalidInput(format!("document page: {e}")))?;
 
-        let total = if query.offset == 0 && (rows.len() as u32) < limit {
-            // The whole result is on this page: no need to count.
-            rows.len() as u32
-        } else if let Some(n) = matches.filter(|_| only_search(query, &filters)) {
-            u32::try_from(n).unwrap_or(u32::MAX)
+        let totals = if query.offset == 0 && (rows.len() as u32) < limit {
+            // The whole result is on this page: its rows are the totals.
+            totals_of(&rows)
         } else {
             let key = count_key(query);
             let version = match version {
@@ -395,24 +398,50 @@ impl Store {
                 .unwrap_or(0),
             };
             match self.cached_count(&key, version) {
-                Some(n) => n,
+                Some(t) => t,
                 None => {
-                    let mut count_q: QueryBuilder<Sqlite> =
-                        QueryBuilder::new("SELECT COUNT(*) FROM documents d");
-                    push_filters(&mut count_q, query, filters);
-                    let n: i64 = count_q.build_query_scalar().fetch_one(&mut *conn).await?;
-                    let n = u32::try_from(n).unwrap_or(u32::MAX);
-                    self.remember_count(key, version, n);
-                    n
+                    let mut totals_q: QueryBuilder<Sqlite> = QueryBuilder::new(TOTALS_SELECT);
+                    push_filters(&mut totals_q, query, filters);
+                    totals_q.push(" GROUP BY d.currency");
+                    let groups = totals_q.build_query_as().fetch_all(&mut *conn).await?;
+                    let t = Totals::from_groups(groups);
+                    self.remember_count(key, version, t.clone());
+                    t
                 }
             }
         };
         Ok(DocumentPage {
             rows,
-            total,
+            total: totals.total,
+            totals: totals.by_currency,
             offset: query.offset,
         })
     }
+}
+
+/// The totals of rows in hand, summed the way the column `amount_cents` is filled.
+fn totals_of(rows: &[DocumentRow]) -> Totals {
+    let mut groups: Vec<(Option<String>, i64, i64, Option<i64>)> = Vec::new();
+    for row in rows {
+        let cents = row
+            .amount
+            .as_deref()
+            .and_then(crate::documents::amount_cents);
+        let at = match groups.iter().position(|g| g.0 == row.currency) {
+            Some(at) => at,
+            None => {
+                groups.push((row.currency.clone(), 0, 0, None));
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[at];
+        g.1 += 1;
+        if let Some(c) = cents {
+            g.2 += 1;
+            g.3 = Some(g.3.unwrap_or(0) + c);
+        }
+    }
+    Totals::from_groups(groups)
 }
 
 #[cfg(test)]
