@@ -47,7 +47,7 @@ pub use received::{
     InvoiceFacts, ListedInvoice, ReceivedInvoice, ReceivedState, RetentionRisk, SavedInvoice,
 };
 pub use search::{DocumentPage, DocumentQuery, DocumentSort, SortField};
-pub use sent_facts::{SentFacts, UnreadSent};
+pub use sent_facts::{SentFacts, SentFile, UnreadSent};
 pub use totals::CurrencyTotal;
 pub use tracking::{LearnedStatus, OpenDocument, StatusChange};
 pub use users::{UserAccess, UserRecord};

@@ -101,3 +101,32 @@ impl Store {
         self.commit(tx).await
     }
 }
+
+/// The file a document was sent from, as the outbox last knew it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentFile {
+    /// The organisation it was sent for.
+    pub party_id: String,
+    /// `sales` or `purchase` (the intake's direction).
+    pub direction: String,
+    /// Where the file is now.
+    pub path: String,
+}
+
+impl Store {
+    /// Where the file of a document sent from this computer is; `None` when it was not.
+    pub async fn sent_file(&self, document_id: &str) -> Result<Option<SentFile>, StoreError> {
+        let row: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT party_id, direction, path FROM intake_outbox WHERE document_id = ?
+             ORDER BY updated_at DESC LIMIT 1",
+        )
+        .bind(document_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|(party_id, direction, path)| SentFile {
+            party_id,
+            direction,
+            path,
+        }))
+    }
+}

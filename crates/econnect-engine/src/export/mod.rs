@@ -5,6 +5,7 @@
 
 mod columns;
 pub mod csv;
+pub mod resend;
 pub mod xlsx;
 
 use std::path::Path;

@@ -134,6 +134,29 @@ async document(id: string) : Promise<Result<DocumentDetail, EngineError>> {
 }
 },
 /**
+ * Asks where to save (OS dialog), then writes the documents matching `query` as CSV or
+ * xlsx; null when the dialog was cancelled.
+ */
+async exportDocuments(query: DocumentQuery, format: ExportFormat, language: Language) : Promise<Result<DocumentExport | null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_documents", { query, format, language }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Queues the files of sent documents again; one answer per document.
+ */
+async resendDocuments(ids: string[], language: Language) : Promise<Result<ResendOutcome[], EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("resend_documents", { ids, language }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Opens the platform's sign-up page in the user's browser.
  */
 async openSignUpPage() : Promise<Result<null, EngineError>> {
@@ -1083,6 +1106,10 @@ rows: DocumentRow[];
  */
 total: number; 
 /**
+ * The sum of the amounts of all matching rows, per currency (most documents first).
+ */
+totals: CurrencyTotal[]; 
+/**
  * The offset of the first row.
  */
 offset: number }
@@ -1118,6 +1145,10 @@ to: string | null;
  * Words to find in invoice number, counterparty or file name (prefixes match).
  */
 search: string | null; 
+/**
+ * Only these documents (a selection); all when absent.
+ */
+ids: string[] | null; 
 /**
  * Sort order (default: newest first).
  */
@@ -2996,3 +3027,63 @@ function __makeEvents__<T extends Record<string, any>>(
 		},
 	);
 }
+/**
+ * The sum of one currency's amounts in a filtered set.
+ */
+export type CurrencyTotal = { 
+/**
+ * Currency code; `None` for documents without one (often without an amount too).
+ */
+currency: string | null; 
+/**
+ * Documents in this currency.
+ */
+count: number; 
+/**
+ * Documents in this currency that have an amount.
+ */
+withAmount: number; 
+/**
+ * The sum as decimal text with two decimals (`"1234.50"`, `"-3.00"`).
+ */
+amount: string }
+/**
+ * What an export wrote.
+ */
+export type DocumentExport = { 
+/**
+ * The file written.
+ */
+path: string; 
+/**
+ * Documents in it.
+ */
+rows: number }
+/**
+ * The file type of an export.
+ */
+export type ExportFormat = 
+/**
+ * Semicolon-separated text for Dutch spreadsheets.
+ */
+"csv" | 
+/**
+ * An Excel workbook.
+ */
+"xlsx"
+/**
+ * What happened to one document of the selection.
+ */
+export type ResendOutcome = { 
+/**
+ * The document.
+ */
+documentId: string; 
+/**
+ * Queued again.
+ */
+queued: boolean; 
+/**
+ * Why not, in the user's language.
+ */
+reason: string | null }

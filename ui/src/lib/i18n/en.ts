@@ -10,6 +10,7 @@ import { settings } from './en/settings';
 import { maintenance } from './en/maintenance';
 import { receive } from './en/receive';
 import { channel } from './en/channel';
+import { worktable } from './en/worktable';
 import type { MessageKey } from './nl';
 
 // Same keys as nl.ts; the type makes a missing or extra key a compile error.
@@ -26,4 +27,5 @@ export const en: Record<MessageKey, string> = {
   ...maintenance,
   ...receive,
   ...channel,
+  ...worktable,
 };

@@ -12,6 +12,7 @@ import { settings } from './nl/settings';
 import { maintenance } from './nl/maintenance';
 import { receive } from './nl/receive';
 import { channel } from './nl/channel';
+import { worktable } from './nl/worktable';
 
 export const nl = {
   ...frame,
@@ -26,6 +27,7 @@ export const nl = {
   ...maintenance,
   ...receive,
   ...channel,
+  ...worktable,
 } as const;
 
 /** A key of the UI catalogue. */
