@@ -51,4 +51,6 @@ export const worktable = {
   'work.export.xlsx': 'Excel workbook (.xlsx)',
   'work.export.done': '{rows} documents saved to {path}',
   'work.export.failed': 'Export failed: {reason}',
+  'work.export.asCsv': 'Export as CSV',
+  'work.export.asXlsx': 'Export to Excel',
 } as const;

@@ -52,4 +52,6 @@ export const worktable = {
   'work.export.xlsx': 'Excel-werkmap (.xlsx)',
   'work.export.done': '{rows} documenten opgeslagen in {path}',
   'work.export.failed': 'Exporteren is niet gelukt: {reason}',
+  'work.export.asCsv': 'Exporteren als CSV',
+  'work.export.asXlsx': 'Exporteren naar Excel',
 } as const;
