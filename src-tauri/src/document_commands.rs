@@ -23,19 +23,34 @@ pub async fn export_documents(
         ExportFormat::Csv => (language.pick("documenten.csv", "documents.csv"), "CSV"),
         ExportFormat::Xlsx => (language.pick("documenten.xlsx", "documents.xlsx"), "Excel"),
     };
-    let chosen = app
-        .dialog()
-        .file()
-        .set_file_name(name)
-        .add_filter(filter, &[format.extension()])
-        .blocking_save_file();
-    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else {
-        return Ok(None);
+    let path = match test_save_folder() {
+        Some(folder) => folder.join(name),
+        None => {
+            let chosen = app
+                .dialog()
+                .file()
+                .set_file_name(name)
+                .add_filter(filter, &[format.extension()])
+                .blocking_save_file();
+            let Some(path) = chosen.and_then(|p| p.into_path().ok()) else {
+                return Ok(None);
+            };
+            path
+        }
     };
     engine
         .export_documents(query, format, language, &path)
         .await
         .map(Some)
+}
+
+/// A test control of debug builds: the E2E run cannot drive the OS save dialog, so with
+/// `ECONNECT_TEST_SAVE_FOLDER` set an export goes into that folder under its default name.
+fn test_save_folder() -> Option<std::path::PathBuf> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    std::env::var_os("ECONNECT_TEST_SAVE_FOLDER").map(Into::into)
 }
 
 /// Queues the files of sent documents again; one answer per document.

@@ -1,10 +1,8 @@
 // Documents as a work table (see nl/worktable.ts).
 export const worktable = {
   'work.column.organisation': 'Organisation',
-  'work.column.select': 'Select',
   'work.sort.ascending': 'sorted ascending',
   'work.sort.descending': 'sorted descending',
-  'work.sort.by': 'Sort by {column}',
   'work.totals': 'Total: {count}',
   'work.totals.documents': '{count} documents',
   'work.direction.all': 'All',
@@ -46,9 +44,6 @@ export const worktable = {
   'work.bulk.done': '{ok} of {count} done',
   'work.bulk.failed': 'Not done:',
   'work.bulk.close': 'Close',
-  'work.export': 'Export',
-  'work.export.csv': 'CSV (Excel, semicolon)',
-  'work.export.xlsx': 'Excel workbook (.xlsx)',
   'work.export.done': '{rows} documents saved to {path}',
   'work.export.failed': 'Export failed: {reason}',
   'work.export.asCsv': 'Export as CSV',

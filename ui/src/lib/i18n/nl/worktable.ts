@@ -2,10 +2,8 @@
 // the date input, selection and bulk actions, and the export.
 export const worktable = {
   'work.column.organisation': 'Organisatie',
-  'work.column.select': 'Selecteren',
   'work.sort.ascending': 'oplopend gesorteerd',
   'work.sort.descending': 'aflopend gesorteerd',
-  'work.sort.by': 'Sorteer op {column}',
   'work.totals': 'Totaal: {count}',
   'work.totals.documents': '{count} documenten',
   'work.direction.all': 'Alle',
@@ -47,9 +45,6 @@ export const worktable = {
   'work.bulk.done': '{ok} van {count} gelukt',
   'work.bulk.failed': 'Niet gelukt:',
   'work.bulk.close': 'Sluiten',
-  'work.export': 'Exporteren',
-  'work.export.csv': 'CSV (Excel, puntkomma)',
-  'work.export.xlsx': 'Excel-werkmap (.xlsx)',
   'work.export.done': '{rows} documenten opgeslagen in {path}',
   'work.export.failed': 'Exporteren is niet gelukt: {reason}',
   'work.export.asCsv': 'Exporteren als CSV',
