@@ -977,6 +977,26 @@ path: string;
  */
 rows: number }
 /**
+ * The sum of one currency's amounts in a filtered set.
+ */
+export type CurrencyTotal = { 
+/**
+ * Currency code; `None` for documents without one (often without an amount too).
+ */
+currency: string | null; 
+/**
+ * Documents in this currency.
+ */
+count: number; 
+/**
+ * Documents in this currency that have an amount.
+ */
+withAmount: number; 
+/**
+ * The sum as decimal text with two decimals (`"1234.50"`, `"-3.00"`).
+ */
+amount: string }
+/**
  * A desktop failure, serialised as `{code, message}` like the engine's errors.
  */
 export type DesktopError = { 
@@ -1093,6 +1113,18 @@ document: DocumentRow;
  * Its history, oldest first.
  */
 history: StatusStep[] }
+/**
+ * What an export wrote.
+ */
+export type DocumentExport = { 
+/**
+ * The file written.
+ */
+path: string; 
+/**
+ * Documents in it.
+ */
+rows: number }
 /**
  * One page of the document list.
  */
@@ -1433,6 +1465,18 @@ export type ErrorCode =
  * The user lacks the "ontvangen" permission for this organisation (receiving).
  */
 "no_receive_permission"
+/**
+ * The file type of an export.
+ */
+export type ExportFormat = 
+/**
+ * Semicolon-separated text for Dutch spreadsheets.
+ */
+"csv" | 
+/**
+ * An Excel workbook.
+ */
+"xlsx"
 /**
  * What the bytes say the file is.
  */
@@ -2468,6 +2512,22 @@ export type RefusalCode =
  */
 "link"
 /**
+ * What happened to one document of the selection.
+ */
+export type ResendOutcome = { 
+/**
+ * The document.
+ */
+documentId: string; 
+/**
+ * Queued again.
+ */
+queued: boolean; 
+/**
+ * Why not, in the user's language.
+ */
+reason: string | null }
+/**
  * A preset with its permissions, for the UI's role pickers (which must not map it themselves).
  */
 export type RoleDefinition = { 
@@ -3027,63 +3087,3 @@ function __makeEvents__<T extends Record<string, any>>(
 		},
 	);
 }
-/**
- * The sum of one currency's amounts in a filtered set.
- */
-export type CurrencyTotal = { 
-/**
- * Currency code; `None` for documents without one (often without an amount too).
- */
-currency: string | null; 
-/**
- * Documents in this currency.
- */
-count: number; 
-/**
- * Documents in this currency that have an amount.
- */
-withAmount: number; 
-/**
- * The sum as decimal text with two decimals (`"1234.50"`, `"-3.00"`).
- */
-amount: string }
-/**
- * What an export wrote.
- */
-export type DocumentExport = { 
-/**
- * The file written.
- */
-path: string; 
-/**
- * Documents in it.
- */
-rows: number }
-/**
- * The file type of an export.
- */
-export type ExportFormat = 
-/**
- * Semicolon-separated text for Dutch spreadsheets.
- */
-"csv" | 
-/**
- * An Excel workbook.
- */
-"xlsx"
-/**
- * What happened to one document of the selection.
- */
-export type ResendOutcome = { 
-/**
- * The document.
- */
-documentId: string; 
-/**
- * Queued again.
- */
-queued: boolean; 
-/**
- * Why not, in the user's language.
- */
-reason: string | null }
