@@ -153,8 +153,11 @@ fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, 
     }
     // Status, direction and channel have a handful of values each: for a page, walking the
     // sort order's index and skipping rows is cheaper than fetching every row of one value
-    // and sorting them, so `+` keeps them off indexes there. Counts use the filter index.
-    let plain = if f.page { " AND +d." } else { " AND d." };
+    // and sorting them, so `+` keeps them off indexes there. Totals use the filter indexes,
+    // or for one organisation its own covering index (`documents_party_totals`), which
+    // holds those columns too: a few thousand entries instead of every row of one status.
+    let scoped = query.party.as_deref().is_some_and(|p| !p.is_empty());
+    let plain = if f.page || scoped { " AND +d." } else { " AND d." };
     if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
         q.push(plain)
             .push("status = ")
