@@ -43,6 +43,8 @@ pub struct Store {
     written: Arc<Notify>,
     /// Document-list totals per filter, valid while the feed's newest id is unchanged.
     counts: Arc<Mutex<CountCache>>,
+    /// Places in the date-sorted document list, for deep pages (see `anchors`).
+    pub(crate) anchors: Arc<Mutex<crate::anchors::Anchors>>,
     /// Hook deliveries waiting for the next group commit (see `hook_inbox`).
     pub(crate) hook_batch: Arc<Mutex<crate::hook_inbox::HookBatch>>,
 }
@@ -98,6 +100,7 @@ impl Store {
             path: path.to_path_buf(),
             written: Arc::new(Notify::new()),
             counts: Arc::new(Mutex::new(CountCache::default())),
+            anchors: Arc::default(),
             hook_batch: Arc::default(),
         })
     }

@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+mod anchors;
 pub mod changes;
 pub mod cursors;
 pub mod db;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite};
 
+use crate::anchors::{ANCHOR_MIN_OFFSET, Anchor};
 use crate::db::Store;
 use crate::documents::{Channel, Direction, DocumentRow};
 use crate::error::StoreError;
@@ -157,7 +158,11 @@ fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, 
     // or for one organisation its own covering index (`documents_party_totals`), which
     // holds those columns too: a few thousand entries instead of every row of one status.
     let scoped = query.party.as_deref().is_some_and(|p| !p.is_empty());
-    let plain = if f.page || scoped { " AND +d." } else { " AND d." };
+    let plain = if f.page || scoped {
+        " AND +d."
+    } else {
+        " AND d."
+    };
     if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
         q.push(plain)
             .push("status = ")
@@ -235,7 +240,8 @@ fn page_as_json(sort: DocumentSort) -> String {
            'status', d.status, 'counterpartyId', d.counterparty_id,
            'counterpartyName', d.counterparty_name, 'invoiceNumber', d.invoice_number,
            'issueDate', d.issue_date, 'amount', d.amount, 'currency', d.currency,
-           'fileName', d.file_name, 'sha256', d.sha256, 'createdAt', d.created_at){})
+           'fileName', d.file_name, 'sha256', d.sha256, 'createdAt', d.created_at,
+           'seq', d.seq){})
          FROM documents d JOIN parties p ON p.id = d.party_id",
         order_by(sort)
     )
@@ -247,6 +253,7 @@ fn rows_query<'a>(
     query: &'a DocumentQuery,
     filters: Filters,
     limit: u32,
+    anchor: Option<Anchor>,
 ) -> QueryBuilder<'a, Sqlite> {
     let sort = query.sort.unwrap_or_default();
     let mut rows_q: QueryBuilder<Sqlite> = QueryBuilder::new(select);
@@ -262,9 +269,24 @@ fn rows_query<'a>(
             ..filters
         },
     );
+    let mut offset = query.offset;
+    if let Some(a) = anchor {
+        // Rows after the remembered place, in the sort order (the date order only).
+        rows_q
+            .push(if sort.descending {
+                " AND (d.created_at, d.seq) < ("
+            } else {
+                " AND (d.created_at, d.seq) > ("
+            })
+            .push_bind(a.created_at)
+            .push(", ")
+            .push_bind(a.seq)
+            .push(")");
+        offset -= a.position;
+    }
     rows_q.push(order_by(sort));
     rows_q.push(" LIMIT ").push_bind(i64::from(limit));
-    rows_q.push(" OFFSET ").push_bind(i64::from(query.offset));
+    rows_q.push(" OFFSET ").push_bind(i64::from(offset));
     rows_q.push(")");
     rows_q.push(order_by(sort));
     rows_q
@@ -309,13 +331,21 @@ impl Store {
             query,
             filters.clone(),
             limit,
+            None,
         );
         let plan: Vec<(i64, i64, i64, String)> =
             rows_q.build_query_as().fetch_all(self.pool()).await?;
         lines.extend(plan.into_iter().map(|p| format!("page: {}", p.3)));
         let mut count_q: QueryBuilder<Sqlite> =
             QueryBuilder::new(format!("EXPLAIN QUERY PLAN {TOTALS_SELECT}"));
-        push_filters(&mut count_q, query, filters);
+        push_filters(
+            &mut count_q,
+            query,
+            Filters {
+                broad: false,
+                ..filters
+            },
+        );
         count_q.push(" GROUP BY d.currency");
         let plan: Vec<(i64, i64, i64, String)> =
             count_q.build_query_as().fetch_all(self.pool()).await?;
@@ -380,11 +410,41 @@ impl Store {
             page: false,
         };
 
-        let select = page_as_json(query.sort.unwrap_or_default());
-        let mut rows_q = rows_query(select, query, filters.clone(), limit);
+        let sort = query.sort.unwrap_or_default();
+        // A deep page of the date order starts from the nearest place read before.
+        let anchored = sort.field == SortField::Date && query.offset >= ANCHOR_MIN_OFFSET;
+        let mut anchor_key = None;
+        if anchored {
+            let v = match version {
+                Some(v) => v,
+                None => feed_version(&mut conn).await?,
+            };
+            version = Some(v);
+            anchor_key = Some((format!("{}|{}", count_key(query), sort.descending), v));
+        }
+        let anchor = anchor_key
+            .as_ref()
+            .and_then(|(key, v)| self.anchor_before(key, *v, query.offset));
+        let select = page_as_json(sort);
+        let mut rows_q = rows_query(select, query, filters.clone(), limit, anchor);
         let json: String = rows_q.build_query_scalar().fetch_one(&mut *conn).await?;
         let rows: Vec<DocumentRow> = serde_json::from_str(&json)
             .map_err(|e| StoreError::InvalidInput(format!("document page: {e}")))?;
+        if let Some((key, v)) = &anchor_key {
+            let keys: Vec<PageKey> = serde_json::from_str(&json)
+                .map_err(|e| StoreError::InvalidInput(format!("document page keys: {e}")))?;
+            if let Some(last) = keys.last() {
+                self.remember_anchor(
+                    key,
+                    *v,
+                    Anchor {
+                        position: query.offset + keys.len() as u32,
+                        created_at: last.created_at.clone(),
+                        seq: last.seq,
+                    },
+                );
+            }
+        }
 
         let totals = if query.offset == 0 && (rows.len() as u32) < limit {
             // The whole result is on this page: its rows are the totals.
@@ -393,18 +453,22 @@ impl Store {
             let key = count_key(query);
             let version = match version {
                 Some(v) => v,
-                None => sqlx::query_scalar::<_, i64>(
-                    "SELECT seq FROM sqlite_sequence WHERE name = 'changes'",
-                )
-                .fetch_optional(&mut *conn)
-                .await?
-                .unwrap_or(0),
+                None => feed_version(&mut conn).await?,
             };
             match self.cached_count(&key, version) {
                 Some(t) => t,
                 None => {
                     let mut totals_q: QueryBuilder<Sqlite> = QueryBuilder::new(TOTALS_SELECT);
-                    push_filters(&mut totals_q, query, filters);
+                    // Totals visit every match anyway: driven from the match list (a row
+                    // lookup each) instead of probing the list for every document.
+                    push_filters(
+                        &mut totals_q,
+                        query,
+                        Filters {
+                            broad: false,
+                            ..filters
+                        },
+                    );
                     totals_q.push(" GROUP BY d.currency");
                     let groups = totals_q.build_query_as().fetch_all(&mut *conn).await?;
                     let t = Totals::from_groups(groups);
@@ -420,6 +484,24 @@ impl Store {
             offset: query.offset,
         })
     }
+}
+
+/// The sort key of a page's row, read from the same JSON as the row.
+#[derive(Deserialize)]
+struct PageKey {
+    seq: i64,
+    #[serde(rename = "createdAt")]
+    created_at: String,
+}
+
+/// The change feed's newest id: remembered totals and places are valid while it is unchanged.
+async fn feed_version(conn: &mut sqlx::SqliteConnection) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT seq FROM sqlite_sequence WHERE name = 'changes'")
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or(0),
+    )
 }
 
 /// The totals of rows in hand, summed the way the column `amount_cents` is filled.

@@ -47,7 +47,9 @@ async fn store_with(docs: &[DocumentRecord]) -> (tempfile::TempDir, Store) {
         .await
         .unwrap();
     let c = store.start_round("purchase_invoices", PARTY).await.unwrap();
-    for chunk in docs.chunks(500) {
+    let chunks: Vec<_> = docs.chunks(500).collect();
+    for (n, chunk) in chunks.iter().enumerate() {
+        let next = (n + 1 < chunks.len()).then(|| format!("t{n}"));
         store
             .write_document_page(
                 "purchase_invoices",
@@ -55,7 +57,7 @@ async fn store_with(docs: &[DocumentRecord]) -> (tempfile::TempDir, Store) {
                 Direction::Received,
                 c.generation,
                 chunk,
-                None,
+                next.as_deref(),
             )
             .await
             .unwrap();
@@ -158,5 +160,48 @@ async fn sorting_by_organisation_and_counterparty_keeps_filters() {
         assert_eq!(page.total, 15, "{field:?}");
         assert_eq!(page.totals[0].amount, "75.00");
         assert!(page.rows.iter().all(|r| r.status == "Delivered"));
+    }
+}
+
+#[tokio::test]
+async fn deep_date_pages_from_a_remembered_place_match_a_walk_from_the_top() {
+    // Many documents on few dates: ties in the date are ordered by seq.
+    let docs: Vec<DocumentRecord> = (0..5200)
+        .map(|i| {
+            let mut d = doc(&format!("d{i:05}"), i, Some("1.00"), "EUR");
+            d.created_at = format!("2026-11-{:02}T10:00:00Z", 1 + i % 7);
+            d
+        })
+        .collect();
+    let (_dir, store) = store_with(&docs).await;
+    for descending in [true, false] {
+        let page = |offset: u32, limit: u32| DocumentQuery {
+            status: Some("Delivered".into()),
+            sort: Some(DocumentSort {
+                field: SortField::Date,
+                descending,
+            }),
+            offset,
+            limit: Some(limit),
+            ..Default::default()
+        };
+        // The whole order, walked from the top (no place is remembered yet for this order).
+        let mut all = Vec::new();
+        for offset in [0, 1000, 2000] {
+            let rows = store.documents(&page(offset, 1000)).await.unwrap().rows;
+            all.extend(rows.into_iter().map(|r| r.id));
+        }
+        assert_eq!(all.len(), 2600);
+        // Deep pages: the first leaves a place, the next ones start from it.
+        for offset in [2000u32, 2100, 2150, 2499, 2550] {
+            let rows = store.documents(&page(offset, 50)).await.unwrap().rows;
+            let ids: Vec<String> = rows.into_iter().map(|r| r.id).collect();
+            let end = (offset as usize + 50).min(all.len());
+            assert_eq!(
+                ids,
+                all[offset as usize..end],
+                "offset {offset}, descending {descending}"
+            );
+        }
     }
 }
