@@ -123,13 +123,11 @@ fn take_fact(path: &[String], value: &str, scheme: &mut Option<String>, facts: &
             "PartyLegalEntity",
             "RegistrationName",
         ] => set(&mut facts.customer),
-        [_, "AccountingCustomerParty", "Party", "EndpointID"] => {
-            if facts.customer_id.is_none() {
-                facts.customer_id = Some(match scheme.take() {
-                    Some(s) if !s.is_empty() => format!("{s}:{value}"),
-                    _ => value.to_string(),
-                });
-            }
+        [_, "AccountingCustomerParty", "Party", "EndpointID"] if facts.customer_id.is_none() => {
+            facts.customer_id = Some(match scheme.take() {
+                Some(s) if !s.is_empty() => format!("{s}:{value}"),
+                _ => value.to_string(),
+            });
         }
         _ => {}
     }

@@ -8,9 +8,9 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use econnect_engine::DocumentQuery;
 use econnect_engine::intake::{Direction, samples};
 use econnect_engine::outbox::Outbox;
-use econnect_engine::DocumentQuery;
 use econnect_sandbox::Seed;
 
 const PARTY: &str = "NL:KVK:30187412";
@@ -49,7 +49,10 @@ async fn a_sent_ubl_invoice_gets_its_customer_and_amount_from_its_file() {
         })
     })
     .await;
-    assert!(filled, "the sent document shows the customer and amount of its file");
+    assert!(
+        filled,
+        "the sent document shows the customer and amount of its file"
+    );
     let totals = engine
         .documents(DocumentQuery {
             search: Some("F-7788".into()),
