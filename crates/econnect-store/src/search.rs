@@ -80,6 +80,8 @@ pub struct DocumentQuery {
     pub search: Option<String>,
     /// Only these documents (a selection); all when absent.
     pub ids: Option<Vec<String>>,
+    /// Only received invoices not answered yet (accepted, rejected or paid).
+    pub unanswered: Option<bool>,
     /// Sort order (default: newest first).
     pub sort: Option<DocumentSort>,
     /// Rows to skip.
@@ -146,6 +148,12 @@ fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, 
     let (from, to) = (f.from, f.to);
     if let Some(party) = query.party.as_deref().filter(|p| !p.is_empty()) {
         q.push(" AND d.party_id = ").push_bind(party);
+    }
+    if query.unanswered == Some(true) {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM received_invoices r
+               WHERE r.document_id = d.id AND r.response IS NULL)",
+        );
     }
     if let Some(ids) = &query.ids {
         q.push(" AND d.id IN (SELECT value FROM json_each(")

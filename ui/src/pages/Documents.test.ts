@@ -96,11 +96,13 @@ describe('Documenten', () => {
   });
 
   it('starts from the filter it was given', async () => {
-    render(Documents, { props: { initial: { status: 'Failed', direction: 'sent' } } });
+    render(Documents, { props: { initial: { status: 'Failed', direction: 'sent', unanswered: true } } });
     await screen.findByTestId('documents-totals');
-    const first = documents.mock.calls[0] as unknown as [{ status: string; direction: string }];
+    const first = documents.mock.calls[0] as unknown as [{ status: string; direction: string; unanswered: boolean | null }];
     expect(first[0].status).toBe('Failed');
     expect(first[0].direction).toBe('sent');
+    expect(first[0].unanswered).toBe(true);
+    expect((screen.getByTestId('filter-unanswered') as HTMLInputElement).checked).toBe(true);
     expect(screen.getByTestId('filter-direction-sent').getAttribute('aria-pressed')).toBe('true');
   });
 });

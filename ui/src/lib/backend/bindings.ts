@@ -1182,6 +1182,10 @@ search: string | null;
  */
 ids: string[] | null; 
 /**
+ * Only received invoices not answered yet (accepted, rejected or paid).
+ */
+unanswered: boolean | null; 
+/**
  * Sort order (default: newest first).
  */
 sort: DocumentSort | null; 

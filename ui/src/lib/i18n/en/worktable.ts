@@ -48,4 +48,5 @@ export const worktable = {
   'work.export.failed': 'Export failed: {reason}',
   'work.export.asCsv': 'Export as CSV',
   'work.export.asXlsx': 'Export to Excel',
+  'work.filter.unanswered': 'Only not answered yet',
 } as const;

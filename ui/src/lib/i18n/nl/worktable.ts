@@ -49,4 +49,5 @@ export const worktable = {
   'work.export.failed': 'Exporteren is niet gelukt: {reason}',
   'work.export.asCsv': 'Exporteren als CSV',
   'work.export.asXlsx': 'Exporteren naar Excel',
+  'work.filter.unanswered': 'Alleen nog niet beantwoord',
 } as const;
