@@ -290,7 +290,7 @@ fn rows_query<'a>(
             .push(", ")
             .push_bind(a.seq)
             .push(")");
-        offset -= a.position;
+        offset = offset.saturating_sub(a.position);
     }
     rows_q.push(order_by(sort));
     rows_q.push(" LIMIT ").push_bind(i64::from(limit));
