@@ -38,7 +38,9 @@ async function subScreens(browser, page) {
   const ids = await browser.execute((p) => {
     const found = (selector) => [...document.querySelectorAll(selector)].map((el) => el.getAttribute('data-testid'));
     if (p === 'nav-settings') return found('[data-testid^="settings-tab-"]');
-    if (p === 'nav-organisations') return found('[data-testid^="organisation-0"]').slice(0, 1);
+    // An organisation, then its Leden tab; a document with its readable invoice.
+    if (p === 'nav-organisations') return [...found('[data-testid^="organisation-0"]').slice(0, 1), 'tab-members'];
+    if (p === 'nav-documents') return found('[data-testid="document-row"]').slice(0, 1);
     return [];
   }, page);
   return ids;
