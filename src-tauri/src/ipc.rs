@@ -4,9 +4,8 @@
 use tauri_specta::{Builder, collect_commands, collect_events};
 
 use crate::{
-    commands, desktop_commands, events, invoice_commands, overview_commands, people_commands,
-    receive_commands,
-    settings_commands,
+    commands, desktop_commands, document_commands, events, invoice_commands, overview_commands,
+    people_commands, receive_commands, settings_commands,
 };
 
 /// The command set shared by the app and the bindings exporter.
@@ -26,6 +25,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::documents,
             commands::document_coverage,
             commands::document,
+            document_commands::export_documents,
+            document_commands::resend_documents,
             commands::open_sign_up_page,
             commands::preflight_files,
             commands::submit_files,

@@ -10,6 +10,7 @@ mod people_commands;
 // desktop integration: tray, notifications, updates, single instance, logs
 mod desktop_actions;
 mod desktop_commands;
+mod document_commands;
 mod main_window;
 mod notifier;
 mod opened_files;

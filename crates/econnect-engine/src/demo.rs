@@ -7,7 +7,7 @@
 
 use econnect_api::webhook::INVOICE_RECEIVED;
 use econnect_sandbox::EventRequest;
-use econnect_store::{Channel, Direction, OwnDocument};
+use econnect_store::{Channel, Direction, OwnDocument, SentFacts};
 
 use crate::error::EngineError;
 use crate::session::Session;
@@ -40,6 +40,25 @@ pub(crate) async fn adopt_history(session: &Session) -> Result<(), EngineError> 
         })
         .collect();
     let written = store.record_own_documents(&own).await?;
+    // What the (imaginary) sent files say, as `sent_facts` reads it from a real one.
+    let facts: Vec<(String, Option<SentFacts>)> = seeded
+        .iter()
+        .filter_map(|d| {
+            let f = d.sent_facts.as_ref()?;
+            Some((
+                d.id.clone(),
+                Some(SentFacts {
+                    customer: Some(f.customer.clone()),
+                    customer_id: Some(f.customer_id.clone()),
+                    invoice_number: Some(f.invoice_number.clone()),
+                    issue_date: Some(f.issue_date.clone()),
+                    amount: Some(f.amount.clone()),
+                    currency: Some("EUR".into()),
+                }),
+            ))
+        })
+        .collect();
+    store.fill_sent_facts(&facts).await?;
     tracing::info!(
         written,
         "demo: the seeded sales invoices are this installation's history"

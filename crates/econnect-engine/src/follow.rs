@@ -71,6 +71,30 @@ pub(crate) fn start(inner: &Arc<Inner>, session: &Arc<Session>) {
         receiver,
         session.stop.subscribe(),
     ));
+    tokio::spawn(sent_facts_loop(Arc::clone(inner), Arc::clone(session)));
+}
+
+/// Reads sent invoices' own files for their customer and amount: once at start (files sent
+/// before), then whenever the platform accepted files.
+async fn sent_facts_loop(inner: Arc<Inner>, session: Arc<Session>) {
+    let mut events = inner.outbox.subscribe();
+    let mut stop = session.stop.subscribe();
+    loop {
+        if let Err(e) = crate::sent_facts::fill(&session.store).await {
+            tracing::info!(error = %e, "reading sent invoices' facts failed; tried after the next send");
+        }
+        loop {
+            tokio::select! {
+                event = events.recv() => match event {
+                    Ok(e) if matches!(e.stage, econnect_intake::Stage::Verzonden { .. }) => break,
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(_)) => break,
+                    Err(RecvError::Closed) => return,
+                },
+                _ = stop.wait_for(|s| *s) => return,
+            }
+        }
+    }
 }
 
 /// A pass when kicked (an invoice was announced), after every completed sync (the

@@ -208,7 +208,7 @@ async fn the_document_list_exports_as_csv_with_every_row() {
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len() as u32, total + 1);
-    assert!(lines[0].starts_with("id,organisatie,organisatie-id,richting"));
+    assert!(lines[0].starts_with("Organisatie;Richting;Kanaal;Status"));
     assert!(!dir.path().join("documenten.csv.part").exists());
 }
 

@@ -41,7 +41,7 @@ use tokio::task::JoinHandle;
 pub use controls::{EventRequest, ReceivedInvoice, SentDocuments};
 pub use hook_delivery::{RetryPlan, SIGNATURE_HEADER, signature};
 pub use party_id::normalise as normalise_party_id;
-pub use seed::{LOCKED_USER, STAFF_USER, SeededDocument};
+pub use seed::{LOCKED_USER, STAFF_USER, SeededDocument, SentFileFacts};
 pub use state::Counters;
 
 use error::ApiError;

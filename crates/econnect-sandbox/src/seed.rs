@@ -296,6 +296,40 @@ pub struct SeededDocument {
     pub created_on: String,
     /// The file name it was sent from (sales invoices; empty for received ones).
     pub file_name: String,
+    /// What that sent file said (sales invoices only): the demo installation's own file
+    /// is imaginary, so the seed tells its customer, number and amount.
+    pub sent_facts: Option<SentFileFacts>,
+}
+
+/// The customer, number and amount of a demo sales invoice's (imaginary) file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentFileFacts {
+    /// Customer name.
+    pub customer: String,
+    /// Customer party id (`0106:` KvK).
+    pub customer_id: String,
+    /// Invoice number.
+    pub invoice_number: String,
+    /// Issue date `YYYY-MM-DD`.
+    pub issue_date: String,
+    /// Amount including VAT as decimal text.
+    pub amount: String,
+}
+
+/// Deterministic facts for demo sales invoice `id` created at `t`.
+fn sent_file_facts(id: &str, t: OffsetDateTime) -> SentFileFacts {
+    let n = id
+        .bytes()
+        .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    let (name, kvk) = SUPPLIERS[(n % SUPPLIERS.len() as u64) as usize];
+    let cents = 12_500 + (n % 400_000);
+    SentFileFacts {
+        customer: name.to_string(),
+        customer_id: format!("0106:{kvk}"),
+        invoice_number: format!("V{}-{:04}", t.year(), n % 10_000),
+        issue_date: date(t),
+        amount: format!("{}.{:02}", cents / 100, cents % 100),
+    }
 }
 
 /// The documents the demo seed made (ids starting with `demo-`), oldest first.
@@ -321,6 +355,7 @@ pub fn seeded_documents(inner: &Inner) -> Vec<SeededDocument> {
                 } else {
                     String::new()
                 },
+                sent_facts: sent.then(|| sent_file_facts(&d.id, d.created_on)),
             }
         })
         .collect();

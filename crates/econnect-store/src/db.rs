@@ -12,6 +12,7 @@ use sqlx::{ConnectOptions, Connection, Sqlite, SqliteConnection, SqlitePool, Tra
 use tokio::sync::{MappedMutexGuard, Mutex as AsyncMutex, MutexGuard as AsyncGuard, Notify};
 
 use crate::error::StoreError;
+use crate::totals::Totals;
 
 /// The schema, embedded in the binary; each file in `migrations/` is one version.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -42,6 +43,8 @@ pub struct Store {
     written: Arc<Notify>,
     /// Document-list totals per filter, valid while the feed's newest id is unchanged.
     counts: Arc<Mutex<CountCache>>,
+    /// Places in the date-sorted document list, for deep pages (see `anchors`).
+    pub(crate) anchors: Arc<Mutex<crate::anchors::Anchors>>,
     /// Hook deliveries waiting for the next group commit (see `hook_inbox`).
     pub(crate) hook_batch: Arc<Mutex<crate::hook_inbox::HookBatch>>,
 }
@@ -49,11 +52,11 @@ pub struct Store {
 /// Remembered totals: (filter key → (feed id when counted, total)).
 #[derive(Debug, Default)]
 struct CountCache {
-    entries: HashMap<String, (i64, u32)>,
+    entries: HashMap<String, (i64, Totals)>,
 }
 
 /// Filters whose totals are remembered at most.
-const COUNT_CACHE_SIZE: usize = 64;
+const COUNT_CACHE_SIZE: usize = 1024;
 
 /// Where a profile's database lives: `<data>/profiles/<profile, sanitised>/cache.sqlite`.
 pub fn profile_database_path(data_folder: &Path, profile: &str) -> PathBuf {
@@ -97,22 +100,23 @@ impl Store {
             path: path.to_path_buf(),
             written: Arc::new(Notify::new()),
             counts: Arc::new(Mutex::new(CountCache::default())),
+            anchors: Arc::default(),
             hook_batch: Arc::default(),
         })
     }
 
     /// A remembered total for `key`, if counted at feed id `version`.
-    pub(crate) fn cached_count(&self, key: &str, version: i64) -> Option<u32> {
+    pub(crate) fn cached_count(&self, key: &str, version: i64) -> Option<Totals> {
         let cache = self.counts.lock().ok()?;
         cache
             .entries
             .get(key)
             .filter(|(v, _)| *v == version)
-            .map(|(_, n)| *n)
+            .map(|(_, n)| n.clone())
     }
 
     /// Remembers a total (forgetting all when the cache is full).
-    pub(crate) fn remember_count(&self, key: String, version: i64, total: u32) {
+    pub(crate) fn remember_count(&self, key: String, version: i64, total: Totals) {
         if let Ok(mut cache) = self.counts.lock() {
             if cache.entries.len() >= COUNT_CACHE_SIZE {
                 cache.entries.clear();

@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+mod anchors;
 pub mod attention;
 pub mod changes;
 pub mod cursors;
@@ -24,7 +25,9 @@ pub mod parties;
 pub mod people;
 pub mod received;
 pub mod search;
+pub mod sent_facts;
 pub mod timestamp;
+pub mod totals;
 pub mod tracking;
 pub mod users;
 
@@ -47,6 +50,8 @@ pub use received::{
     InvoiceFacts, ListedInvoice, ReceivedInvoice, ReceivedState, RetentionRisk, SavedInvoice,
 };
 pub use search::{DocumentPage, DocumentQuery, DocumentSort, SortField};
+pub use sent_facts::{SentFacts, SentFile, UnreadSent};
+pub use totals::CurrencyTotal;
 pub use tracking::{LearnedStatus, OpenDocument, StatusChange};
 pub use users::{UserAccess, UserRecord};
 

@@ -4,10 +4,16 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite};
 
+use crate::anchors::{ANCHOR_MIN_OFFSET, Anchor};
 use crate::db::Store;
 use crate::documents::{Channel, Direction, DocumentRow};
 use crate::error::StoreError;
 use crate::timestamp;
+use crate::totals::{CurrencyTotal, Totals};
+
+/// The statement that counts and sums a filtered set (filters follow).
+const TOTALS_SELECT: &str =
+    "SELECT d.currency, COUNT(*), COUNT(d.amount_cents), SUM(d.amount_cents) FROM documents d";
 
 /// Rows per page when the caller does not say.
 pub const DEFAULT_LIMIT: u32 = 100;
@@ -72,8 +78,9 @@ pub struct DocumentQuery {
     pub to: Option<String>,
     /// Words to find in invoice number, counterparty or file name (prefixes match).
     pub search: Option<String>,
-    /// Only received invoices saved here that have no answer (accept, reject, paid) yet.
-    #[specta(optional)]
+    /// Only these documents (a selection); all when absent.
+    pub ids: Option<Vec<String>>,
+    /// Only received invoices not answered yet (accepted, rejected or paid).
     pub unanswered: Option<bool>,
     /// Sort order (default: newest first).
     pub sort: Option<DocumentSort>,
@@ -91,6 +98,8 @@ pub struct DocumentPage {
     pub rows: Vec<DocumentRow>,
     /// How many rows match in all.
     pub total: u32,
+    /// The sum of the amounts of all matching rows, per currency (most documents first).
+    pub totals: Vec<CurrencyTotal>,
     /// The offset of the first row.
     pub offset: u32,
 }
@@ -140,10 +149,22 @@ fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, 
     if let Some(party) = query.party.as_deref().filter(|p| !p.is_empty()) {
         q.push(" AND d.party_id = ").push_bind(party);
     }
+    if let Some(ids) = &query.ids {
+        q.push(" AND d.id IN (SELECT value FROM json_each(")
+            .push_bind(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()))
+            .push("))");
+    }
     // Status, direction and channel have a handful of values each: for a page, walking the
     // sort order's index and skipping rows is cheaper than fetching every row of one value
-    // and sorting them, so `+` keeps them off indexes there. Counts use the filter index.
-    let plain = if f.page { " AND +d." } else { " AND d." };
+    // and sorting them, so `+` keeps them off indexes there. Totals use the filter indexes,
+    // or for one organisation its own covering index (`documents_party_totals`), which
+    // holds those columns too: a few thousand entries instead of every row of one status.
+    let scoped = query.party.as_deref().is_some_and(|p| !p.is_empty());
+    let plain = if f.page || scoped {
+        " AND +d."
+    } else {
+        " AND d."
+    };
     if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
         q.push(plain)
             .push("status = ")
@@ -202,18 +223,6 @@ fn order_by(sort: DocumentSort) -> String {
     format!(" ORDER BY {column} {dir}, d.seq {dir}")
 }
 
-/// Whether a query only filters on the search words (then the match count is the total).
-fn only_search(query: &DocumentQuery, f: &Filters) -> bool {
-    f.fts.is_some()
-        && f.from.is_none()
-        && f.to.is_none()
-        && query.party.as_deref().is_none_or(str::is_empty)
-        && query.status.as_deref().is_none_or(str::is_empty)
-        && query.direction.is_none()
-        && query.channel.is_none()
-        && query.unanswered != Some(true)
-}
-
 /// The part of a query that decides its total (not sort, offset or limit): the count
 /// cache's key.
 fn count_key(query: &DocumentQuery) -> String {
@@ -239,7 +248,8 @@ fn page_as_json(sort: DocumentSort) -> String {
            'status', d.status, 'counterpartyId', d.counterparty_id,
            'counterpartyName', d.counterparty_name, 'invoiceNumber', d.invoice_number,
            'issueDate', d.issue_date, 'amount', d.amount, 'currency', d.currency,
-           'fileName', d.file_name, 'sha256', d.sha256, 'createdAt', d.created_at){})
+           'fileName', d.file_name, 'sha256', d.sha256, 'createdAt', d.created_at,
+           'seq', d.seq){})
          FROM documents d JOIN parties p ON p.id = d.party_id",
         order_by(sort)
     )
@@ -251,6 +261,7 @@ fn rows_query<'a>(
     query: &'a DocumentQuery,
     filters: Filters,
     limit: u32,
+    anchor: Option<Anchor>,
 ) -> QueryBuilder<'a, Sqlite> {
     let sort = query.sort.unwrap_or_default();
     let mut rows_q: QueryBuilder<Sqlite> = QueryBuilder::new(select);
@@ -266,9 +277,24 @@ fn rows_query<'a>(
             ..filters
         },
     );
+    let mut offset = query.offset;
+    if let Some(a) = anchor {
+        // Rows after the remembered place, in the sort order (the date order only).
+        rows_q
+            .push(if sort.descending {
+                " AND (d.created_at, d.seq) < ("
+            } else {
+                " AND (d.created_at, d.seq) > ("
+            })
+            .push_bind(a.created_at)
+            .push(", ")
+            .push_bind(a.seq)
+            .push(")");
+        offset = offset.saturating_sub(a.position);
+    }
     rows_q.push(order_by(sort));
     rows_q.push(" LIMIT ").push_bind(i64::from(limit));
-    rows_q.push(" OFFSET ").push_bind(i64::from(query.offset));
+    rows_q.push(" OFFSET ").push_bind(i64::from(offset));
     rows_q.push(")");
     rows_q.push(order_by(sort));
     rows_q
@@ -313,13 +339,22 @@ impl Store {
             query,
             filters.clone(),
             limit,
+            None,
         );
         let plan: Vec<(i64, i64, i64, String)> =
             rows_q.build_query_as().fetch_all(self.pool()).await?;
         lines.extend(plan.into_iter().map(|p| format!("page: {}", p.3)));
         let mut count_q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM documents d");
-        push_filters(&mut count_q, query, filters);
+            QueryBuilder::new(format!("EXPLAIN QUERY PLAN {TOTALS_SELECT}"));
+        push_filters(
+            &mut count_q,
+            query,
+            Filters {
+                broad: false,
+                ..filters
+            },
+        );
+        count_q.push(" GROUP BY d.currency");
         let plan: Vec<(i64, i64, i64, String)> =
             count_q.build_query_as().fetch_all(self.pool()).await?;
         lines.extend(plan.into_iter().map(|p| format!("count: {}", p.3)));
@@ -369,6 +404,7 @@ impl Store {
                 return Ok(DocumentPage {
                     rows: Vec::new(),
                     total: 0,
+                    totals: Vec::new(),
                     offset: query.offset,
                 });
             }
@@ -382,47 +418,123 @@ impl Store {
             page: false,
         };
 
-        let select = page_as_json(query.sort.unwrap_or_default());
-        let mut rows_q = rows_query(select, query, filters.clone(), limit);
+        let sort = query.sort.unwrap_or_default();
+        // A deep page of the date order starts from the nearest place read before.
+        let anchored = sort.field == SortField::Date && query.offset >= ANCHOR_MIN_OFFSET;
+        let mut anchor_key = None;
+        if anchored {
+            let v = match version {
+                Some(v) => v,
+                None => feed_version(&mut conn).await?,
+            };
+            version = Some(v);
+            anchor_key = Some((format!("{}|{}", count_key(query), sort.descending), v));
+        }
+        let anchor = anchor_key
+            .as_ref()
+            .and_then(|(key, v)| self.anchor_before(key, *v, query.offset));
+        let select = page_as_json(sort);
+        let mut rows_q = rows_query(select, query, filters.clone(), limit, anchor);
         let json: String = rows_q.build_query_scalar().fetch_one(&mut *conn).await?;
         let rows: Vec<DocumentRow> = serde_json::from_str(&json)
             .map_err(|e| StoreError::InvalidInput(format!("document page: {e}")))?;
+        if let Some((key, v)) = &anchor_key {
+            let keys: Vec<PageKey> = serde_json::from_str(&json)
+                .map_err(|e| StoreError::InvalidInput(format!("document page keys: {e}")))?;
+            if let Some(last) = keys.last() {
+                self.remember_anchor(
+                    key,
+                    *v,
+                    Anchor {
+                        position: query.offset + keys.len() as u32,
+                        created_at: last.created_at.clone(),
+                        seq: last.seq,
+                    },
+                );
+            }
+        }
 
-        let total = if query.offset == 0 && (rows.len() as u32) < limit {
-            // The whole result is on this page: no need to count.
-            rows.len() as u32
-        } else if let Some(n) = matches.filter(|_| only_search(query, &filters)) {
-            u32::try_from(n).unwrap_or(u32::MAX)
+        let totals = if query.offset == 0 && (rows.len() as u32) < limit {
+            // The whole result is on this page: its rows are the totals.
+            totals_of(&rows)
         } else {
             let key = count_key(query);
             let version = match version {
                 Some(v) => v,
-                None => sqlx::query_scalar::<_, i64>(
-                    "SELECT seq FROM sqlite_sequence WHERE name = 'changes'",
-                )
-                .fetch_optional(&mut *conn)
-                .await?
-                .unwrap_or(0),
+                None => feed_version(&mut conn).await?,
             };
             match self.cached_count(&key, version) {
-                Some(n) => n,
+                Some(t) => t,
                 None => {
-                    let mut count_q: QueryBuilder<Sqlite> =
-                        QueryBuilder::new("SELECT COUNT(*) FROM documents d");
-                    push_filters(&mut count_q, query, filters);
-                    let n: i64 = count_q.build_query_scalar().fetch_one(&mut *conn).await?;
-                    let n = u32::try_from(n).unwrap_or(u32::MAX);
-                    self.remember_count(key, version, n);
-                    n
+                    let mut totals_q: QueryBuilder<Sqlite> = QueryBuilder::new(TOTALS_SELECT);
+                    // Totals visit every match anyway: driven from the match list (a row
+                    // lookup each) instead of probing the list for every document.
+                    push_filters(
+                        &mut totals_q,
+                        query,
+                        Filters {
+                            broad: false,
+                            ..filters
+                        },
+                    );
+                    totals_q.push(" GROUP BY d.currency");
+                    let groups = totals_q.build_query_as().fetch_all(&mut *conn).await?;
+                    let t = Totals::from_groups(groups);
+                    self.remember_count(key, version, t.clone());
+                    t
                 }
             }
         };
         Ok(DocumentPage {
             rows,
-            total,
+            total: totals.total,
+            totals: totals.by_currency,
             offset: query.offset,
         })
     }
+}
+
+/// The sort key of a page's row, read from the same JSON as the row.
+#[derive(Deserialize)]
+struct PageKey {
+    seq: i64,
+    #[serde(rename = "createdAt")]
+    created_at: String,
+}
+
+/// The change feed's newest id: remembered totals and places are valid while it is unchanged.
+async fn feed_version(conn: &mut sqlx::SqliteConnection) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT seq FROM sqlite_sequence WHERE name = 'changes'")
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or(0),
+    )
+}
+
+/// The totals of rows in hand, summed the way the column `amount_cents` is filled.
+fn totals_of(rows: &[DocumentRow]) -> Totals {
+    let mut groups: Vec<(Option<String>, i64, i64, Option<i64>)> = Vec::new();
+    for row in rows {
+        let cents = row
+            .amount
+            .as_deref()
+            .and_then(crate::documents::amount_cents);
+        let at = match groups.iter().position(|g| g.0 == row.currency) {
+            Some(at) => at,
+            None => {
+                groups.push((row.currency.clone(), 0, 0, None));
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[at];
+        g.1 += 1;
+        if let Some(c) = cents {
+            g.2 += 1;
+            g.3 = Some(g.3.unwrap_or(0) + c);
+        }
+    }
+    Totals::from_groups(groups)
 }
 
 #[cfg(test)]

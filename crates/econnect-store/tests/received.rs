@@ -141,3 +141,49 @@ async fn a_batch_with_an_unknown_invoice_records_nothing() {
         .expect("r-1");
     assert_eq!(r1.state, ReceivedState::Listed, "rolled back with the rest");
 }
+
+#[tokio::test]
+async fn the_unanswered_filter_keeps_received_invoices_without_an_answer() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("cache.sqlite"))
+        .await
+        .expect("store");
+    let party = PartyRecord {
+        id: PARTY.into(),
+        name: "Bakkerij De Gouden Korenaar B.V.".into(),
+        permissions: Permissions {
+            can_receive_document: true,
+            ..Permissions::default()
+        },
+    };
+    store.replace_parties(&[party]).await.expect("parties");
+    let listed_now = [listed("r-1", 1), listed("r-2", 2), listed("r-3", 3)];
+    store
+        .record_listed(PARTY, &listed_now, None)
+        .await
+        .expect("list");
+    store
+        .mark_received_saved_many(&[
+            saved("r-1", "F-1"),
+            saved("r-2", "F-2"),
+            saved("r-3", "F-3"),
+        ])
+        .await
+        .expect("saved");
+    store
+        .begin_response("r-2", "AP", None, "resp-2")
+        .await
+        .expect("answer");
+    let page = store
+        .documents(&econnect_store::DocumentQuery {
+            unanswered: Some(true),
+            ..Default::default()
+        })
+        .await
+        .expect("documents");
+    let mut ids: Vec<&str> = page.rows.iter().map(|r| r.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["r-1", "r-3"]);
+    assert_eq!(page.total, 2);
+    assert_eq!(page.totals[0].amount, "243.00");
+}

@@ -52,7 +52,7 @@ describe('received invoices arrive by hook in the demo', () => {
     await byTestId(b, 'nav-documents').click();
     const coverage = byTestId(b, 'documents-coverage');
     await coverage.waitForDisplayed({ timeout: 10_000 });
-    await byTestId(b, 'filter-direction').selectByAttribute('value', 'received');
+    await byTestId(b, 'filter-direction-received').click();
     await b.waitUntil(async () => (await b.$$('[data-testid="document-row"]').length) > 0, {
       timeout: 30_000,
       timeoutMsg: 'no received invoice in Documenten',

@@ -50,9 +50,9 @@ async function rowOf(browser, id) {
 
 /** Shows only sent or received documents in Documenten. */
 async function showDirection(browser, direction) {
-  const select = byTestId(browser, 'filter-direction');
-  await select.waitForDisplayed({ timeout: 10_000 });
-  await select.selectByAttribute('value', direction);
+  const button = byTestId(browser, `filter-direction-${direction}`);
+  await button.waitForDisplayed({ timeout: 10_000 });
+  await button.click();
 }
 
 describe('receiving and rejections in the window', () => {

@@ -39,6 +39,16 @@ export function formatMonth(date: Date): string {
   return new Intl.DateTimeFormat(localeTag(), { month: 'long', year: 'numeric' }).format(date);
 }
 
+/** A weekday's name, short (ma) or long (maandag), for calendars. */
+export function formatWeekday(date: Date, width: 'short' | 'long'): string {
+  return new Intl.DateTimeFormat(localeTag(), { weekday: width }).format(date);
+}
+
+/** A day written out (maandag 7 december 2026), for screen readers in calendars. */
+export function formatLongDate(date: Date): string {
+  return new Intl.DateTimeFormat(localeTag(), { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(date);
+}
+
 /** An amount with its currency (€ 1.234,56), or empty when unknown. */
 export function formatAmount(amount: string | number | null | undefined, currency: string | null | undefined): string {
   if (amount === null || amount === undefined || amount === '') return '';

@@ -19,7 +19,7 @@ export function fakeBackend(overrides: Record<string, unknown> = {}) {
     syncNow: vi.fn(() => ok({})),
     organisations: vi.fn(() => ok([])),
     organisation: vi.fn(),
-    documents: vi.fn(() => ok({ rows: [], total: 0, offset: 0 })),
+    documents: vi.fn(() => ok({ rows: [], total: 0, totals: [], offset: 0 })),
     document: vi.fn(),
     onEngineChanges: vi.fn(() => Promise.resolve()),
     preflightFiles: vi.fn(() => ok([])),

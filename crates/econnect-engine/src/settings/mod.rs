@@ -3,7 +3,6 @@
 //! (Koppeling), and the cache's size, emptying and CSV export (Gegevens).
 
 pub mod connection;
-pub mod csv;
 pub mod data;
 pub mod peppol;
 

@@ -145,6 +145,29 @@ async document(id: string) : Promise<Result<DocumentDetail, EngineError>> {
 }
 },
 /**
+ * Asks where to save (OS dialog), then writes the documents matching `query` as CSV or
+ * xlsx; null when the dialog was cancelled.
+ */
+async exportDocuments(query: DocumentQuery, format: ExportFormat, language: Language) : Promise<Result<DocumentExport | null, EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_documents", { query, format, language }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Queues the files of sent documents again; one answer per document.
+ */
+async resendDocuments(ids: string[], language: Language) : Promise<Result<ResendOutcome[], EngineError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("resend_documents", { ids, language }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Opens the platform's sign-up page in the user's browser.
  */
 async openSignUpPage() : Promise<Result<null, EngineError>> {
@@ -1061,6 +1084,26 @@ path: string;
  */
 rows: number }
 /**
+ * The sum of one currency's amounts in a filtered set.
+ */
+export type CurrencyTotal = { 
+/**
+ * Currency code; `None` for documents without one (often without an amount too).
+ */
+currency: string | null; 
+/**
+ * Documents in this currency.
+ */
+count: number; 
+/**
+ * Documents in this currency that have an amount.
+ */
+withAmount: number; 
+/**
+ * The sum as decimal text with two decimals (`"1234.50"`, `"-3.00"`).
+ */
+amount: string }
+/**
  * A desktop failure, serialised as `{code, message}` like the engine's errors.
  */
 export type DesktopError = { 
@@ -1178,6 +1221,18 @@ document: DocumentRow;
  */
 history: StatusStep[] }
 /**
+ * What an export wrote.
+ */
+export type DocumentExport = { 
+/**
+ * The file written.
+ */
+path: string; 
+/**
+ * Documents in it.
+ */
+rows: number }
+/**
  * A document's invoice: its view, or why there is none, and its files.
  */
 export type DocumentInvoice = { 
@@ -1213,6 +1268,10 @@ rows: DocumentRow[];
  * How many rows match in all.
  */
 total: number; 
+/**
+ * The sum of the amounts of all matching rows, per currency (most documents first).
+ */
+totals: CurrencyTotal[]; 
 /**
  * The offset of the first row.
  */
@@ -1250,9 +1309,13 @@ to: string | null;
  */
 search: string | null; 
 /**
- * Only received invoices saved here that have no answer (accept, reject, paid) yet.
+ * Only these documents (a selection); all when absent.
  */
-unanswered?: boolean | null; 
+ids: string[] | null; 
+/**
+ * Only received invoices not answered yet (accepted, rejected or paid).
+ */
+unanswered: boolean | null; 
 /**
  * Sort order (default: newest first).
  */
@@ -1541,6 +1604,18 @@ export type ErrorCode =
  * Users cannot take away their own access to an organisation; another administrator can.
  */
 "own_membership"
+/**
+ * The file type of an export.
+ */
+export type ExportFormat = 
+/**
+ * Semicolon-separated text for Dutch spreadsheets.
+ */
+"csv" | 
+/**
+ * An Excel workbook.
+ */
+"xlsx"
 /**
  * What the bytes say the file is.
  */
@@ -2919,6 +2994,22 @@ export type RefusalCode =
  * A symbolic link (or shortcut-like reparse point): never followed.
  */
 "link"
+/**
+ * What happened to one document of the selection.
+ */
+export type ResendOutcome = { 
+/**
+ * The document.
+ */
+documentId: string; 
+/**
+ * Queued again.
+ */
+queued: boolean; 
+/**
+ * Why not, in the user's language.
+ */
+reason: string | null }
 /**
  * A preset with its permissions, for the UI's role pickers (which must not map it themselves).
  */

@@ -14,6 +14,7 @@ import { keyboard } from './en/keyboard';
 import { overview } from './en/overview';
 import { invoice } from './en/invoice';
 import { send } from './en/send';
+import { worktable } from './en/worktable';
 import type { MessageKey } from './nl';
 
 // Same keys as nl.ts; the type makes a missing or extra key a compile error.
@@ -34,4 +35,5 @@ export const en: Record<MessageKey, string> = {
   ...overview,
   ...invoice,
   ...send,
+  ...worktable,
 };

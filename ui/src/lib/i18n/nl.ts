@@ -16,6 +16,7 @@ import { keyboard } from './nl/keyboard';
 import { overview } from './nl/overview';
 import { invoice } from './nl/invoice';
 import { send } from './nl/send';
+import { worktable } from './nl/worktable';
 
 export const nl = {
   ...frame,
@@ -34,6 +35,7 @@ export const nl = {
   ...overview,
   ...invoice,
   ...send,
+  ...worktable,
 } as const;
 
 /** A key of the UI catalogue. */

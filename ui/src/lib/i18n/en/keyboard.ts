@@ -14,4 +14,6 @@ export const keyboard: Record<keyof typeof nl, string> = {
   'switcher.search': 'Type a name or KvK number',
   'switcher.none': 'No organisation found.',
   'switcher.hint': 'Arrows choose, Enter opens.',
+  'time.placeholder': 'hh:mm',
+  'time.invalid': 'Not a valid time. Write the time as hh:mm (24 hours), for example 22:00.',
 };

@@ -66,7 +66,7 @@ export const settings: Record<keyof typeof nl, string> = {
   'settings.data.cancel': 'Cancel',
   'settings.data.cleared': 'The local data was cleared; the sync fetches everything again.',
   'settings.data.exportTitle': 'Export the document list',
-  'settings.data.exportHint': 'Every document in the cache as a CSV file (comma-separated, UTF-8), e.g. for Excel.',
+  'settings.data.exportHint': 'Every document in the cache as a CSV file that Excel opens in columns (semicolons, decimal comma, dates as dd-mm-yyyy). Export a filtered list or a selection in Documents.',
   'settings.data.export': 'Export as CSV…',
   'settings.data.exported': '{rows} documents saved in {path}',
   'settings.data.busy': 'Working…',

@@ -1,4 +1,4 @@
-// Sneltoetsen: het overzicht en de organisatiekiezer.
+// Sneltoetsen (het overzicht, de organisatiekiezer) en het tijdveld.
 export const keyboard = {
   'shortcuts.title': 'Sneltoetsen',
   'shortcuts.search': 'Zoeken op deze pagina',
@@ -13,4 +13,6 @@ export const keyboard = {
   'switcher.search': 'Typ een naam of KvK-nummer',
   'switcher.none': 'Geen organisatie gevonden.',
   'switcher.hint': 'Pijltjes kiezen, Enter opent.',
+  'time.placeholder': 'uu:mm',
+  'time.invalid': 'Geen geldige tijd. Schrijf de tijd als uu:mm, bijvoorbeeld 22:00.',
 } as const;

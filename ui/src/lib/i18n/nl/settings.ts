@@ -66,7 +66,7 @@ export const settings = {
   'settings.data.cleared': 'De lokale gegevens zijn gewist; de synchronisatie haalt alles opnieuw op.',
   'settings.data.exportTitle': 'Documentenlijst exporteren',
   'settings.data.exportHint':
-    'Alle documenten in de cache als CSV-bestand (komma-gescheiden, UTF-8), bijvoorbeeld voor Excel.',
+    'Alle documenten in de cache als CSV-bestand dat Excel meteen in kolommen opent (puntkomma, decimale komma, datums als dd-mm-jjjj). Een gefilterde lijst of een selectie exporteert u in Documenten.',
   'settings.data.export': 'Exporteren als CSV…',
   'settings.data.exported': '{rows} documenten opgeslagen in {path}',
   'settings.data.busy': 'Bezig…',
