@@ -118,7 +118,11 @@ impl Sink for XlsxSink {
         }
         let path = self.path.clone();
         self.workbook.save(&path).map_err(|e| e.to_string())?;
-        std::fs::File::open(&path)
+        // Opened for writing: Windows flushes only through a handle that may write
+        // (FlushFileBuffers on a read-only one is "access denied").
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
             .and_then(|f| f.sync_all())
             .map_err(|e| e.to_string())
     }
