@@ -158,6 +158,8 @@ enum Matches {
     /// The matches whose counterparty's name alone does not match every term: the rest of
     /// the totals beside the names' summed groups.
     NotByName,
+    /// One term that no name matches: the matches by number or file name are all.
+    NumbersOnly,
 }
 
 /// The condition that a document matches `terms`: each term is in its counterparty's name or
@@ -179,7 +181,7 @@ fn push_match(q: &mut QueryBuilder<'_, Sqlite>, terms: &Terms, which: Matches, h
             .push(")))");
     }
     q.push(")");
-    if which == Matches::NotByName && terms.0.len() == 1 {
+    if which == Matches::NumbersOnly || (which == Matches::NotByName && terms.0.len() == 1) {
         // One term: a name that matches it matches all.
         q.push(")");
         return;
@@ -525,11 +527,15 @@ impl Store {
                 return Ok(Totals::from_groups(groups));
             }
             // Documents whose name matches every term are in those groups; the rest match
-            // through number or file name. When no name matches, that test is left out: it
-            // needs each document's name, which no covering index of the filters holds.
-            if !groups.is_empty() {
-                matches = Matches::NotByName;
-            }
+            // through number or file name. When no name matches one term, names are left
+            // out: testing them needs each document's name, which no covering index of the
+            // filters holds (a row read per match).
+            let one_term = filters.fts.as_ref().is_some_and(|t| t.0.len() == 1);
+            matches = match (groups.is_empty(), one_term) {
+                (false, _) => Matches::NotByName,
+                (true, true) => Matches::NumbersOnly,
+                (true, false) => Matches::All,
+            };
         }
         let pass: OnePass = totals_query(
             TOTALS_ONE_PASS.into(),
