@@ -38,7 +38,9 @@ async function subScreens(browser, page) {
   const ids = await browser.execute((p) => {
     const found = (selector) => [...document.querySelectorAll(selector)].map((el) => el.getAttribute('data-testid'));
     if (p === 'nav-settings') return found('[data-testid^="settings-tab-"]');
-    if (p === 'nav-organisations') return found('[data-testid^="organisation-0"]').slice(0, 1);
+    // An organisation, then its Leden tab; a document with its readable invoice.
+    if (p === 'nav-organisations') return [...found('[data-testid^="organisation-0"]').slice(0, 1), 'tab-members'];
+    if (p === 'nav-documents') return found('[data-testid="document-row"]').slice(0, 1);
     return [];
   }, page);
   return ids;
@@ -118,4 +120,24 @@ test('the keyboard finds the search, opens an organisation with Ctrl+K and shows
   });
   assert.ok(ring.width >= 2 && ring.style !== 'none' && !ring.color.includes('0, 0, 0, 0'), JSON.stringify(ring));
   screenshot('keyboard-focus-nl.png');
+});
+
+test('j/k move through the documents and Enter opens one, Esc closes it', async () => {
+  const { browser } = app;
+  await byTestId(browser, 'nav-documents').click();
+  await byTestId(browser, 'document-open').waitForDisplayed({ timeout: 10_000 });
+  await browser.execute(() => document.activeElement?.blur());
+  await browser.keys('j');
+  await browser.keys('j');
+  const focused = await browser.execute(() => {
+    const rows = [...document.querySelectorAll('main [data-row]')];
+    return rows.indexOf(document.activeElement);
+  });
+  assert.equal(focused, 1, 'two presses of j land on the second row');
+  await browser.keys('k');
+  assert.equal(await browser.execute(() => [...document.querySelectorAll('main [data-row]')].indexOf(document.activeElement)), 0);
+  await browser.keys('Enter');
+  await byTestId(browser, 'document-detail').waitForDisplayed({ timeout: 10_000 });
+  await browser.keys('Escape');
+  await byTestId(browser, 'document-detail').waitForDisplayed({ reverse: true, timeout: 5_000 });
 });

@@ -40,9 +40,9 @@ async function rowOf(browser, id) {
 /** Opens Documenten on received documents only and waits for the row of `id`. */
 async function showReceived(b, id) {
   await byTestId(b, 'nav-documents').click();
-  const select = byTestId(b, 'filter-direction');
-  await select.waitForDisplayed({ timeout: 10_000 });
-  await select.selectByAttribute('value', 'received');
+  const received = byTestId(b, 'filter-direction-received');
+  await received.waitForDisplayed({ timeout: 10_000 });
+  await received.click();
   await b.waitUntil(async () => (await rowOf(b, id)) !== null, { timeout: 40_000, interval: 500, timeoutMsg: `row ${id} not shown` });
 }
 

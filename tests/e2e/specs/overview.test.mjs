@@ -99,8 +99,8 @@ describe('Overzicht (sandbox)', () => {
     await b.execute((sel) => document.querySelector(sel).focus(), selector);
     assert.equal(await b.execute(() => document.activeElement?.dataset.testid), 'count-unanswered', 'a count takes focus');
     await b.keys('Enter');
-    await byTestId(b, 'filter-unanswered').waitForDisplayed({ timeout: 10_000 });
-    assert.equal(await byTestId(b, 'filter-direction').getValue(), 'received');
+    await byTestId(b, 'filter-unanswered-chip').waitForDisplayed({ timeout: 10_000 });
+    assert.equal(await byTestId(b, 'filter-direction-received').getAttribute('aria-pressed'), 'true');
     await b.waitUntil(async () => (await b.$$('[data-testid="document-row"]').length) === withUnanswered.counts.unanswered, {
       timeout: 10_000,
       timeoutMsg: 'Documenten does not show the unanswered invoices the count promised',

@@ -100,7 +100,7 @@ describe('Overzicht', () => {
       expect.objectContaining({ party: '0106:3', direction: 'received', unanswered: true, from: '2026-11-30', status: null }),
     );
     expect((screen.getByTestId('filter-organisation') as HTMLSelectElement).value).toBe('');
-    const chip = screen.getByTestId('filter-unanswered');
+    const chip = screen.getByTestId('filter-unanswered-chip');
     await fireEvent.click(chip);
     await waitFor(() => expect(documents).toHaveBeenLastCalledWith(expect.objectContaining({ unanswered: null })));
   });
