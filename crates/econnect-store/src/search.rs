@@ -470,6 +470,19 @@ fn totals_query<'a>(
     q
 }
 
+/// The matches of a search to sum beside the groups of the names that match every term
+/// (`no_names`: no such name). Documents with such a name are in those groups; the rest
+/// match through number or file name. When no name matches one term, names are left out:
+/// testing them needs each document's name, which no covering index of the filters holds
+/// (a row read per match).
+fn rest_matches(terms: &Terms, no_names: bool) -> Matches {
+    match (no_names, terms.0.len() == 1) {
+        (false, _) => Matches::NotByName,
+        (true, true) => Matches::NumbersOnly,
+        (true, false) => Matches::All,
+    }
+}
+
 /// One pass's figures: rows, rows with a currency, lowest and highest currency, rows with
 /// an amount, sum.
 type OnePass = (i64, i64, Option<String>, Option<String>, i64, Option<i64>);
@@ -526,16 +539,9 @@ impl Store {
             if filters.fts.is_none() {
                 return Ok(Totals::from_groups(groups));
             }
-            // Documents whose name matches every term are in those groups; the rest match
-            // through number or file name. When no name matches one term, names are left
-            // out: testing them needs each document's name, which no covering index of the
-            // filters holds (a row read per match).
-            let one_term = filters.fts.as_ref().is_some_and(|t| t.0.len() == 1);
-            matches = match (groups.is_empty(), one_term) {
-                (false, _) => Matches::NotByName,
-                (true, true) => Matches::NumbersOnly,
-                (true, false) => Matches::All,
-            };
+            if let Some(terms) = &filters.fts {
+                matches = rest_matches(terms, groups.is_empty());
+            }
         }
         let pass: OnePass = totals_query(
             TOTALS_ONE_PASS.into(),
@@ -608,11 +614,14 @@ impl Store {
             rows_q.build_query_as().fetch_all(&mut *conn).await?;
         lines.extend(plan.into_iter().map(|p| format!("page: {}", p.3)));
         if !summed || filters.fts.is_some() {
-            let matches = if summed {
-                Matches::NotByName
-            } else {
-                Matches::All
-            };
+            let mut matches = Matches::All;
+            if let Some(terms) = filters.fts.as_ref().filter(|_| summed) {
+                let groups: Vec<Group> = group_totals_query(query, Some(terms), false)
+                    .build_query_as()
+                    .fetch_all(&mut *conn)
+                    .await?;
+                matches = rest_matches(terms, groups.is_empty());
+            }
             let mut count_q = totals_query(
                 format!("EXPLAIN QUERY PLAN {TOTALS_ONE_PASS}"),
                 false,
