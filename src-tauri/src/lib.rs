@@ -23,6 +23,7 @@ mod tray;
 mod tray_link;
 mod update_fetch;
 mod updater;
+mod working_set;
 
 /// Starts the app: one main window serving the UI, the typed commands registered.
 pub fn run() {
@@ -75,6 +76,7 @@ pub fn run() {
                 // the folders are watched and notifications come from the tray alone.
                 if hidden {
                     restore_in_tray(&engine).await;
+                    working_set::release_after_start();
                 }
             });
             Ok(())
