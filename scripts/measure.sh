@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Measures the app on this machine: time from launch to first paint, and the idle memory
 # of all its processes (the app, WebKitWebProcess, WebKitNetworkProcess) with the window
-# open, after it was closed to the tray, and when it was started at login into the tray.
+# open, after it was closed to the tray (on Linux the app then hands over to a fresh
+# tray-only process), the time from the tray's "Openen" to the reopened window's first
+# paint, and the memory when it was started at login into the tray.
 #   bash scripts/measure.sh [APP_BINARY]     (default: target/debug/econnect-desktop)
 # Runs itself under Xvfb and a private D-Bus session when there is no display. A release
-# binary needs ECONNECT_TEST_CONTROLS=1 (set here) to accept `--close-window`.
+# binary needs ECONNECT_TEST_CONTROLS=1 (set here) to accept `--close-window` and
+# `--tray-menu=…`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 app="$(realpath "${1:-${ECONNECT_APP:-target/debug/econnect-desktop}}")"
@@ -17,18 +20,18 @@ home="$(mktemp -d)"
 export ECONNECT_HOME="$home" XDG_DATA_HOME="$home/xdg" XDG_CONFIG_HOME="$home/config" ECONNECT_TEST_CONTROLS=1
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-descendants() { # the process and all its descendants
-  local all; all="$(ps -e -o pid=,ppid=)"
-  local queue=("$1") out=()
-  while [ ${#queue[@]} -gt 0 ]; do
-    local p="${queue[0]}"; queue=("${queue[@]:1}"); out+=("$p")
-    while read -r child parent; do if [ "$parent" = "$p" ]; then queue+=("$child"); fi; done <<<"$all"
+processes() { # the app's processes of this run: the app binary or WebKit, with this data folder
+  local dir p exe
+  for dir in /proc/[0-9]*; do
+    p="${dir#/proc/}"
+    exe="$(readlink "$dir/exe" 2>/dev/null || true)"
+    case "$exe" in "$app"|*/WebKit*) ;; *) continue ;; esac
+    if tr '\0' '\n' <"$dir/environ" 2>/dev/null | grep -qx "ECONNECT_HOME=$home"; then echo "$p"; fi
   done
-  echo "${out[@]}"
 }
 memory() { # prints per-process RSS/PSS and the totals in MB
   local label="$1" rss_total=0 pss_total=0
-  for p in $(descendants "$pid"); do
+  for p in $(processes); do
     [ -r "/proc/$p/status" ] || continue
     local name rss pss
     name="$(cat "/proc/$p/comm")"
@@ -41,40 +44,60 @@ memory() { # prints per-process RSS/PSS and the totals in MB
 }
 window_id() { { xwininfo -name "eConnect Desktop" 2>/dev/null || true; } | awk '/Window id:/ {print $4}'; }
 
+# Waits until the main window shows more than a blank fill (many colours: text); prints
+# the milliseconds since $1.
+wait_for_paint() {
+  local since="$1" id colours
+  while :; do
+    if [ $(( $(now_ms) - since )) -gt 60000 ]; then echo "no paint within 60 s" >&2; exit 1; fi
+    id="$(window_id)"
+    if [ -n "$id" ]; then
+      colours="$(import -window "$id" png:- 2>/dev/null | convert - -format %k info: 2>/dev/null || echo 0)"
+      if [ "${colours:-0}" -gt 50 ]; then echo $(( $(now_ms) - since )); return; fi
+    fi
+    sleep 0.05
+  done
+}
+quit() { # Afsluiten from the tray, then wait until every process of the run is gone
+  "$app" --tray-menu=quit || true
+  while [ -n "$(processes)" ]; do sleep 0.1; done
+}
+trap 'for p in $(processes); do kill "$p" 2>/dev/null || true; done; rm -rf "$home"' EXIT
+
 start="$(now_ms)"
 "$app" >"$home/app.out" 2>&1 &
 pid=$!
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$home"' EXIT
-
-# First paint: the window exists and shows more than a blank fill (many colours: text).
-painted=""
-while [ -z "$painted" ]; do
-  if [ $(( $(now_ms) - start )) -gt 60000 ]; then echo "no paint within 60 s" >&2; exit 1; fi
-  id="$(window_id)"
-  if [ -n "$id" ]; then
-    colours="$(import -window "$id" png:- 2>/dev/null | convert - -format %k info: 2>/dev/null || echo 0)"
-    if [ "${colours:-0}" -gt 50 ]; then painted="$(now_ms)"; fi
-  fi
-  if [ -z "$painted" ]; then sleep 0.05; fi
-done
 echo "binary: $app"
-echo "launch to first paint: $((painted - start)) ms (polled screenshots, ~100 ms resolution)"
+first="$(wait_for_paint "$start")"
+echo "launch to first paint: $first ms (polled screenshots, ~100 ms resolution)"
 
 sleep "$SETTLE"
 memory "idle, window open"
 
 "$app" --close-window
 while [ -n "$(window_id)" ]; do sleep 0.1; done
+# The hand-over: the window's process exits and a tray-only one takes its place.
+gone=0
+for _ in $(seq 300); do
+  case "$(ps -o stat= -p "$pid" 2>/dev/null)" in Z*|"") gone=1; break ;; esac
+  sleep 0.1
+done
+wait "$pid" 2>/dev/null || true
+if [ "$gone" = 1 ]; then echo "the window's process handed over to a tray-only one"; else echo "no hand-over: the window's process stayed" >&2; fi
 sleep "$SETTLE"
 memory "idle, window closed to the tray"
 
-"$app" --tray-menu=quit || true
-wait "$pid" || true
+# "Openen" in the tray (through a second launch's test control, as Xvfb has no tray host).
+reopen="$(now_ms)"
+"$app" --tray-menu=open
+again="$(wait_for_paint "$reopen")"
+echo "tray Openen to first paint: $again ms (incl. the second launch that passes the click on)"
+sleep "$SETTLE"
+memory "idle, window reopened from the tray"
+quit
 
 # A start at login (--hidden): the app goes straight to the tray and never loads a webview.
 "$app" --hidden >"$home/app-hidden.out" 2>&1 &
-pid=$!
 sleep "$SETTLE"
 memory "idle, started at login into the tray"
-"$app" --tray-menu=quit || true
-wait "$pid" || true
+quit

@@ -3,6 +3,7 @@
 mod commands;
 mod events;
 mod handed_files;
+mod handover;
 mod invoice_commands;
 mod ipc;
 // people and receiving
@@ -22,9 +23,13 @@ mod tray;
 mod tray_link;
 mod update_fetch;
 mod updater;
+mod working_set;
 
 /// Starts the app: one main window serving the UI, the typed commands registered.
 pub fn run() {
+    // Before anything that a predecessor may still hold: the single-instance name, the
+    // engine's profile, the hook port.
+    handover::wait_for_predecessor();
     prepare_webkit();
     let engine = match open_engine() {
         Ok(engine) => engine,
@@ -33,13 +38,22 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    if let Some(folder) = opened_files::test_watch_folder() {
+        engine
+            .outbox()
+            .configure(econnect_engine::outbox::IntakeSetup {
+                extra: vec![folder],
+                ..Default::default()
+            });
+    }
     let ipc = ipc::builder();
     // Managed before any window exists, so the UI's first call always finds the engine.
     let builder = tauri::Builder::default()
         .manage(engine.clone())
         .manage(engine.outbox().clone())
         .manage(engine.maintenance().clone())
-        .manage(handed_files::HandedFiles::default());
+        .manage(handed_files::HandedFiles::default())
+        .manage(handover::HandOver::default());
     let result = plugins::register(builder)
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc.invoke_handler())
@@ -55,13 +69,31 @@ pub fn run() {
             events::forward(app.handle().clone(), engine.clone());
             tray_link::start(app.handle(), engine.clone());
             // Inside the runtime: the engine spawns its services with Tokio.
-            tauri::async_runtime::spawn(async move { engine.start_services() });
+            let hidden = std::env::args().any(|arg| arg == plugins::HIDDEN_ARG);
+            tauri::async_runtime::spawn(async move {
+                engine.start_services();
+                // Without a window no UI restores the session: the tray process does, so
+                // the folders are watched and notifications come from the tray alone.
+                if hidden {
+                    restore_in_tray(&engine).await;
+                    working_set::release_after_start();
+                }
+            });
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(err) = result {
         eprintln!("eConnect Desktop could not start: {err}");
         std::process::exit(1);
+    }
+}
+
+/// Signs in again as the last profile for a process that starts in the tray.
+async fn restore_in_tray(engine: &econnect_engine::Engine) {
+    match engine.restore_session().await {
+        Ok(Some(session)) => tracing::info!("session restored in the tray: {}", session.profile),
+        Ok(None) => tracing::info!("no session to restore in the tray"),
+        Err(err) => tracing::warn!("could not restore the session in the tray: {err}"),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use tauri::{AppHandle, Manager, WebviewWindowBuilder};
 
-use crate::{notifier, plugins};
+use crate::{handover, notifier, plugins};
 
 /// The main window's label in tauri.conf.json.
 pub const LABEL: &str = "main";
@@ -12,6 +12,9 @@ pub const LABEL: &str = "main";
 /// Runs on its own thread: window creation waits for the event loop, so it must not run
 /// on the loop itself or inside a plugin hook (which holds the plugin lock).
 pub fn show(app: &AppHandle) {
+    if handover::open_in_successor(app) {
+        return;
+    }
     let handle = app.clone();
     std::thread::spawn(move || show_now(&handle));
 }
@@ -57,15 +60,40 @@ pub fn close(app: &AppHandle) {
     }
 }
 
-/// The window was closed: the app stays in the tray. The first time, a notification says so.
+/// The window was closed: the app stays in the tray, on Linux in a fresh tray-only
+/// process (see `handover`). The first time, a notification says so.
 pub fn closed(app: &AppHandle) {
     tracing::info!("main window closed; the app stays in the tray");
+    tell_about_tray(app);
+    if handover::ENABLED {
+        hand_over_if_restorable(app);
+        return;
+    }
     release_freed_memory();
     // WebKit frees most of the page's memory a little after the window goes.
     tauri::async_runtime::spawn(async {
         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         release_freed_memory();
     });
+}
+
+/// Hands over unless the successor could not sign in again (a session kept in memory
+/// only): then this process stays, so closing the window never signs the user out.
+fn hand_over_if_restorable(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let engine = app.state::<econnect_engine::Engine>().inner().clone();
+        if engine.session_restorable().await {
+            handover::start(&app);
+        } else {
+            tracing::info!("the session lives in this process only; it stays in the tray");
+            release_freed_memory();
+        }
+    });
+}
+
+/// The first close tells the user the app keeps running in the tray.
+fn tell_about_tray(app: &AppHandle) {
     if plugins::settings(app).told_about_tray {
         return;
     }

@@ -5,13 +5,19 @@ use econnect_engine::desktop::notices::group;
 use econnect_engine::desktop::{Notice, NoticeBatcher};
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
-use tokio::sync::mpsc::Receiver;
+use tokio::sync::mpsc::{self, Receiver};
+use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use crate::plugins;
 
+/// Asks the notifier to send what it holds now; answered once sent.
+struct Flush(mpsc::Sender<oneshot::Sender<()>>);
+
 /// Starts the task that turns notices into notifications.
 pub fn start(app: &AppHandle, mut notices: Receiver<Notice>) {
+    let (flush, mut flushes) = mpsc::channel::<oneshot::Sender<()>>(4);
+    app.manage(Flush(flush));
     let app = app.app_handle().clone();
     tauri::async_runtime::spawn(async move {
         let mut batcher = NoticeBatcher::new();
@@ -22,6 +28,16 @@ pub fn start(app: &AppHandle, mut notices: Receiver<Notice>) {
                     Some(notice) => batcher.push(notice, Instant::now().into_std()),
                     None => break,
                 },
+                Some(done) = flushes.recv() => {
+                    // What waits for the end of its burst goes now: the process is leaving.
+                    while let Ok(notice) = notices.try_recv() {
+                        batcher.push(notice, Instant::now().into_std());
+                    }
+                    if let Some(batch) = batcher.take_all() {
+                        send(&app, &batch);
+                    }
+                    let _ = done.send(());
+                }
                 () = sleep_until(deadline) => {
                     if let Some(batch) = batcher.take_due(Instant::now().into_std()) {
                         send(&app, &batch);
@@ -30,6 +46,19 @@ pub fn start(app: &AppHandle, mut notices: Receiver<Notice>) {
             }
         }
     });
+}
+
+/// Sends the notices still held for the end of their burst, before the process leaves
+/// (the hand-over to the tray process), so none is lost with it.
+pub async fn flush(app: &AppHandle) {
+    let Some(flush) = app.try_state::<Flush>() else {
+        return;
+    };
+    let (done, sent) = oneshot::channel();
+    if flush.0.send(done).await.is_ok() {
+        // An error means the notifier stopped: nothing is left to send.
+        let _ = sent.await;
+    }
 }
 
 /// Sleeps until the deadline, or forever when there is none.

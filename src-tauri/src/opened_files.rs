@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use tauri::{AppHandle, Emitter, Manager};
 
-use crate::{main_window, tray};
+use crate::{handover, main_window, plugins, tray};
 
 /// The UI event with the paths handed over (a list of strings).
 pub const FILES_OPENED_EVENT: &str = "desktop://files-opened";
@@ -16,10 +16,14 @@ pub fn from_second_instance(app: &AppHandle, argv: Vec<String>, cwd: String) {
         "second launch handed over {} argument(s)",
         argv.len().saturating_sub(1)
     );
-    if test_control(app, &argv) {
+    if handover::pass_on(app, &argv, Path::new(&cwd)) || test_control(app, &argv) {
         return;
     }
-    main_window::show(app);
+    // A start at login (or a tray process that lost the race to a user's launch) brings
+    // no window up.
+    if !argv.iter().any(|arg| arg == plugins::HIDDEN_ARG) {
+        main_window::show(app);
+    }
     from_arguments(app, &argv, Some(Path::new(&cwd)));
 }
 
@@ -59,11 +63,31 @@ pub fn hand_over(app: &AppHandle, files: Vec<PathBuf>) {
 /// The env var that enables test controls in a release build (debug builds always have them).
 const TEST_CONTROLS: &str = "ECONNECT_TEST_CONTROLS";
 
+fn test_controls_enabled() -> bool {
+    cfg!(debug_assertions) || std::env::var_os(TEST_CONTROLS).is_some()
+}
+
+/// A test control for watched folders, since the E2E tests cannot click through the OS's
+/// folder dialog: `ECONNECT_TEST_WATCH_FOLDER` watched for `ECONNECT_TEST_WATCH_PARTY`
+/// (purchase invoices), for this run only. Each process of a hand-over inherits it.
+pub fn test_watch_folder() -> Option<econnect_engine::intake::WatchedFolder> {
+    if !test_controls_enabled() {
+        return None;
+    }
+    let path = std::env::var_os("ECONNECT_TEST_WATCH_FOLDER")?;
+    let party = std::env::var("ECONNECT_TEST_WATCH_PARTY").ok()?;
+    Some(econnect_engine::intake::WatchedFolder {
+        path: PathBuf::from(path),
+        layout: econnect_engine::intake::Layout::Single { party },
+        direction: econnect_engine::intake::Direction::Purchase,
+    })
+}
+
 /// Test controls through a second launch, since Xvfb has no tray host and no window
 /// manager: `--tray-menu=<id>` runs the tray's own menu handler, `--close-window` closes
 /// the main window as its close button does. Returns whether the launch was one.
 fn test_control(app: &AppHandle, argv: &[String]) -> bool {
-    if !cfg!(debug_assertions) && std::env::var_os(TEST_CONTROLS).is_none() {
+    if !test_controls_enabled() {
         return false;
     }
     if let Some(id) = argv.iter().find_map(|arg| arg.strip_prefix("--tray-menu=")) {

@@ -11,7 +11,7 @@ use tauri::plugin::TauriPlugin;
 use tauri::{AppHandle, Manager, RunEvent, Runtime, WindowEvent};
 use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
 
-use crate::{main_window, notifier, opened_files, tray, updater};
+use crate::{handover, main_window, notifier, opened_files, tray, updater};
 
 /// Log files rotate at this size; the last few are kept.
 const LOG_FILE_BYTES: u128 = 2 * 1024 * 1024;
@@ -103,6 +103,10 @@ fn desktop_plugin() -> TauriPlugin<tauri::Wry> {
             RunEvent::ExitRequested {
                 code: None, api, ..
             } => api.prevent_exit(),
+            // Quitting: windows closing from here on are no reason to hand over.
+            RunEvent::ExitRequested { code: Some(_), .. } => {
+                app.state::<handover::HandOver>().quitting();
+            }
             RunEvent::WindowEvent {
                 label,
                 event: WindowEvent::Destroyed,

@@ -67,7 +67,10 @@ pub fn on_menu(app: &AppHandle, id: &str) {
         MenuAction::Open => main_window::show(app),
         MenuAction::SyncNow => feed.request(TrayRequest::SyncNow),
         MenuAction::TogglePause => feed.request(TrayRequest::SetPaused(!feed.current().paused)),
-        MenuAction::Quit => app.exit(0),
+        MenuAction::Quit => {
+            app.state::<crate::handover::HandOver>().quitting();
+            app.exit(0);
+        }
     }
 }
 

@@ -299,6 +299,29 @@ impl Engine {
         self.current().await.map(|s| s.info())
     }
 
+    /// Whether a fresh process on this data folder would get the open session back with
+    /// [`Engine::restore_session`]: true without a session (nothing to lose), for the
+    /// sandbox, and when the keyring holds this profile's password; false for a session
+    /// kept in memory only.
+    pub async fn session_restorable(&self) -> bool {
+        let Some(session) = self.current().await else {
+            return true;
+        };
+        let info = session.info();
+        let last = session::read_last_session(&self.inner.data_folder);
+        if last.is_none_or(|last| last.environment.profile(&last.username) != info.profile) {
+            return false;
+        }
+        if info.environment == Environment::Sandbox {
+            return true;
+        }
+        let profile = info.profile;
+        matches!(
+            secrets::blocking(&self.inner.options.keyring, move |k| k.get(&profile)).await,
+            Ok(Some(_))
+        )
+    }
+
     /// Runs a sync now (waits for a running one first) and reports what it did.
     pub async fn sync_now(&self) -> Result<SyncSummary, EngineError> {
         let session = self.require().await?;

@@ -494,3 +494,65 @@ async fn the_received_invoices_read_as_a_view_with_supplier_lines_vat_and_iban()
     }
     assert_eq!(with_pdf, 1);
 }
+
+/// Download requests the sandbox has seen so far (answered or still running).
+async fn downloads_seen(sb: &RunningSandbox) -> usize {
+    common::control(sb, reqwest::Method::GET, "/_sandbox/requests", json!(null))
+        .await
+        .as_array()
+        .map_or(0, |all| {
+            all.iter()
+                .filter(|r| r["path"].as_str().is_some_and(|p| p.contains("/download")))
+                .count()
+        })
+}
+
+/// Waits (polling the sandbox's request log) until it has seen `n` downloads.
+async fn wait_for_downloads(sb: &RunningSandbox, n: usize) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while downloads_seen(sb).await < n {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{n} downloads never started"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invoice_announced_while_others_download_joins_their_pass() {
+    let s = Setup::new().await;
+    // Every download answers after 1.5 s: the first three are still running when the
+    // fourth is announced.
+    common::fault(
+        &s.sb,
+        json!({"kind": "slow", "rate": 1.0, "delayMs": 1500, "pathContains": "/download"}),
+    )
+    .await;
+    let receiver = s.receiver(ReceiveOptions::default());
+    let mut saved = receiver.subscribe();
+    let pass = tokio::spawn({
+        let receiver = receiver.clone();
+        async move { receiver.pass().await }
+    });
+    wait_for_downloads(&s.sb, 3).await;
+    s.add(ReceivedInvoice {
+        invoice_number: Some("LAAT-1".into()),
+        ..ReceivedInvoice::default()
+    })
+    .await;
+    receiver.announce();
+    wait_for_downloads(&s.sb, 4).await;
+    // Its download started before any of the first three was written: it did not wait
+    // for their batch to end.
+    assert!(
+        matches!(
+            saved.try_recv(),
+            Err(tokio::sync::broadcast::error::TryRecvError::Empty)
+        ),
+        "the fourth download waited for the first three to be saved"
+    );
+    let summary = pass.await.unwrap().unwrap();
+    assert_eq!(summary.saved, 4, "{summary:?}");
+    assert_eq!(with_ext(&files(&s.out()), "xml"), 4);
+}

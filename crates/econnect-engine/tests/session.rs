@@ -133,6 +133,36 @@ async fn remember_me_keeps_the_password_in_the_keyring_until_sign_out() {
 }
 
 #[tokio::test]
+async fn a_session_is_restorable_only_when_a_fresh_process_would_get_it_back() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = MemoryKeyring::default();
+    let engine = engine_with(dir.path(), Arc::new(keyring.clone())).await;
+    assert!(
+        engine.session_restorable().await,
+        "no session: nothing to lose"
+    );
+    engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, false))
+        .await
+        .unwrap();
+    assert!(!engine.session_restorable().await, "not remembered");
+    engine
+        .sign_in(sign_in(&sb, USER, PASSWORD, true))
+        .await
+        .unwrap();
+    assert!(
+        engine.session_restorable().await,
+        "remembered in the keyring"
+    );
+    // What it promises: a fresh engine on the same folder gets the session back.
+    engine.close().await;
+    let next = engine_with(dir.path(), Arc::new(keyring.clone())).await;
+    assert!(next.restore_session().await.unwrap().is_some());
+    next.close().await;
+}
+
+#[tokio::test]
 async fn without_a_keyring_the_session_lives_in_memory_only() {
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
@@ -151,6 +181,10 @@ async fn without_a_keyring_the_session_lives_in_memory_only() {
         .unwrap();
     assert_eq!(info.keyring, KeyringState::Unavailable);
     assert!(info.keyring_message.is_some());
+    assert!(
+        !engine.session_restorable().await,
+        "a fresh process could not sign in again"
+    );
     engine.sync_now().await.unwrap();
     assert!(
         !engine

@@ -48,6 +48,8 @@ pub struct IntakeConfig {
     pub preflight_parallel: usize,
     /// Complete files waiting for the checks at most; more wait in the watcher.
     pub ready_capacity: usize,
+    /// Files the watcher remembers at most; more wait on disk for a later scan.
+    pub max_pending: usize,
     /// The user's UTC offset, for `Verwerkt/YYYY-MM/` and dates in reasons (read it at
     /// start-up, while the process has one thread; the `time` crate refuses later).
     pub local_offset: time::UtcOffset,
@@ -71,6 +73,7 @@ impl Default for IntakeConfig {
             poll_only: false,
             preflight_parallel: 2,
             ready_capacity: watcher::READY_CAPACITY,
+            max_pending: crate::pending::MAX_PENDING,
             local_offset: time::UtcOffset::UTC,
             // Real checks take milliseconds (a 10 MB PDF well under a second); the margin
             // is for a slow machine that is busy with other work.

@@ -215,14 +215,17 @@ pub fn entry_kind(_folder: &Path, path: &Path) -> EntryKind {
 
 /// The candidate files directly in an organisation folder.
 pub fn list_candidates(org: &OrgFolder) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(&org.path) else {
-        return Vec::new();
-    };
-    entries
+    candidates(org).collect()
+}
+
+/// The candidate files of an organisation folder, read as the directory is read.
+pub fn candidates(org: &OrgFolder) -> impl Iterator<Item = PathBuf> + '_ {
+    std::fs::read_dir(&org.path)
+        .into_iter()
+        .flatten()
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| entry_kind(&org.path, p) == EntryKind::File)
-        .collect()
 }
 
 #[cfg(test)]

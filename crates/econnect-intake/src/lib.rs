@@ -17,6 +17,7 @@ pub mod identifiers;
 pub mod invoice;
 pub mod journal;
 pub mod moves;
+mod pending;
 pub mod preflight;
 mod recheck;
 pub mod refusal;

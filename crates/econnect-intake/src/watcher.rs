@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
@@ -20,6 +20,7 @@ use tokio::sync::{Notify, mpsc};
 
 use crate::engine::Inner;
 use crate::folders::{self, EntryKind, Layout, OrgFolder, WatchedFolder};
+use crate::pending::{Pending, PendingFiles};
 use crate::preflight::Direction;
 
 /// How often folders are scanned when events cannot be had.
@@ -34,6 +35,9 @@ pub const READY_CAPACITY: usize = 256;
 /// Batches of file-system events waiting for the watcher at most. Events are only hints:
 /// past this the batch is dropped and a full rescan, which finds every file, is asked for.
 pub const EVENT_CAPACITY: usize = 64;
+/// File-system events waiting for the watcher at most, over all batches: in a flood one
+/// batch can hold thousands (a path each), so batches alone do not bound the memory.
+pub const EVENT_BUDGET: usize = 2048;
 /// Commands (add, remove, rescan) waiting for the watcher at most.
 pub const COMMAND_CAPACITY: usize = 64;
 
@@ -142,6 +146,13 @@ pub struct EventTx {
 struct Overflow {
     happened: AtomicBool,
     wake: Notify,
+    /// Events queued and not yet taken.
+    queued: AtomicUsize,
+}
+
+/// Events in a batch (an error batch counts as one).
+fn batch_len(batch: &DebounceEventResult) -> usize {
+    batch.as_ref().map_or(1, Vec::len)
 }
 
 impl EventTx {
@@ -156,23 +167,36 @@ impl EventTx {
     /// source: when the watcher is behind, the batch is dropped and a full rescan asked
     /// for, which finds every file the dropped events were about.
     fn deliver(&self, batch: DebounceEventResult) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(batch) {
-            self.overflow.happened.store(true, Ordering::Release);
-            self.overflow.wake.notify_one();
+        let n = batch_len(&batch);
+        let queued = self.overflow.queued.fetch_add(n, Ordering::AcqRel);
+        if queued + n > EVENT_BUDGET {
+            self.overflow.queued.fetch_sub(n, Ordering::AcqRel);
+            self.dropped();
+            return;
         }
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(batch) {
+            self.overflow.queued.fetch_sub(n, Ordering::AcqRel);
+            self.dropped();
+        }
+    }
+
+    /// A batch was dropped: a rescan is due.
+    fn dropped(&self) {
+        self.overflow.happened.store(true, Ordering::Release);
+        self.overflow.wake.notify_one();
+    }
+
+    /// The watcher took a batch off the queue.
+    fn taken(&self, batch: &DebounceEventResult) {
+        self.overflow
+            .queued
+            .fetch_sub(batch_len(batch), Ordering::AcqRel);
     }
 
     /// Whether events were dropped since the last call (and so a rescan is due).
     fn take_overflow(&self) -> bool {
         self.overflow.happened.swap(false, Ordering::AcqRel)
     }
-}
-
-/// A file seen but not yet known to be complete.
-struct Pending {
-    org: OrgFolder,
-    seen: Option<(u64, SystemTime)>,
-    min_age: Duration,
 }
 
 /// One watched folder with its (optional) event source.
@@ -239,7 +263,7 @@ pub fn setup(inner: &Inner, initial: Vec<WatchedFolder>) -> Setup {
 /// What the watcher works on; handed to the blocking pool and back for each step.
 struct State {
     watched: Vec<Watched>,
-    pending: HashMap<PathBuf, Pending>,
+    pending: PendingFiles,
     ready: ReadyTx,
 }
 
@@ -279,7 +303,7 @@ pub async fn run(
     } = setup;
     let state = State {
         watched,
-        pending: HashMap::new(),
+        pending: PendingFiles::new(inner.config.max_pending),
         ready: ReadyTx::new(ready),
     };
     let mut stop = inner.stop.subscribe();
@@ -302,6 +326,7 @@ pub async fn run(
         // The next step, if any; run off the runtime below.
         let step: Option<Step> = tokio::select! {
             Some(batch) = ev_rx.recv() => {
+                ev_tx.taken(&batch);
                 match batch {
                     Ok(events) => {
                         // Batches dropped while the channel was full: only a rescan finds them.
@@ -311,6 +336,7 @@ pub async fn run(
                             for ev in events {
                                 full |= handle_event(inner, &s.watched, &mut s.pending, &mut s.ready, &ev.event);
                             }
+                            full |= s.pending.take_rescan();
                             if full {
                                 rescan(inner, &s.watched, &mut s.pending);
                             }
@@ -362,7 +388,12 @@ pub async fn run(
             }
             _ = settle.tick(), if !state.pending.is_empty() => Some(Box::new(|inner: &Inner, s: &mut State| {
                 check_pending(inner, &mut s.pending, &mut s.ready);
-                false
+                // A backlog past the bound: the files left out are looked for again.
+                let scan = s.pending.take_rescan();
+                if scan {
+                    rescan(inner, &s.watched, &mut s.pending);
+                }
+                scan
             })),
             _ = tokio::time::sleep(next_scan) => Some(Box::new(|inner: &Inner, s: &mut State| {
                 rescan(inner, &s.watched, &mut s.pending);
@@ -431,7 +462,7 @@ fn org_of(watched: &[Watched], path: &Path) -> Option<OrgFolder> {
 fn handle_event(
     inner: &Inner,
     watched: &[Watched],
-    pending: &mut HashMap<PathBuf, Pending>,
+    pending: &mut PendingFiles,
     ready: &mut ReadyTx,
     event: &notify::Event,
 ) -> bool {
@@ -458,14 +489,7 @@ fn handle_event(
                 if let Err((org, path)) = ready.send(org, path.clone()) {
                     // The pipeline is behind: the file waits here, and is offered again
                     // once its size and time are seen unchanged.
-                    pending.insert(
-                        path,
-                        Pending {
-                            org,
-                            seen: None,
-                            min_age: Duration::ZERO,
-                        },
-                    );
+                    pending.insert(path, Pending::new(org, Duration::ZERO));
                 }
             }
             false
@@ -490,14 +514,7 @@ fn handle_event(
                 && folders::entry_kind(&org.path, path) == EntryKind::File
                 && !inner.is_taken(path)
             {
-                pending.insert(
-                    path.clone(),
-                    Pending {
-                        org,
-                        seen: None,
-                        min_age: Duration::ZERO,
-                    },
-                );
+                pending.insert(path.clone(), Pending::new(org, Duration::ZERO));
             }
             false
         }
@@ -507,12 +524,7 @@ fn handle_event(
 
 /// Scans one directory that appeared: if it is an organisation folder (or the root of
 /// one), its files become pending.
-fn scan_dir(
-    inner: &Inner,
-    watched: &[Watched],
-    pending: &mut HashMap<PathBuf, Pending>,
-    dir: &Path,
-) {
+fn scan_dir(inner: &Inner, watched: &[Watched], pending: &mut PendingFiles, dir: &Path) {
     for w in watched {
         let orgs = w.folder.org_folders();
         for org in orgs
@@ -526,30 +538,24 @@ fn scan_dir(
 
 fn add_candidates(
     inner: &Inner,
-    pending: &mut HashMap<PathBuf, Pending>,
+    pending: &mut PendingFiles,
     org: &OrgFolder,
     min_age: Duration,
 ) -> u64 {
     let mut n = 0;
-    for path in folders::list_candidates(org) {
+    // Read as a stream: a folder with a backlog of thousands is counted, not held.
+    for path in folders::candidates(org) {
         n += 1;
-        if inner.is_taken(&path) || pending.contains_key(&path) {
+        if inner.is_taken(&path) || pending.contains(&path) {
             continue;
         }
-        pending.insert(
-            path,
-            Pending {
-                org: org.clone(),
-                seen: None,
-                min_age,
-            },
-        );
+        pending.insert(path, Pending::new(org.clone(), min_age));
     }
     n
 }
 
 /// The full scan: every candidate file becomes pending; the health lines are refreshed.
-fn rescan(inner: &Inner, watched: &[Watched], pending: &mut HashMap<PathBuf, Pending>) {
+fn rescan(inner: &Inner, watched: &[Watched], pending: &mut PendingFiles) {
     #[cfg(test)]
     stall::pass();
     let now = econnect_store::timestamp::now();
@@ -588,7 +594,7 @@ fn rescan(inner: &Inner, watched: &[Watched], pending: &mut HashMap<PathBuf, Pen
 }
 
 /// Second (and later) looks at pending files: unchanged size and mtime → complete.
-fn check_pending(inner: &Inner, pending: &mut HashMap<PathBuf, Pending>, ready: &mut ReadyTx) {
+fn check_pending(inner: &Inner, pending: &mut PendingFiles, ready: &mut ReadyTx) {
     let mut done = Vec::new();
     for (path, p) in pending.iter_mut() {
         if inner.is_taken(path) || folders::entry_kind(&p.org.path, path) != EntryKind::File {

@@ -45,3 +45,41 @@ async fn a_full_pipeline_holds_files_back_and_loses_none() {
     assert!(failed_files(&folder.path).is_empty());
     intake.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backlog_past_what_the_watcher_remembers_is_found_again_and_sent_once() {
+    let rig = Rig::new().await;
+    let folder = rig.single("achterstand", Direction::Purchase);
+    // The watcher remembers 8 files and the pipeline takes one at a time: most of the
+    // burst is left out and must be found by the scans the watcher asks for itself (the
+    // periodic scan is an hour away).
+    let config = IntakeConfig {
+        ready_capacity: 1,
+        max_pending: 8,
+        rescan_every: Duration::from_secs(3600),
+        ..fast_config()
+    };
+    let intake = Intake::start(
+        rig.store.clone(),
+        rig.client.clone(),
+        config,
+        vec![folder.clone()],
+    )
+    .await
+    .unwrap();
+    for i in 0..100 {
+        std::fs::write(
+            folder.path.join(format!("a{i:03}.pdf")),
+            samples::pdf(2000, &format!("achterstand {i}")),
+        )
+        .unwrap();
+    }
+    until(Duration::from_secs(120), "100 moved", || {
+        done_files(&folder.path).len() == 100
+    })
+    .await;
+    assert_eq!(rig.created(), 100);
+    assert_eq!(rig.sandbox.counters().duplicates_refused, 0);
+    assert!(failed_files(&folder.path).is_empty());
+    intake.shutdown().await;
+}

@@ -253,6 +253,14 @@ impl NoticeBatcher {
         self.last_at = None;
         Some(std::mem::take(&mut self.pending))
     }
+
+    /// Everything held, due or not (the process is leaving); `None` when nothing is.
+    pub fn take_all(&mut self) -> Option<Vec<Notice>> {
+        self.first_at = None;
+        self.last_at = None;
+        let pending = std::mem::take(&mut self.pending);
+        (!pending.is_empty()).then_some(pending)
+    }
 }
 
 impl Default for NoticeBatcher {
@@ -380,6 +388,19 @@ mod tests {
         assert_eq!(b.take_due(t0 + ms(149)), None);
         assert_eq!(b.take_due(t0 + ms(150)).map(|v| v.len()), Some(2));
         assert_eq!(b.deadline(), None, "empty after a flush");
+    }
+
+    #[test]
+    fn take_all_hands_over_a_burst_before_it_is_due() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut b = NoticeBatcher::with_timing(ms(100), ms(1000));
+        assert_eq!(b.take_all(), None, "nothing held");
+        b.push(sent("a"), t0);
+        b.push(sent("b"), t0 + ms(10));
+        assert_eq!(b.take_due(t0 + ms(20)), None, "not due yet");
+        assert_eq!(b.take_all().map(|v| v.len()), Some(2));
+        assert_eq!(b.deadline(), None, "empty after taking all");
     }
 
     #[test]

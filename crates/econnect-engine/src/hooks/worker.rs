@@ -43,7 +43,7 @@ pub struct HookWorker {
     receiver: Receiver,
     wake: Arc<Notify>,
     changes: broadcast::Sender<StatusChange>,
-    /// One round at a time (the loop and a caller's `round`).
+    /// One batch of events at a time (the loop and a caller's `round`).
     lock: Arc<tokio::sync::Mutex<()>>,
 }
 
@@ -74,32 +74,65 @@ impl HookWorker {
         self.changes.subscribe()
     }
 
-    /// Rounds until `stop` turns true: one at once (catching up after a restart), then on
-    /// every wake and at least every 30 seconds.
-    pub async fn run(self, mut stop: watch::Receiver<bool>) {
-        loop {
-            tokio::select! {
-                result = self.round() => if let Err(e) = result {
-                    tracing::warn!(error = %e, "hook events not processed; next round later");
-                },
-                _ = stop.wait_for(|s| *s) => return,
+    /// Works until `stop` turns true, in two loops side by side: one takes stored events
+    /// (at once, catching up after a restart, then on every wake and at least every 30
+    /// seconds) and rings the other, which downloads what they recorded. Side by side, an
+    /// invoice announced while others download joins their stream instead of waiting.
+    pub async fn run(self, stop: watch::Receiver<bool>) {
+        let events = async {
+            let mut stop = stop.clone();
+            loop {
+                tokio::select! {
+                    result = self.take_events() => match result {
+                        Ok(summary) if summary.recorded > 0 => self.receiver.announce(),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "hook events not processed; next round later"),
+                    },
+                    _ = stop.wait_for(|s| *s) => return,
+                }
+                tokio::select! {
+                    _ = self.wake.notified() => {}
+                    _ = tokio::time::sleep(ROUND_INTERVAL) => {}
+                    _ = stop.wait_for(|s| *s) => return,
+                }
             }
-            tokio::select! {
-                _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(ROUND_INTERVAL) => {}
-                _ = stop.wait_for(|s| *s) => return,
+        };
+        let downloads = async {
+            let mut stop = stop.clone();
+            loop {
+                tokio::select! {
+                    result = self.receiver.pass() => if let Err(e) = result {
+                        tracing::warn!(error = %e, "received invoices not fetched; next pass later");
+                    },
+                    _ = stop.wait_for(|s| *s) => return,
+                }
+                // Failed downloads are due again on their schedule.
+                tokio::select! {
+                    () = self.receiver.announced() => {}
+                    _ = tokio::time::sleep(ROUND_INTERVAL) => {}
+                    _ = stop.wait_for(|s| *s) => return,
+                }
             }
-        }
+        };
+        tokio::join!(events, downloads);
     }
 
-    /// Processes the oldest stored, unprocessed events (one batch, in order of arrival),
-    /// then downloads what is recorded and due; when the batch was full it rings for the
-    /// next round at once. One batch per round: while deliveries keep arriving, the
-    /// invoices already announced are fetched instead of waiting for a quiet inbox. The
-    /// batch's received invoices are recorded together (one transaction per organisation)
-    /// and its events marked processed together: a crash in between repeats the batch,
-    /// which is harmless (recording is idempotent, statuses only move forward).
+    /// Processes the oldest stored, unprocessed events (one batch), then downloads what is
+    /// recorded and due: what the two loops of [`HookWorker::run`] do, once, in turn.
     pub async fn round(&self) -> Result<RoundSummary, EngineError> {
+        let mut summary = self.take_events().await?;
+        summary.received = self.receiver.pass().await?;
+        Ok(summary)
+    }
+
+    /// Processes the oldest stored, unprocessed events (one batch, in order of arrival);
+    /// when the batch was full it rings for the next at once. One batch at a time: while
+    /// deliveries keep arriving, the invoices already announced are fetched instead of
+    /// waiting for a quiet inbox. The batch's received invoices are recorded together (one
+    /// transaction per organisation) and its events marked processed together: a crash in
+    /// between repeats the batch, which is harmless (recording is idempotent, statuses only
+    /// move forward).
+    pub async fn take_events(&self) -> Result<RoundSummary, EngineError> {
         let _one = self.lock.lock().await;
         let mut summary = RoundSummary::default();
         let events = self.store.unprocessed_hook_events(BATCH).await?;
@@ -138,7 +171,6 @@ impl HookWorker {
             self.store.mark_hook_events_processed(&done).await?;
         }
         summary.events = u32::try_from(done.len()).unwrap_or(u32::MAX);
-        summary.received = self.receiver.pass().await?;
         Ok(summary)
     }
 

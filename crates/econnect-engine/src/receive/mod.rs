@@ -16,7 +16,7 @@ mod files;
 pub mod names;
 pub mod ubl;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -129,8 +129,10 @@ pub struct Receiver {
     roots: Arc<std::sync::Mutex<HashMap<String, PathBuf>>>,
     /// Time spent per phase, summed over the downloads (for the benchmark).
     phases: Arc<PhaseClock>,
+    /// Rung when invoices were recorded to download ([`Receiver::announce`]).
+    recorded: Arc<tokio::sync::Notify>,
     /// Month folders made in the current batch (each once, not per invoice).
-    made_dirs: Arc<std::sync::Mutex<std::collections::HashSet<PathBuf>>>,
+    made_dirs: Arc<std::sync::Mutex<HashSet<PathBuf>>>,
 }
 
 /// Time spent per phase of receiving, summed over all downloads (they overlap).
@@ -178,6 +180,32 @@ fn pass_lock(store: &Store) -> Arc<tokio::sync::Mutex<()>> {
 /// Downloads up to this size are kept in memory until written with one blocking call.
 const IN_MEMORY_DOWNLOAD: u64 = 1024 * 1024;
 
+/// Due invoices read from the cache at a time.
+const DUE_CHUNK: u32 = 500;
+
+/// One stream of downloads in a pass: what it yielded, what is still open, and why it
+/// stopped early.
+#[derive(Default)]
+struct Feed {
+    /// Invoices yielded.
+    listed: AtomicU32,
+    /// Yielded and not yet finished (read and handed over, or failed).
+    open: AtomicU32,
+    /// Rung when the last open download finishes.
+    idle: tokio::sync::Notify,
+    /// The cache's error that ended the stream.
+    broken: std::sync::Mutex<Option<EngineError>>,
+}
+
+impl Feed {
+    /// One yielded invoice is finished.
+    fn done(&self) {
+        if self.open.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.idle.notify_one();
+        }
+    }
+}
+
 /// Invoices being read, written and flushed at once (beyond the downloads in flight).
 const DISK_SLOTS: usize = 8;
 
@@ -192,7 +220,7 @@ const MAX_CLAIMS: usize = 200_000;
 #[derive(Default)]
 struct Claims {
     names: HashMap<PathBuf, String>,
-    folders: std::collections::HashSet<PathBuf>,
+    folders: HashSet<PathBuf>,
 }
 
 /// A downloaded invoice: in memory when small, else in its temp file.
@@ -243,7 +271,19 @@ impl Receiver {
             roots: Arc::default(),
             phases: Arc::default(),
             made_dirs: Arc::default(),
+            recorded: Arc::default(),
         }
+    }
+
+    /// Says that invoices were recorded to download: a running pass takes them into its
+    /// downloads, else [`Receiver::announced`] wakes whoever waits to start one.
+    pub fn announce(&self) {
+        self.recorded.notify_one();
+    }
+
+    /// Waits for [`Receiver::announce`] (one ring is kept when nobody waits).
+    pub async fn announced(&self) {
+        self.recorded.notified().await;
     }
 
     /// Time spent per phase so far (summed over concurrent downloads).
@@ -315,42 +355,16 @@ impl Receiver {
     ) -> Result<(u32, u32, u32), EngineError> {
         let (saved, failed, refused) = (AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0));
         loop {
-            let now_ms = unix_ms();
-            let due = self
-                .store
-                .due_received(
-                    self.options
-                        .only_party
-                        .as_deref()
-                        .map(|p| PartyId::new(p).as_str().to_string())
-                        .as_deref(),
-                    now_ms,
-                    500,
-                )
-                .await?;
-            let due: Vec<(ReceivedInvoice, String)> = due
-                .into_iter()
-                .filter_map(|r| {
-                    let name = organisations
-                        .iter()
-                        .find(|o| o.id == r.party_id)?
-                        .name
-                        .clone();
-                    Some((r, name))
-                })
-                .collect();
-            if due.is_empty() {
-                break;
-            }
-            let prepared = Instant::now();
-            self.prepare_batch(&due).await?;
-            add_time(&self.phases.batch, prepared);
             let (queue, inbox) = tokio::sync::mpsc::channel(PLACE_CAPACITY);
             // Two stages: the platform sees at most `concurrency` downloads; a finished
             // download frees its slot at once while its files are read, written and
-            // flushed (the disk's own, larger, number of slots).
+            // flushed (the disk's own, larger, number of slots). The list of due invoices
+            // is read again whenever it runs out, so invoices recorded while this runs (a
+            // hook announcing them) join the same stream instead of waiting for its end.
+            let feed = Feed::default();
+            let feed_ref = &feed;
             let downloads = async move {
-                stream::iter(due)
+                self.due_stream(organisations, feed_ref)
                     .map(|(record, name)| async move {
                         let fetched = self.fetch(&record, &name).await;
                         (record, name, fetched)
@@ -358,7 +372,11 @@ impl Receiver {
                     .buffer_unordered(self.options.concurrency.max(1))
                     .map(|(record, name, fetched)| {
                         let queue = queue.clone();
-                        async move { self.finish_one(&record, &name, fetched, &queue).await }
+                        async move {
+                            let outcome = self.finish_one(&record, &name, fetched, &queue).await;
+                            feed_ref.done();
+                            outcome
+                        }
                     })
                     .buffer_unordered(DISK_SLOTS)
                     .collect::<Vec<Result<Outcome, EngineError>>>()
@@ -366,6 +384,9 @@ impl Receiver {
             };
             let (recorded, results) = tokio::join!(self.record_saved(inbox), downloads);
             let (recorded, unplaced) = recorded?;
+            if let Some(e) = feed.broken.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                return Err(e);
+            }
             saved.fetch_add(recorded, Ordering::Relaxed);
             failed.fetch_add(unplaced, Ordering::Relaxed);
             let mut progressed = recorded > 0;
@@ -379,8 +400,8 @@ impl Receiver {
                     }
                 };
             }
-            if !progressed {
-                // Everything left failed and waits for its retry time.
+            if feed.listed.load(Ordering::Relaxed) == 0 || !progressed {
+                // Nothing was due, or everything left failed and waits for its retry time.
                 break;
             }
         }
@@ -389,6 +410,100 @@ impl Receiver {
             failed.into_inner(),
             refused.into_inner(),
         ))
+    }
+
+    /// The due invoices of the receiving organisations, each once, read from the cache in
+    /// chunks. When a chunk runs out the list is read again; when that brings nothing new
+    /// while downloads are still open, it waits for newly recorded invoices (rung by
+    /// [`Receiver::announce`]) or for the last download to finish, and ends only then. So a
+    /// hook's invoices join the downloads already running instead of waiting for them.
+    fn due_stream<'a>(
+        &'a self,
+        organisations: &'a [Organisation],
+        feed: &'a Feed,
+    ) -> impl futures_util::Stream<Item = (ReceivedInvoice, String)> + 'a {
+        let only_party = self
+            .options
+            .only_party
+            .as_deref()
+            .map(|p| PartyId::new(p).as_str().to_string());
+        let state = (
+            Vec::<(ReceivedInvoice, String)>::new(),
+            HashSet::<String>::new(),
+        );
+        stream::unfold(state, move |(mut chunk, mut taken)| {
+            let only_party = only_party.clone();
+            async move {
+                while chunk.is_empty() {
+                    // Registered before the list is read: a ring after it is not missed.
+                    let recorded = self.recorded.notified();
+                    let idle = feed.idle.notified();
+                    match self
+                        .next_chunk(organisations, only_party.as_deref(), &mut taken)
+                        .await
+                    {
+                        // Reversed, so that popping takes the oldest first.
+                        Ok(next) => chunk = next.into_iter().rev().collect(),
+                        Err(e) => {
+                            *feed.broken.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                            return None;
+                        }
+                    }
+                    if chunk.is_empty() {
+                        if feed.open.load(Ordering::Acquire) == 0 {
+                            return None;
+                        }
+                        tokio::select! {
+                            () = recorded => {}
+                            () = idle => {}
+                        }
+                    }
+                }
+                let next = chunk.pop()?;
+                feed.listed.fetch_add(1, Ordering::Relaxed);
+                feed.open.fetch_add(1, Ordering::AcqRel);
+                Some((next, (chunk, taken)))
+            }
+        })
+    }
+
+    /// The due invoices not yet `taken` (oldest first, with their organisation's name),
+    /// marked taken and prepared for; empty when there are none.
+    async fn next_chunk(
+        &self,
+        organisations: &[Organisation],
+        only_party: Option<&str>,
+        taken: &mut HashSet<String>,
+    ) -> Result<Vec<(ReceivedInvoice, String)>, EngineError> {
+        // Those taken and not yet recorded are still due: read past them.
+        let limit = u32::try_from(taken.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(DUE_CHUNK);
+        let due = self
+            .store
+            .due_received(only_party, unix_ms(), limit)
+            .await?;
+        let chunk: Vec<(ReceivedInvoice, String)> = due
+            .into_iter()
+            .filter(|r| !taken.contains(&r.document_id))
+            .filter_map(|r| {
+                let name = organisations
+                    .iter()
+                    .find(|o| o.id == r.party_id)?
+                    .name
+                    .clone();
+                Some((r, name))
+            })
+            .take(DUE_CHUNK as usize)
+            .collect();
+        if chunk.is_empty() {
+            return Ok(chunk);
+        }
+        let prepared = Instant::now();
+        self.prepare_batch(&chunk).await?;
+        add_time(&self.phases.batch, prepared);
+        taken.extend(chunk.iter().map(|(r, _)| r.document_id.clone()));
+        Ok(chunk)
     }
 
     /// Places and records read invoices as they come in: whatever finished while the last
@@ -622,7 +737,11 @@ impl Receiver {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
-        *self.roots.lock().unwrap_or_else(|e| e.into_inner()) = roots;
+        // Added to, not replaced: downloads of the previous chunk may still be running.
+        self.roots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(roots);
         Ok(())
     }
 
