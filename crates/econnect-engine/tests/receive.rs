@@ -556,3 +556,42 @@ async fn an_invoice_announced_while_others_download_joins_their_pass() {
     assert_eq!(summary.saved, 4, "{summary:?}");
     assert_eq!(with_ext(&files(&s.out()), "xml"), 4);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receive_folder_chosen_while_the_receiver_runs_is_used_from_its_next_pass() {
+    let s = Setup::new().await;
+    let first = s.dir.path().join("eerste");
+    let second = s.dir.path().join("tweede");
+    s.store
+        .set_receive_folder("", &first.to_string_lossy())
+        .await
+        .unwrap();
+    // No folder of its own: the one chosen in the settings counts.
+    let receiver = Receiver::new(
+        s.client.clone(),
+        s.store.clone(),
+        ReceiveOptions {
+            only_party: Some(PARTY.into()),
+            retry_base: Duration::ZERO,
+            ..ReceiveOptions::default()
+        },
+    );
+    assert_eq!(receiver.pass().await.unwrap().saved, 3);
+    assert_eq!(with_ext(&files(&first), "xml"), 3);
+    s.store
+        .set_receive_folder("", &second.to_string_lossy())
+        .await
+        .unwrap();
+    s.add(ReceivedInvoice {
+        invoice_number: Some("NA-WISSEL-1".into()),
+        ..ReceivedInvoice::default()
+    })
+    .await;
+    assert_eq!(receiver.pass().await.unwrap().saved, 1);
+    assert_eq!(with_ext(&files(&first), "xml"), 3, "the old folder got it");
+    assert_eq!(
+        with_ext(&files(&second), "xml"),
+        1,
+        "the new folder did not"
+    );
+}

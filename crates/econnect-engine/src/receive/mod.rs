@@ -700,7 +700,10 @@ impl Receiver {
         let mut folders = std::collections::BTreeSet::new();
         for (record, organisation) in due {
             if !roots.contains_key(&record.party_id) {
-                roots.insert(record.party_id.clone(), self.root(&record.party_id).await?);
+                roots.insert(
+                    record.party_id.clone(),
+                    self.chosen_root(&record.party_id).await?,
+                );
             }
             if let Some(root) = roots.get(&record.party_id) {
                 folders.insert(names::month_folder(root, organisation, month_of(record)));
@@ -737,7 +740,8 @@ impl Receiver {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
-        // Added to, not replaced: downloads of the previous chunk may still be running.
+        // Added to and updated, not replaced: downloads of the previous chunk may still be
+        // running (they go to the folder chosen now, which is what the user asked for).
         self.roots
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -745,6 +749,7 @@ impl Receiver {
         Ok(())
     }
 
+    /// The receive root of an organisation as loaded for the current chunk.
     async fn root(&self, party_id: &str) -> Result<PathBuf, EngineError> {
         if let Some(root) = self
             .roots
@@ -754,6 +759,13 @@ impl Receiver {
         {
             return Ok(root.clone());
         }
+        self.chosen_root(party_id).await
+    }
+
+    /// Where an organisation's invoices go now: this run's folder, else the one chosen in
+    /// the settings, else the default. Read per chunk, so a folder chosen while the worker
+    /// runs is used from the next chunk on, without a restart.
+    async fn chosen_root(&self, party_id: &str) -> Result<PathBuf, EngineError> {
         if let Some(folder) = &self.options.folder {
             return Ok(folder.clone());
         }
