@@ -12,7 +12,7 @@
 //!
 //! Every side fsyncs every file, as the app does, after a `sync()`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -50,6 +50,19 @@ pub struct BenchReceiveArgs {
 
 /// The demo organisation that receives (Bakkerij De Gouden Korenaar).
 pub(crate) const RECEIVING_PARTY: &str = "0106:30187412";
+
+/// Where every side writes a round's invoices under its folder: the engine's layout (its
+/// month folder of the receiving organisation), so that all sides create their files at
+/// the same depth. Where the file system puts a new folder's files depends on the folders
+/// above it (ext4 spreads folders over its groups), and so does what creating them costs.
+pub(crate) fn month_folder(root: &Path) -> PathBuf {
+    let month = econnect_store::timestamp::now();
+    econnect_engine::receive::names::month_folder(
+        root,
+        "Bakkerij De Gouden Korenaar B.V.",
+        month.get(..7).unwrap_or("onbekend"),
+    )
+}
 
 /// A sandbox on a runtime and threads of its own: the platform is another machine, and
 /// its tasks (one per webhook it posts) must not queue in front of the app's on the app's
@@ -191,16 +204,18 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
     }
     let data = tempfile::tempdir().map_err(|e| e.to_string())?;
     let engine = signed_in(&sb, data.path()).await?;
-    // Every file of the engine side lands here, every bare round gets its own folder; all
-    // are removed only at the end: removing thousands of files makes creating the next ones
-    // slow on some file systems (ext4 skips recently freed inodes), which would charge one
-    // side for the other's cleanup.
-    let out = tempfile::tempdir().map_err(|e| e.to_string())?;
+    // Every round of every side writes into a folder of its own, made just before it, in
+    // the same layout (the engine's is chosen as its receive folder, as a user does in
+    // Instellingen); all are removed only at the end. One folder kept by the engine for the
+    // whole run gave it a folder three times as full as any bare one. (On ext4 without a
+    // journal, creating files also costs more in a part of the disk where files were
+    // removed in the last minutes, e.g. by an earlier run: run rounds apart, or compare
+    // with `TMPDIR=/dev/shm`, where no side pays for the disk.)
     let server = engine
         .serve_hooks(HookOptions {
             listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: "http://127.0.0.1:0/econnect-hook".into(),
-            folder: Some(out.path().to_path_buf()),
+            folder: None,
         })
         .await
         .map_err(|e| e.message)?;
@@ -222,6 +237,7 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
     let cpu = super::bench_sync::process_cpu_time;
     let (mut engine_cpu, mut like_cpu) = (Vec::new(), Vec::new());
     let mut bare_folders = Vec::new();
+    let mut engine_folders = Vec::new();
     let mut landed = 0;
     let mut ids: Vec<String> = Vec::new();
     let result: Result<(), String> = async {
@@ -236,6 +252,11 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
                 like_cpu.push(cpu().saturating_sub(before));
                 like_times.push(took);
             }
+            let out = tempfile::tempdir().map_err(|e| e.to_string())?;
+            engine
+                .set_receive_folder(out.path().to_path_buf())
+                .await
+                .map_err(|e| e.message)?;
             super::bench_sync::flush_disk().await;
             let before = cpu();
             let (took, new_ids) = engine_side(&sb, &mut saved, args, round).await?;
@@ -243,8 +264,12 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
             ids = new_ids;
             landed += args.invoices;
             let on_disk = count_xml(out.path());
-            if on_disk != landed {
-                return Err(format!("engine: {on_disk} van {landed} facturen op schijf"));
+            engine_folders.push(out);
+            if on_disk != args.invoices {
+                return Err(format!(
+                    "engine: {on_disk} van {} facturen in de map van ronde {round}",
+                    args.invoices
+                ));
             }
             engine_times.push(took);
             if round % 2 == 0 {
@@ -356,7 +381,7 @@ async fn bare_side(
 ) -> Result<Duration, String> {
     let folder = tempfile::tempdir().map_err(|e| e.to_string())?;
     super::bench_sync::flush_disk().await;
-    let (took, n) = bare_round(client, ids, folder.path(), concurrency).await?;
+    let (took, n) = bare_round(client, ids, &month_folder(folder.path()), concurrency).await?;
     folders.push(folder);
     if n != ids.len() {
         return Err(format!("kale lus: {n} van {} gedownload", ids.len()));
@@ -421,6 +446,9 @@ async fn bare_round(
 ) -> Result<(Duration, usize), String> {
     let party = PartyId::new(RECEIVING_PARTY);
     let start = Instant::now();
+    tokio::fs::create_dir_all(out)
+        .await
+        .map_err(|e| e.to_string())?;
     let done: Vec<Result<(), String>> = stream::iter(ids.iter().enumerate())
         .map(|(n, id)| {
             let party = party.clone();

@@ -82,7 +82,11 @@ impl BareReceiver {
         concurrency: usize,
     ) -> Result<Duration, String> {
         let party = PartyId::new(super::bench_receive::RECEIVING_PARTY);
+        let out = super::bench_receive::month_folder(out);
         let start = Instant::now();
+        tokio::fs::create_dir_all(&out)
+            .await
+            .map_err(|e| e.to_string())?;
         for n in 0..invoices {
             self.sandbox.add_received(ReceivedInvoice {
                 party_id: super::bench_receive::RECEIVING_PARTY.into(),
@@ -92,7 +96,7 @@ impl BareReceiver {
             })?;
         }
         // Its downloads run in a task of the runtime, as the engine's worker does.
-        let (client, out) = (self.client.clone(), out.to_path_buf());
+        let client = self.client.clone();
         let mut announced = std::mem::replace(&mut self.announced, mpsc::channel(1).1);
         let task = tokio::spawn(async move {
             let mut running = FuturesUnordered::new();
