@@ -777,8 +777,11 @@ async fn rss_child(url: &str, count: usize, staged: Option<&Path>) -> Result<Exi
     .map_err(|e| e.to_string())?;
     let party = PartyId::new(PARTY);
     let deadline = Instant::now() + Duration::from_secs(900);
+    let detail = std::env::var_os("ECONNECT_BENCH_RSS_DETAIL").is_some();
+    let mut most_waiting = 0;
     loop {
         let c = intake.counts(&party).await.map_err(|e| e.dutch())?;
+        most_waiting = most_waiting.max(c.waiting);
         if (c.sent + c.refused + c.dead) as usize >= count {
             break;
         }
@@ -787,9 +790,13 @@ async fn rss_child(url: &str, count: usize, staged: Option<&Path>) -> Result<Exi
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    if detail {
+        eprintln!("most files queued in the outbox at once: {most_waiting}");
+        malloc_stats();
+    }
     intake.shutdown().await;
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    if std::env::var_os("ECONNECT_BENCH_RSS_DETAIL").is_some() {
+    if detail {
         // Diagnostic: what the resident memory is made of now (heap, mapped files, shared).
         for line in status
             .lines()
@@ -806,3 +813,14 @@ async fn rss_child(url: &str, count: usize, staged: Option<&Path>) -> Result<Exi
     println!("{kib}");
     Ok(ExitCode::SUCCESS)
 }
+
+/// Diagnostic: glibc's per-arena totals (bytes taken from the system vs in use) on stderr,
+/// to tell live heap from freed memory the allocator keeps.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn malloc_stats() {
+    // SAFETY: malloc_stats only reads the allocator's state and writes to stderr.
+    unsafe { libc::malloc_stats() }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn malloc_stats() {}
