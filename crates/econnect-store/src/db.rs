@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -32,6 +33,9 @@ const WRITER_CACHE_KIB: &str = "-2000";
 /// intake files the writer held 6 MB this way (3.5 MB at 30,000). Between writes its
 /// pages are unpinned, so `PRAGMA shrink_memory` gives them back.
 const WRITER_CACHE_LIMIT: i64 = 3 * 1024 * 1024;
+/// The writer's cache is looked at every this many hand-outs: a look is a round trip to
+/// the connection's thread, and a few writes add little to the cache.
+const WRITER_CACHE_CHECK_EVERY: u32 = 8;
 /// Connections in the pool: WAL lets readers work while the sync writes.
 const MAX_CONNECTIONS: u32 = 4;
 
@@ -54,6 +58,8 @@ pub struct Store {
     pub(crate) anchors: Arc<Mutex<crate::anchors::Anchors>>,
     /// Hook deliveries waiting for the next group commit (see `hook_inbox`).
     pub(crate) hook_batch: Arc<Mutex<crate::hook_inbox::HookBatch>>,
+    /// Times the writer was handed out (see [`WRITER_CACHE_CHECK_EVERY`]).
+    handed_out: Arc<AtomicU32>,
 }
 
 /// Remembered totals: (filter key → (feed id when counted, total)).
@@ -109,6 +115,7 @@ impl Store {
             counts: Arc::new(Mutex::new(CountCache::default())),
             anchors: Arc::default(),
             hook_batch: Arc::default(),
+            handed_out: Arc::default(),
         })
     }
 
@@ -207,6 +214,13 @@ impl Store {
         let mut writer = AsyncGuard::try_map(self.writer.lock().await, Option::as_mut)
             .map(Writer)
             .map_err(|_| StoreError::Database(sqlx::Error::PoolClosed))?;
+        if !self
+            .handed_out
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(WRITER_CACHE_CHECK_EVERY)
+        {
+            return Ok(writer);
+        }
         // Only memory is at stake: a failure is logged, the write goes on.
         let released = match cache_used(&mut writer).await {
             Ok(used) if used > WRITER_CACHE_LIMIT => sqlx::query("PRAGMA shrink_memory")
