@@ -335,12 +335,11 @@ pub async fn unmoved_final(store: &Store) -> Result<Vec<OutboxItem>, StoreError>
 
 /// Counts per state for one organisation.
 pub async fn counts(store: &Store, party_id: &str) -> Result<OutboxCounts, StoreError> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT state, COUNT(*) FROM intake_outbox WHERE party_id = ? GROUP BY state",
-    )
-    .bind(party_id)
-    .fetch_all(store.pool())
-    .await?;
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT state, n FROM intake_outbox_tally WHERE party_id = ?")
+            .bind(party_id)
+            .fetch_all(store.pool())
+            .await?;
     let mut c = OutboxCounts::default();
     for (state, n) in rows {
         match state.as_str() {

@@ -567,7 +567,7 @@ async fn start_engine(
     dir: &Path,
     name: &str,
     concurrency: usize,
-) -> Result<(Intake, PathBuf), String> {
+) -> Result<(Intake, PathBuf, Store), String> {
     let store = Store::open(&dir.join(format!("{name}.sqlite")))
         .await
         .map_err(|e| e.to_string())?;
@@ -583,6 +583,14 @@ async fn start_engine(
             held.push(conn);
         }
     }
+    if let Ok(kib) = std::env::var("ECONNECT_BENCH_WRITER_CACHE") {
+        // Diagnostic for the memory run: the writer connection's page cache, in KiB.
+        let mut writer = store.writer().await.map_err(|e| e.to_string())?;
+        sqlx::query(&format!("PRAGMA cache_size = -{}", kib.trim()))
+            .execute(&mut *writer)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     let folder = dir.join(name);
     std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
     let watched = WatchedFolder {
@@ -596,10 +604,10 @@ async fn start_engine(
         concurrency,
         ..IntakeConfig::default()
     };
-    let intake = Intake::start(store, client_for(url)?, config, vec![watched])
+    let intake = Intake::start(store.clone(), client_for(url)?, config, vec![watched])
         .await
         .map_err(|e| e.dutch())?;
-    Ok((intake, folder))
+    Ok((intake, folder, store))
 }
 
 /// Writes every file into the watched folder and waits until all are accepted.
@@ -610,7 +618,7 @@ async fn engine_run(
     files: &[(String, Vec<u8>)],
     concurrency: usize,
 ) -> Result<Duration, String> {
-    let (intake, folder) = start_engine(url, dir, name, concurrency).await?;
+    let (intake, folder, _) = start_engine(url, dir, name, concurrency).await?;
     let mut events = intake.subscribe();
     let start = Instant::now();
     let writer = {
@@ -667,7 +675,7 @@ async fn latency_run(url: &str, dir: &Path, args: &BenchIntakeArgs) -> Result<Ve
     std::fs::create_dir_all(&staging).map_err(|e| e.to_string())?;
     let files = write_pdfs(&staging, args.latency_files, args.min_kb, args.max_kb, "b")
         .map_err(|e| e.to_string())?;
-    let (intake, folder) = start_engine(url, dir, "map-b", args.concurrency).await?;
+    let (intake, folder, _) = start_engine(url, dir, "map-b", args.concurrency).await?;
     let mut events = intake.subscribe();
     let queued: Arc<std::sync::Mutex<std::collections::HashMap<String, Instant>>> =
         Default::default();
@@ -763,7 +771,7 @@ async fn rss_child(url: &str, count: usize, staged: Option<&Path>) -> Result<Exi
             dir
         }
     };
-    let (intake, folder) = start_engine(url, work.path(), "map-c", 4).await?;
+    let (intake, folder, store) = start_engine(url, work.path(), "map-c", 4).await?;
     let folder2 = folder.clone();
     tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         for i in 0..count {
@@ -777,8 +785,11 @@ async fn rss_child(url: &str, count: usize, staged: Option<&Path>) -> Result<Exi
     .map_err(|e| e.to_string())?;
     let party = PartyId::new(PARTY);
     let deadline = Instant::now() + Duration::from_secs(900);
+    let detail = std::env::var_os("ECONNECT_BENCH_RSS_DETAIL").is_some();
+    let mut most_waiting = 0;
     loop {
         let c = intake.counts(&party).await.map_err(|e| e.dutch())?;
+        most_waiting = most_waiting.max(c.waiting);
         if (c.sent + c.refused + c.dead) as usize >= count {
             break;
         }
@@ -787,9 +798,15 @@ async fn rss_child(url: &str, count: usize, staged: Option<&Path>) -> Result<Exi
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    if detail {
+        eprintln!("most files queued in the outbox at once: {most_waiting}");
+        sqlite_memory();
+        connection_caches(&store).await?;
+        malloc_stats();
+    }
     intake.shutdown().await;
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    if std::env::var_os("ECONNECT_BENCH_RSS_DETAIL").is_some() {
+    if detail {
         // Diagnostic: what the resident memory is made of now (heap, mapped files, shared).
         for line in status
             .lines()
@@ -805,4 +822,46 @@ async fn rss_child(url: &str, count: usize, staged: Option<&Path>) -> Result<Exi
         .unwrap_or("0");
     println!("{kib}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Diagnostic: glibc's per-arena totals (bytes taken from the system vs in use) on stderr,
+/// to tell live heap from freed memory the allocator keeps.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn malloc_stats() {
+    // SAFETY: malloc_stats only reads the allocator's state and writes to stderr.
+    unsafe { libc::malloc_stats() }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn malloc_stats() {}
+
+/// Diagnostic: SQLite's own heap (all connections), now and at its peak, on stderr.
+fn sqlite_memory() {
+    unsafe extern "C" {
+        // Linked in by libsqlite3-sys (bundled) through sqlx.
+        fn sqlite3_status64(op: i32, current: *mut i64, highwater: *mut i64, reset: i32) -> i32;
+    }
+    for (op, name) in [(0, "memory used"), (2, "page cache (malloc)")] {
+        let (mut now, mut peak) = (0i64, 0i64);
+        // SAFETY: both pointers are to live locals; the call only writes them.
+        let rc = unsafe { sqlite3_status64(op, &mut now, &mut peak, 0) };
+        eprintln!("sqlite {name}: {now} bytes now, {peak} at most (rc {rc})");
+    }
+}
+
+/// Diagnostic: the page cache each connection holds (the writer, then the pool's), on stderr.
+async fn connection_caches(store: &Store) -> Result<(), String> {
+    use econnect_store::db::cache_used;
+    let mut writer = store.writer().await.map_err(|e| e.to_string())?;
+    let used = cache_used(&mut writer).await.map_err(|e| e.to_string())?;
+    eprintln!("writer page cache: {used} bytes");
+    drop(writer);
+    let mut held = Vec::new();
+    for _ in 0..store.pool().size() {
+        let mut conn = store.pool().acquire().await.map_err(|e| e.to_string())?;
+        let used = cache_used(&mut conn).await.map_err(|e| e.to_string())?;
+        eprintln!("pooled connection page cache: {used} bytes");
+        held.push(conn);
+    }
+    Ok(())
 }
