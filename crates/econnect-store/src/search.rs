@@ -29,7 +29,8 @@ pub const MAX_LIMIT: u32 = 1000;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub enum SortField {
-    /// Received on / created on.
+    /// The date the list shows: the invoice date, or the created date (received on / sent
+    /// on) when there is none; the same day in order of coming in.
     #[default]
     Date,
     /// Issue date.
@@ -301,8 +302,11 @@ fn canonical_status(status: &str) -> String {
 }
 
 fn order_by(sort: DocumentSort) -> String {
+    let dir = if sort.descending { "DESC" } else { "ASC" };
     let column = match sort.field {
-        SortField::Date => "d.created_at",
+        // The day shown (`doc_date`: invoice date, else created date), then the moment it
+        // came in: `documents_doc_date` and `documents_party_doc_date` hold this order.
+        SortField::Date => return format!(" ORDER BY d.doc_date {dir}, d.created_at {dir}, d.seq {dir}"),
         SortField::IssueDate => "d.issue_date",
         SortField::Number => "d.invoice_number",
         SortField::Counterparty => "d.counterparty_name",
@@ -310,7 +314,6 @@ fn order_by(sort: DocumentSort) -> String {
         SortField::Status => "d.status",
         SortField::Organisation => "p.name",
     };
-    let dir = if sort.descending { "DESC" } else { "ASC" };
     format!(" ORDER BY {column} {dir}, d.seq {dir}")
 }
 
@@ -340,7 +343,7 @@ fn page_as_json(sort: DocumentSort) -> String {
            'counterpartyName', d.counterparty_name, 'invoiceNumber', d.invoice_number,
            'issueDate', d.issue_date, 'amount', d.amount, 'currency', d.currency,
            'fileName', d.file_name, 'sha256', d.sha256, 'createdAt', d.created_at,
-           'seq', d.seq){})
+           'seq', d.seq, 'docDate', d.doc_date){})
          FROM documents d JOIN parties p ON p.id = d.party_id",
         order_by(sort)
     )
@@ -374,10 +377,12 @@ fn rows_query<'a>(
         // Rows after the remembered place, in the sort order (the date order only).
         rows_q
             .push(if sort.descending {
-                " AND (d.created_at, d.seq) < ("
+                " AND (d.doc_date, d.created_at, d.seq) < ("
             } else {
-                " AND (d.created_at, d.seq) > ("
+                " AND (d.doc_date, d.created_at, d.seq) > ("
             })
+            .push_bind(a.doc_date)
+            .push(", ")
             .push_bind(a.created_at)
             .push(", ")
             .push_bind(a.seq)
@@ -703,9 +708,22 @@ impl Store {
             version = Some(v);
             anchor_key = Some((format!("{}|{}", count_key(query), sort.descending), v));
         }
-        let anchor = anchor_key
+        let mut anchor = anchor_key
             .as_ref()
             .and_then(|(key, v)| self.anchor_before(key, *v, query.offset));
+        if let Some((key, v)) = &anchor_key {
+            let near = anchor
+                .as_ref()
+                .is_some_and(|a| query.offset - a.position < 2 * LADDER_STEP);
+            if !near {
+                // Far from any place read before: mark every `LADDER_STEP`-th place from the
+                // nearest one to the end of the list in one walk, so this page and any later
+                // one of this filter start at most a step before their offset.
+                self.build_ladder(&mut conn, query, &filters, anchor.clone(), key, *v)
+                    .await?;
+                anchor = self.anchor_before(key, *v, query.offset);
+            }
+        }
         let select = page_as_json(sort);
         let mut rows_q = rows_query(select, query, filters.clone(), limit, anchor);
         let json: String = rows_q.build_query_scalar().fetch_one(&mut *conn).await?;
@@ -720,6 +738,7 @@ impl Store {
                     *v,
                     Anchor {
                         position: query.offset + keys.len() as u32,
+                        doc_date: last.doc_date.clone(),
                         created_at: last.created_at.clone(),
                         seq: last.seq,
                     },
@@ -747,6 +766,84 @@ impl Store {
         })
     }
 
+    /// Remembers every [`LADDER_STEP`]-th place of the date-sorted list of `query` after
+    /// `from` (or the top), to its end: one walk over the keys in index order, each step
+    /// continuing from the last (a full walk of a million keys: ~60 ms, once per filter
+    /// until the next write).
+    async fn build_ladder(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        query: &DocumentQuery,
+        filters: &Filters,
+        from: Option<Anchor>,
+        key: &str,
+        version: i64,
+    ) -> Result<(), StoreError> {
+        let sort = query.sort.unwrap_or_default();
+        let (cmp, base) = (if sort.descending { "<" } else { ">" }, from.as_ref().map_or(0, |a| a.position));
+        let page_filters = Filters {
+            page: true,
+            matches: Matches::All,
+            ..filters.clone()
+        };
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("WITH RECURSIVE rung(n, seq, doc_date, created_at) AS (");
+        match &from {
+            Some(a) => {
+                q.push("SELECT 0, ")
+                    .push_bind(a.seq)
+                    .push(", ")
+                    .push_bind(a.doc_date.clone())
+                    .push(", ")
+                    .push_bind(a.created_at.clone());
+            }
+            None => {
+                q.push(
+                    "SELECT 1, x.seq, x.doc_date, x.created_at FROM documents x
+                     WHERE x.seq = (SELECT d.seq FROM documents d",
+                );
+                push_filters(&mut q, query, page_filters.clone());
+                q.push(order_by(sort))
+                    .push(" LIMIT 1 OFFSET ")
+                    .push_bind(i64::from(LADDER_STEP - 1))
+                    .push(")");
+            }
+        }
+        q.push(
+            " UNION ALL SELECT r.n + 1, x.seq, x.doc_date, x.created_at FROM rung r
+              JOIN documents x ON x.seq = (SELECT d.seq FROM documents d",
+        );
+        push_filters(&mut q, query, page_filters);
+        q.push(format!(
+            " AND (d.doc_date, d.created_at, d.seq) {cmp} (r.doc_date, r.created_at, r.seq)"
+        ));
+        q.push(order_by(sort))
+            .push(" LIMIT 1 OFFSET ")
+            .push_bind(i64::from(LADDER_STEP - 1))
+            .push(") WHERE r.n < ")
+            .push_bind(i64::from(LADDER_RUNGS))
+            .push(
+                ") SELECT json_group_array(json_array(n, doc_date, created_at, seq))
+                 FROM rung WHERE n > 0",
+            );
+        let json: String = q.build_query_scalar().fetch_one(&mut *conn).await?;
+        let rungs: Vec<(u32, String, String, i64)> = serde_json::from_str(&json)
+            .map_err(|e| StoreError::InvalidInput(format!("document places: {e}")))?;
+        for (n, doc_date, created_at, seq) in rungs {
+            self.remember_anchor(
+                key,
+                version,
+                Anchor {
+                    position: base + n * LADDER_STEP,
+                    doc_date,
+                    created_at,
+                    seq,
+                },
+            );
+        }
+        Ok(())
+    }
+
     /// The totals of the filtered set: remembered while the feed's newest id is `version`.
     async fn totals(
         &self,
@@ -765,10 +862,17 @@ impl Store {
     }
 }
 
+/// Rows between two places of the date order that [`Store::build_ladder`] remembers.
+const LADDER_STEP: u32 = 1000;
+/// Places one ladder marks at most (3 million rows), within the anchors kept per filter.
+const LADDER_RUNGS: u32 = 3000;
+
 /// The sort key of a page's row, read from the same JSON as the row.
 #[derive(Deserialize)]
 struct PageKey {
     seq: i64,
+    #[serde(rename = "docDate")]
+    doc_date: String,
     #[serde(rename = "createdAt")]
     created_at: String,
 }
