@@ -147,6 +147,25 @@ pub fn fts_query(search: &str) -> Option<String> {
 
 /// Documents whose invoice number or file name matches the FTS5 query bound next.
 const NUMBER_MATCHES: &str = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ";
+/// The FTS5 query `query` on the invoice number and file name only: the documents' index
+/// also holds their organisation (`party_key`), which no search should find.
+fn numbers(query: &str) -> String {
+    format!("{{invoice_number file_name}} : ({query})")
+}
+
+/// The FTS5 query for the documents of one organisation: the token the index holds for it
+/// (`'p' || hex(party_id)`, see migration 0721).
+fn party_key(party: &str) -> String {
+    let hex: String = party.bytes().map(|b| format!("{b:02X}")).collect();
+    format!("party_key : \"p{hex}\"")
+}
+
+/// The FTS5 query for the documents of `party` that `terms` do not match by number or file
+/// name.
+fn outside_query(party: &str, terms: &Terms) -> String {
+    format!("{} NOT {}", party_key(party), numbers(&terms.all()))
+}
+
 /// Counterparty names that match the FTS5 query bound next (a name per summed group).
 const NAME_MATCHES: &str = "SELECT counterparty_name FROM counterparty_totals WHERE id IN \
      (SELECT rowid FROM counterparty_totals_fts WHERE counterparty_totals_fts MATCH ";
@@ -173,7 +192,7 @@ fn push_match(q: &mut QueryBuilder<'_, Sqlite>, terms: &Terms, which: Matches, h
         .push(p)
         .push("d.seq IN (")
         .push(NUMBER_MATCHES)
-        .push_bind(terms.all())
+        .push_bind(numbers(&terms.all()))
         .push(")");
     if which == Matches::NotByName {
         q.push(" AND (d.counterparty_name IS NULL OR d.counterparty_name NOT IN (")
@@ -206,7 +225,7 @@ fn push_match(q: &mut QueryBuilder<'_, Sqlite>, terms: &Terms, which: Matches, h
                 .push_bind(term.clone())
                 .push(")) OR d.seq IN (")
                 .push(NUMBER_MATCHES)
-                .push_bind(term.clone())
+                .push_bind(numbers(term))
                 .push("))");
         }
     }
@@ -229,13 +248,24 @@ struct Filters {
     page: bool,
     /// Which matches of the search.
     matches: Matches,
+    /// The search matches every document of the organisation but a few (see
+    /// [`Totals::outside_party`]): a page leaves those few out instead of testing each row.
+    outside: bool,
 }
 
 fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, f: Filters) {
     q.push(" WHERE 1 = 1");
-    if let Some(terms) = &f.fts {
+    let party = query.party.as_deref().filter(|p| !p.is_empty());
+    match (&f.fts, party) {
+        (Some(terms), Some(party)) if f.outside && f.page => {
+            q.push(" AND d.seq NOT IN (")
+                .push(NUMBER_MATCHES)
+                .push_bind(outside_query(party, terms))
+                .push(")");
+        }
         // Hidden when long: see `BROAD_MATCHES`.
-        push_match(q, terms, f.matches, f.broad);
+        (Some(terms), _) => push_match(q, terms, f.matches, f.broad),
+        (None, _) => {}
     }
     let (from, to) = (f.from, f.to);
     if let Some(party) = query.party.as_deref().filter(|p| !p.is_empty()) {
@@ -306,7 +336,9 @@ fn order_by(sort: DocumentSort) -> String {
     let column = match sort.field {
         // The day shown (`doc_date`: invoice date, else created date), then the moment it
         // came in: `documents_doc_date` and `documents_party_doc_date` hold this order.
-        SortField::Date => return format!(" ORDER BY d.doc_date {dir}, d.created_at {dir}, d.seq {dir}"),
+        SortField::Date => {
+            return format!(" ORDER BY d.doc_date {dir}, d.created_at {dir}, d.seq {dir}");
+        }
         SortField::IssueDate => "d.issue_date",
         SortField::Number => "d.invoice_number",
         SortField::Counterparty => "d.counterparty_name",
@@ -508,6 +540,20 @@ fn one_pass_groups(pass: OnePass) -> Option<Vec<Group>> {
     Some(vec![(currency, count, with_amount, cents)])
 }
 
+/// `all` without `missed` (a subset of it), per currency; currencies left empty go.
+fn subtract_groups(all: Vec<Group>, missed: Vec<Group>) -> Vec<Group> {
+    let mut left = all;
+    for (currency, count, with_amount, cents) in missed {
+        if let Some(g) = left.iter_mut().find(|g| g.0 == currency) {
+            g.1 -= count;
+            g.2 -= with_amount;
+            g.3 = Some(g.3.unwrap_or(0) - cents.unwrap_or(0));
+        }
+    }
+    left.retain(|g| g.1 > 0);
+    left
+}
+
 /// Groups of the same currency added up (the names' groups and the other matches').
 fn merge_groups(groups: Vec<Group>) -> Vec<Group> {
     let mut merged: Vec<Group> = Vec::new();
@@ -546,6 +592,12 @@ impl Store {
             }
             if let Some(terms) = &filters.fts {
                 matches = rest_matches(terms, groups.is_empty());
+                let party = query.party.as_deref().filter(|p| !p.is_empty());
+                if let (Matches::NumbersOnly, Some(party)) = (matches, party)
+                    && let Some(t) = Self::totals_outside(conn, query, party, terms).await?
+                {
+                    return Ok(t);
+                }
             }
         }
         let pass: OnePass = totals_query(
@@ -572,6 +624,63 @@ impl Store {
         Ok(Totals::from_groups(merge_groups(groups)))
     }
 
+    /// The totals of one word that matches no name but (nearly) every document of `party`
+    /// by number or file name: the party's summed groups minus the documents the word does
+    /// not match, which the full-text index lists without reading a row. `None` when reading
+    /// the matches is cheaper (they are not most of the organisation's documents).
+    async fn totals_outside(
+        conn: &mut sqlx::SqliteConnection,
+        query: &DocumentQuery,
+        party: &str,
+        terms: &Terms,
+    ) -> Result<Option<Totals>, StoreError> {
+        let inside: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH ?")
+                .bind(format!(
+                    "{} AND {}",
+                    numbers(&terms.all()),
+                    party_key(party)
+                ))
+                .fetch_one(&mut *conn)
+                .await?;
+        let party_docs: i64 = sqlx::query_scalar(
+            "SELECT IFNULL(SUM(docs), 0) FROM counterparty_totals WHERE party_id = ?",
+        )
+        .bind(party)
+        .fetch_one(&mut *conn)
+        .await?;
+        if party_docs - inside >= inside {
+            return Ok(None);
+        }
+        let all: Vec<Group> = group_totals_query(query, None, false)
+            .build_query_as()
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(TOTALS_GROUPED);
+        q.push(" FROM documents d");
+        push_filters(
+            &mut q,
+            query,
+            Filters {
+                fts: None,
+                broad: false,
+                from: None,
+                to: None,
+                page: false,
+                matches: Matches::All,
+                outside: false,
+            },
+        );
+        q.push(" AND d.seq IN (")
+            .push(NUMBER_MATCHES)
+            .push_bind(outside_query(party, terms))
+            .push(") GROUP BY d.currency");
+        let missed: Vec<Group> = q.build_query_as().fetch_all(&mut *conn).await?;
+        let mut totals = Totals::from_groups(subtract_groups(all, missed));
+        totals.outside_party = true;
+        Ok(Some(totals))
+    }
+
     /// SQLite's plan for the page and the count of `query` (one line per step), for
     /// benchmarks and support.
     pub async fn explain_documents(
@@ -588,12 +697,14 @@ impl Store {
             to,
             page: false,
             matches: Matches::All,
+            outside: false,
         };
         let mut conn = self.pool().acquire().await?;
         let mut lines = Vec::new();
         if filters.fts.is_some() {
             let totals = Self::read_totals(&mut conn, query, filters.clone()).await?;
             filters.broad = totals.total > BROAD_MATCHES;
+            filters.outside = totals.outside_party;
         }
         let summed = groups_summed(query, &filters);
         if summed {
@@ -669,6 +780,7 @@ impl Store {
             to,
             page: false,
             matches: Matches::All,
+            outside: false,
         };
 
         // One connection for the whole call: each statement is a trip to that connection's
@@ -693,6 +805,7 @@ impl Store {
                 });
             }
             filters.broad = t.total > BROAD_MATCHES;
+            filters.outside = t.outside_party;
             totals = Some(t);
         }
 
@@ -780,7 +893,10 @@ impl Store {
         version: i64,
     ) -> Result<(), StoreError> {
         let sort = query.sort.unwrap_or_default();
-        let (cmp, base) = (if sort.descending { "<" } else { ">" }, from.as_ref().map_or(0, |a| a.position));
+        let (cmp, base) = (
+            if sort.descending { "<" } else { ">" },
+            from.as_ref().map_or(0, |a| a.position),
+        );
         let page_filters = Filters {
             page: true,
             matches: Matches::All,

@@ -22,6 +22,9 @@ pub struct CurrencyTotal {
 pub(crate) struct Totals {
     pub total: u32,
     pub by_currency: Vec<CurrencyTotal>,
+    /// A search within one organisation that matches all its documents but fewer than it
+    /// misses: summed as the organisation minus those, and its pages leave those out.
+    pub outside_party: bool,
 }
 
 impl Totals {
@@ -41,7 +44,11 @@ impl Totals {
         let total = by_currency
             .iter()
             .fold(0u32, |sum, c| sum.saturating_add(c.count));
-        Totals { total, by_currency }
+        Totals {
+            total,
+            by_currency,
+            outside_party: false,
+        }
     }
 }
 
