@@ -251,6 +251,9 @@ struct Filters {
     /// The search matches every document of the organisation but a few (see
     /// [`Totals::outside_party`]): a page leaves those few out instead of testing each row.
     outside: bool,
+    /// The period holds many documents: a date-sorted page walks the date order (see
+    /// [`PERIOD_SORT_ROWS`]).
+    walk_period: bool,
 }
 
 fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, f: Filters) {
@@ -306,13 +309,27 @@ fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, 
                WHERE r.state = 'saved' AND r.response IS NULL AND r.deleted_at IS NULL)",
         );
     }
+    // A page of many rows in the period walks the date order and skips the rest (the
+    // period read from that order's index); see `PERIOD_SORT_ROWS`.
+    let at = if f.page && f.walk_period {
+        " AND +d.created_at "
+    } else {
+        " AND d.created_at "
+    };
     if let Some(from) = from {
-        q.push(" AND d.created_at >= ").push_bind(from);
+        q.push(at).push(">= ").push_bind(from);
     }
     if let Some(to) = to {
-        q.push(" AND d.created_at < ").push_bind(to);
+        q.push(at).push("< ").push_bind(to);
     }
 }
+
+/// Up to this many documents in a period, a page sorted by date reads them all through the
+/// period's index and sorts them (each a row read: the shown day is not in that index).
+/// More, and it walks the date order skipping documents outside the period instead: the
+/// period no longer decides the order (the day shown is the invoice date), but the
+/// documents of a recent period are near the top of it.
+const PERIOD_SORT_ROWS: u32 = 2000;
 
 /// The platform's spelling of the six known statuses, so a filter is case-insensitive
 /// while the column keeps an index-friendly exact comparison.
@@ -669,6 +686,7 @@ impl Store {
                 page: false,
                 matches: Matches::All,
                 outside: false,
+                walk_period: false,
             },
         );
         q.push(" AND d.seq IN (")
@@ -698,6 +716,7 @@ impl Store {
             page: false,
             matches: Matches::All,
             outside: false,
+            walk_period: false,
         };
         let mut conn = self.pool().acquire().await?;
         let mut lines = Vec::new();
@@ -781,6 +800,7 @@ impl Store {
             page: false,
             matches: Matches::All,
             outside: false,
+            walk_period: false,
         };
 
         // One connection for the whole call: each statement is a trip to that connection's
@@ -810,6 +830,23 @@ impl Store {
         }
 
         let sort = query.sort.unwrap_or_default();
+        if sort.field == SortField::Date && (filters.from.is_some() || filters.to.is_some()) {
+            // How many documents the period holds decides how its page is read; the
+            // count walks one covering index over the period.
+            let t = match totals.take() {
+                Some(t) => t,
+                None => {
+                    let v = match version {
+                        Some(v) => v,
+                        None => feed_version(&mut conn).await?,
+                    };
+                    version = Some(v);
+                    self.totals(&mut conn, query, filters.clone(), v).await?
+                }
+            };
+            filters.walk_period = t.total > PERIOD_SORT_ROWS;
+            totals = Some(t);
+        }
         // A deep page of the date order starts from the nearest place read before.
         let anchored = sort.field == SortField::Date && query.offset >= ANCHOR_MIN_OFFSET;
         let mut anchor_key = None;

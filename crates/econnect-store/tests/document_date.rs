@@ -184,22 +184,38 @@ async fn deep_date_pages_equal_the_whole_order_before_and_after_a_write() {
 
 #[tokio::test]
 async fn the_period_filter_stays_on_the_day_received() {
-    // Received on 1 November, dated in October: a count on Overzicht ("since 1 November")
-    // and the list it opens agree.
-    let docs: Vec<DocumentRecord> = (0..300).map(doc).collect();
+    // Received in November, dated in October: a count on Overzicht ("since 1 November")
+    // and the list it opens agree. One day holds 1,440 documents (read and sorted), two days
+    // 2,880 (the date order walked, skipping the rest): both give the same order.
+    let docs: Vec<DocumentRecord> = (0..4300).map(doc).collect();
     let (_dir, store) = store_with(&docs).await;
-    let page = store
-        .documents(&DocumentQuery {
-            from: Some("2026-11-01".into()),
-            to: Some("2026-11-01".into()),
-            limit: Some(1000),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    assert_eq!(page.total, 300);
-    assert_eq!(
-        page.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
-        expected(&docs, true)
-    );
+    for (from, to) in [("2026-11-01", "2026-11-01"), ("2026-11-02", "2026-11-03")] {
+        let within: Vec<DocumentRecord> = docs
+            .iter()
+            .filter(|d| (from..=to).contains(&&d.created_at[..10]))
+            .cloned()
+            .collect();
+        for descending in [true, false] {
+            let want = expected(&within, descending);
+            for offset in [0u32, 1000, 2500] {
+                let page = store
+                    .documents(&DocumentQuery {
+                        from: Some(from.into()),
+                        to: Some(to.into()),
+                        ..by_date(descending, offset, 100)
+                    })
+                    .await
+                    .unwrap();
+                assert_eq!(page.total as usize, within.len(), "{from}..{to}");
+                let start = (offset as usize).min(want.len());
+                let end = (offset as usize + 100).min(want.len());
+                let ids: Vec<String> = page.rows.iter().map(|r| r.id.clone()).collect();
+                assert_eq!(
+                    ids,
+                    want[start..end],
+                    "{from}..{to}, offset {offset}, descending {descending}"
+                );
+            }
+        }
+    }
 }
