@@ -249,8 +249,9 @@ struct Filters {
     /// Which matches of the search.
     matches: Matches,
     /// The search matches every document of the organisation but a few (see
-    /// [`Totals::outside_party`]): a page leaves those few out instead of testing each row.
-    outside: bool,
+    /// [`Totals::outside_party`], a JSON array of seqs): a page leaves those few out
+    /// instead of testing each row.
+    outside: Option<String>,
     /// The period holds many documents: a date-sorted page walks the date order (see
     /// [`PERIOD_SORT_ROWS`]).
     walk_period: bool,
@@ -259,16 +260,15 @@ struct Filters {
 fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, f: Filters) {
     q.push(" WHERE 1 = 1");
     let party = query.party.as_deref().filter(|p| !p.is_empty());
-    match (&f.fts, party) {
-        (Some(terms), Some(party)) if f.outside && f.page => {
-            q.push(" AND d.seq NOT IN (")
-                .push(NUMBER_MATCHES)
-                .push_bind(outside_query(party, terms))
-                .push(")");
+    match (&f.fts, party, &f.outside) {
+        (Some(_), Some(_), Some(missed)) if f.page => {
+            q.push(" AND d.seq NOT IN (SELECT value FROM json_each(")
+                .push_bind(missed.clone())
+                .push("))");
         }
         // Hidden when long: see `BROAD_MATCHES`.
-        (Some(terms), _) => push_match(q, terms, f.matches, f.broad),
-        (None, _) => {}
+        (Some(terms), _, _) => push_match(q, terms, f.matches, f.broad),
+        (None, _, _) => {}
     }
     let (from, to) = (f.from, f.to);
     if let Some(party) = query.party.as_deref().filter(|p| !p.is_empty()) {
@@ -651,22 +651,26 @@ impl Store {
         party: &str,
         terms: &Terms,
     ) -> Result<Option<Totals>, StoreError> {
-        let inside: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH ?")
-                .bind(format!(
-                    "{} AND {}",
-                    numbers(&terms.all()),
-                    party_key(party)
-                ))
-                .fetch_one(&mut *conn)
-                .await?;
         let party_docs: i64 = sqlx::query_scalar(
             "SELECT IFNULL(SUM(docs), 0) FROM counterparty_totals WHERE party_id = ?",
         )
         .bind(party)
         .fetch_one(&mut *conn)
         .await?;
-        if party_docs - inside >= inside {
+        // The documents the word misses, as long as they are fewer than it matches (and few
+        // enough to hand to the page as a list): the index stops listing past that.
+        let cap = (party_docs / 2).min(i64::from(MAX_OUTSIDE));
+        let listed: String = sqlx::query_scalar(
+            "SELECT json_group_array(rowid) FROM
+               (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? LIMIT ?)",
+        )
+        .bind(outside_query(party, terms))
+        .bind(cap + 1)
+        .fetch_one(&mut *conn)
+        .await?;
+        let missed_seqs: Vec<i64> = serde_json::from_str(&listed)
+            .map_err(|e| StoreError::InvalidInput(format!("missed documents: {e}")))?;
+        if missed_seqs.len() as i64 > cap {
             return Ok(None);
         }
         let all: Vec<Group> = group_totals_query(query, None, false)
@@ -685,17 +689,16 @@ impl Store {
                 to: None,
                 page: false,
                 matches: Matches::All,
-                outside: false,
+                outside: None,
                 walk_period: false,
             },
         );
-        q.push(" AND d.seq IN (")
-            .push(NUMBER_MATCHES)
-            .push_bind(outside_query(party, terms))
-            .push(") GROUP BY d.currency");
+        q.push(" AND d.seq IN (SELECT value FROM json_each(")
+            .push_bind(listed.clone())
+            .push(")) GROUP BY d.currency");
         let missed: Vec<Group> = q.build_query_as().fetch_all(&mut *conn).await?;
         let mut totals = Totals::from_groups(subtract_groups(all, missed));
-        totals.outside_party = true;
+        totals.outside_party = Some(listed);
         Ok(Some(totals))
     }
 
@@ -715,7 +718,7 @@ impl Store {
             to,
             page: false,
             matches: Matches::All,
-            outside: false,
+            outside: None,
             walk_period: false,
         };
         let mut conn = self.pool().acquire().await?;
@@ -723,7 +726,7 @@ impl Store {
         if filters.fts.is_some() {
             let totals = Self::read_totals(&mut conn, query, filters.clone()).await?;
             filters.broad = totals.total > BROAD_MATCHES;
-            filters.outside = totals.outside_party;
+            filters.outside = totals.outside_party.clone();
         }
         let summed = groups_summed(query, &filters);
         if summed {
@@ -799,7 +802,7 @@ impl Store {
             to,
             page: false,
             matches: Matches::All,
-            outside: false,
+            outside: None,
             walk_period: false,
         };
 
@@ -825,7 +828,7 @@ impl Store {
                 });
             }
             filters.broad = t.total > BROAD_MATCHES;
-            filters.outside = t.outside_party;
+            filters.outside = t.outside_party.clone();
             totals = Some(t);
         }
 
@@ -1014,6 +1017,10 @@ impl Store {
         Ok(t)
     }
 }
+
+/// The most documents of an organisation a search may miss to be summed as the
+/// organisation minus them ([`Store::totals_outside`]).
+const MAX_OUTSIDE: u32 = 5000;
 
 /// Rows between two places of the date order that [`Store::build_ladder`] remembers.
 const LADDER_STEP: u32 = 1000;

@@ -22,9 +22,10 @@ pub struct CurrencyTotal {
 pub(crate) struct Totals {
     pub total: u32,
     pub by_currency: Vec<CurrencyTotal>,
-    /// A search within one organisation that matches all its documents but fewer than it
-    /// misses: summed as the organisation minus those, and its pages leave those out.
-    pub outside_party: bool,
+    /// A search within one organisation that matches all its documents but a few: those
+    /// few (a JSON array of seqs). Summed as the organisation minus them; pages leave them
+    /// out.
+    pub outside_party: Option<String>,
 }
 
 impl Totals {
@@ -47,7 +48,7 @@ impl Totals {
         Totals {
             total,
             by_currency,
-            outside_party: false,
+            outside_party: None,
         }
     }
 }
