@@ -865,10 +865,8 @@ impl Store {
             .as_ref()
             .and_then(|(key, v)| self.anchor_before(key, *v, query.offset));
         if let Some((key, v)) = &anchor_key {
-            let near = anchor
-                .as_ref()
-                .is_some_and(|a| query.offset - a.position < 2 * LADDER_STEP);
-            if !near {
+            let gap = query.offset - anchor.as_ref().map_or(0, |a| a.position);
+            if gap >= LADDER_MIN_GAP {
                 // Far from any place read before: mark every `LADDER_STEP`-th place from the
                 // nearest one to the end of the list in one walk, so this page and any later
                 // one of this filter start at most a step before their offset.
@@ -1024,6 +1022,9 @@ const MAX_OUTSIDE: u32 = 5000;
 
 /// Rows between two places of the date order that [`Store::build_ladder`] remembers.
 const LADDER_STEP: u32 = 1000;
+/// A page this many rows or more past the nearest remembered place builds a ladder; a
+/// shorter walk (one organisation's list, mostly) costs less than marking the whole list.
+const LADDER_MIN_GAP: u32 = 20 * LADDER_STEP;
 /// Places one ladder marks at most (3 million rows), within the anchors kept per filter.
 const LADDER_RUNGS: u32 = 3000;
 

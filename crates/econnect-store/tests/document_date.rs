@@ -219,3 +219,26 @@ async fn the_period_filter_stays_on_the_day_received() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_far_jump_marks_places_to_the_end_and_later_jumps_start_there() {
+    // 24,000 documents: a jump past 20,000 rows from the top marks every 1,000th place.
+    let docs: Vec<DocumentRecord> = (0..24_000).map(doc).collect();
+    let (_dir, store) = store_with(&docs).await;
+    for descending in [true, false] {
+        let want = expected(&docs, descending);
+        for offset in [21_000u32, 20_500, 23_950, 22_001, 3_000] {
+            let page = store
+                .documents(&by_date(descending, offset, 100))
+                .await
+                .unwrap();
+            let ids: Vec<String> = page.rows.iter().map(|r| r.id.clone()).collect();
+            let end = (offset as usize + 100).min(want.len());
+            assert_eq!(
+                ids,
+                want[offset as usize..end],
+                "offset {offset}, descending {descending}"
+            );
+        }
+    }
+}
