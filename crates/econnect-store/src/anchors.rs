@@ -1,5 +1,5 @@
 //! Deep pages of the date-sorted document list without walking every row before them: the
-//! last key (date, seq) of each page read is remembered per filter, and a later page at or
+//! last key (day shown, created-at, seq) of each page read is remembered per filter, and a later page at or
 //! beyond that place starts from the nearest remembered key instead of from the top. Valid
 //! until the next write, like the remembered totals.
 
@@ -19,7 +19,9 @@ const FILTERS: usize = 64;
 pub(crate) struct Anchor {
     /// Rows before the place.
     pub position: u32,
-    /// The created-at of the last of them.
+    /// The day shown (`doc_date`) of the last of them.
+    pub doc_date: String,
+    /// Its created-at.
     pub created_at: String,
     /// Its seq.
     pub seq: i64,

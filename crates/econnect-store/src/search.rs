@@ -29,7 +29,8 @@ pub const MAX_LIMIT: u32 = 1000;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub enum SortField {
-    /// Received on / created on.
+    /// The date the list shows: the invoice date, or the created date (received on / sent
+    /// on) when there is none; the same day in order of coming in.
     #[default]
     Date,
     /// Issue date.
@@ -146,6 +147,25 @@ pub fn fts_query(search: &str) -> Option<String> {
 
 /// Documents whose invoice number or file name matches the FTS5 query bound next.
 const NUMBER_MATCHES: &str = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ";
+/// The FTS5 query `query` on the invoice number and file name only: the documents' index
+/// also holds their organisation (`party_key`), which no search should find.
+fn numbers(query: &str) -> String {
+    format!("{{invoice_number file_name}} : ({query})")
+}
+
+/// The FTS5 query for the documents of one organisation: the token the index holds for it
+/// (`'p' || hex(party_id)`, see migration 0721).
+fn party_key(party: &str) -> String {
+    let hex: String = party.bytes().map(|b| format!("{b:02X}")).collect();
+    format!("party_key : \"p{hex}\"")
+}
+
+/// The FTS5 query for the documents of `party` that `terms` do not match by number or file
+/// name.
+fn outside_query(party: &str, terms: &Terms) -> String {
+    format!("{} NOT {}", party_key(party), numbers(&terms.all()))
+}
+
 /// Counterparty names that match the FTS5 query bound next (a name per summed group).
 const NAME_MATCHES: &str = "SELECT counterparty_name FROM counterparty_totals WHERE id IN \
      (SELECT rowid FROM counterparty_totals_fts WHERE counterparty_totals_fts MATCH ";
@@ -172,7 +192,7 @@ fn push_match(q: &mut QueryBuilder<'_, Sqlite>, terms: &Terms, which: Matches, h
         .push(p)
         .push("d.seq IN (")
         .push(NUMBER_MATCHES)
-        .push_bind(terms.all())
+        .push_bind(numbers(&terms.all()))
         .push(")");
     if which == Matches::NotByName {
         q.push(" AND (d.counterparty_name IS NULL OR d.counterparty_name NOT IN (")
@@ -205,7 +225,7 @@ fn push_match(q: &mut QueryBuilder<'_, Sqlite>, terms: &Terms, which: Matches, h
                 .push_bind(term.clone())
                 .push(")) OR d.seq IN (")
                 .push(NUMBER_MATCHES)
-                .push_bind(term.clone())
+                .push_bind(numbers(term))
                 .push("))");
         }
     }
@@ -228,13 +248,27 @@ struct Filters {
     page: bool,
     /// Which matches of the search.
     matches: Matches,
+    /// The search matches every document of the organisation but a few (see
+    /// [`Totals::outside_party`], a JSON array of seqs): a page leaves those few out
+    /// instead of testing each row.
+    outside: Option<String>,
+    /// The period holds many documents: a date-sorted page walks the date order (see
+    /// [`PERIOD_SORT_ROWS`]).
+    walk_period: bool,
 }
 
 fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, f: Filters) {
     q.push(" WHERE 1 = 1");
-    if let Some(terms) = &f.fts {
+    let party = query.party.as_deref().filter(|p| !p.is_empty());
+    match (&f.fts, party, &f.outside) {
+        (Some(_), Some(_), Some(missed)) if f.page => {
+            q.push(" AND d.seq NOT IN (SELECT value FROM json_each(")
+                .push_bind(missed.clone())
+                .push("))");
+        }
         // Hidden when long: see `BROAD_MATCHES`.
-        push_match(q, terms, f.matches, f.broad);
+        (Some(terms), _, _) => push_match(q, terms, f.matches, f.broad),
+        (None, _, _) => {}
     }
     let (from, to) = (f.from, f.to);
     if let Some(party) = query.party.as_deref().filter(|p| !p.is_empty()) {
@@ -275,13 +309,27 @@ fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, 
                WHERE r.state = 'saved' AND r.response IS NULL AND r.deleted_at IS NULL)",
         );
     }
+    // A page of many rows in the period walks the date order and skips the rest (the
+    // period read from that order's index); see `PERIOD_SORT_ROWS`.
+    let at = if f.page && f.walk_period {
+        " AND +d.created_at "
+    } else {
+        " AND d.created_at "
+    };
     if let Some(from) = from {
-        q.push(" AND d.created_at >= ").push_bind(from);
+        q.push(at).push(">= ").push_bind(from);
     }
     if let Some(to) = to {
-        q.push(" AND d.created_at < ").push_bind(to);
+        q.push(at).push("< ").push_bind(to);
     }
 }
+
+/// Up to this many documents in a period, a page sorted by date reads them all through the
+/// period's index and sorts them (each a row read: the shown day is not in that index).
+/// More, and it walks the date order skipping documents outside the period instead: the
+/// period no longer decides the order (the day shown is the invoice date), but the
+/// documents of a recent period are near the top of it.
+const PERIOD_SORT_ROWS: u32 = 2000;
 
 /// The platform's spelling of the six known statuses, so a filter is case-insensitive
 /// while the column keeps an index-friendly exact comparison.
@@ -301,8 +349,13 @@ fn canonical_status(status: &str) -> String {
 }
 
 fn order_by(sort: DocumentSort) -> String {
+    let dir = if sort.descending { "DESC" } else { "ASC" };
     let column = match sort.field {
-        SortField::Date => "d.created_at",
+        // The day shown (`doc_date`: invoice date, else created date), then the moment it
+        // came in: `documents_doc_date` and `documents_party_doc_date` hold this order.
+        SortField::Date => {
+            return format!(" ORDER BY d.doc_date {dir}, d.created_at {dir}, d.seq {dir}");
+        }
         SortField::IssueDate => "d.issue_date",
         SortField::Number => "d.invoice_number",
         SortField::Counterparty => "d.counterparty_name",
@@ -310,7 +363,6 @@ fn order_by(sort: DocumentSort) -> String {
         SortField::Status => "d.status",
         SortField::Organisation => "p.name",
     };
-    let dir = if sort.descending { "DESC" } else { "ASC" };
     format!(" ORDER BY {column} {dir}, d.seq {dir}")
 }
 
@@ -340,7 +392,7 @@ fn page_as_json(sort: DocumentSort) -> String {
            'counterpartyName', d.counterparty_name, 'invoiceNumber', d.invoice_number,
            'issueDate', d.issue_date, 'amount', d.amount, 'currency', d.currency,
            'fileName', d.file_name, 'sha256', d.sha256, 'createdAt', d.created_at,
-           'seq', d.seq){})
+           'seq', d.seq, 'docDate', d.doc_date){})
          FROM documents d JOIN parties p ON p.id = d.party_id",
         order_by(sort)
     )
@@ -374,10 +426,12 @@ fn rows_query<'a>(
         // Rows after the remembered place, in the sort order (the date order only).
         rows_q
             .push(if sort.descending {
-                " AND (d.created_at, d.seq) < ("
+                " AND (d.doc_date, d.created_at, d.seq) < ("
             } else {
-                " AND (d.created_at, d.seq) > ("
+                " AND (d.doc_date, d.created_at, d.seq) > ("
             })
+            .push_bind(a.doc_date)
+            .push(", ")
             .push_bind(a.created_at)
             .push(", ")
             .push_bind(a.seq)
@@ -503,6 +557,20 @@ fn one_pass_groups(pass: OnePass) -> Option<Vec<Group>> {
     Some(vec![(currency, count, with_amount, cents)])
 }
 
+/// `all` without `missed` (a subset of it), per currency; currencies left empty go.
+fn subtract_groups(all: Vec<Group>, missed: Vec<Group>) -> Vec<Group> {
+    let mut left = all;
+    for (currency, count, with_amount, cents) in missed {
+        if let Some(g) = left.iter_mut().find(|g| g.0 == currency) {
+            g.1 -= count;
+            g.2 -= with_amount;
+            g.3 = Some(g.3.unwrap_or(0) - cents.unwrap_or(0));
+        }
+    }
+    left.retain(|g| g.1 > 0);
+    left
+}
+
 /// Groups of the same currency added up (the names' groups and the other matches').
 fn merge_groups(groups: Vec<Group>) -> Vec<Group> {
     let mut merged: Vec<Group> = Vec::new();
@@ -541,6 +609,12 @@ impl Store {
             }
             if let Some(terms) = &filters.fts {
                 matches = rest_matches(terms, groups.is_empty());
+                let party = query.party.as_deref().filter(|p| !p.is_empty());
+                if let (Matches::NumbersOnly, Some(party)) = (matches, party)
+                    && let Some(t) = Self::totals_outside(conn, query, party, terms).await?
+                {
+                    return Ok(t);
+                }
             }
         }
         let pass: OnePass = totals_query(
@@ -567,6 +641,67 @@ impl Store {
         Ok(Totals::from_groups(merge_groups(groups)))
     }
 
+    /// The totals of one word that matches no name but (nearly) every document of `party`
+    /// by number or file name: the party's summed groups minus the documents the word does
+    /// not match, which the full-text index lists without reading a row. `None` when reading
+    /// the matches is cheaper (they are not most of the organisation's documents).
+    async fn totals_outside(
+        conn: &mut sqlx::SqliteConnection,
+        query: &DocumentQuery,
+        party: &str,
+        terms: &Terms,
+    ) -> Result<Option<Totals>, StoreError> {
+        let party_docs: i64 = sqlx::query_scalar(
+            "SELECT IFNULL(SUM(docs), 0) FROM counterparty_totals WHERE party_id = ?",
+        )
+        .bind(party)
+        .fetch_one(&mut *conn)
+        .await?;
+        // The documents the word misses, as long as they are fewer than it matches (and few
+        // enough to hand to the page as a list): the index stops listing past that.
+        let cap = (party_docs / 2).min(i64::from(MAX_OUTSIDE));
+        let listed: String = sqlx::query_scalar(
+            "SELECT json_group_array(rowid) FROM
+               (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? LIMIT ?)",
+        )
+        .bind(outside_query(party, terms))
+        .bind(cap + 1)
+        .fetch_one(&mut *conn)
+        .await?;
+        let missed_seqs: Vec<i64> = serde_json::from_str(&listed)
+            .map_err(|e| StoreError::InvalidInput(format!("missed documents: {e}")))?;
+        if missed_seqs.len() as i64 > cap {
+            return Ok(None);
+        }
+        let all: Vec<Group> = group_totals_query(query, None, false)
+            .build_query_as()
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(TOTALS_GROUPED);
+        q.push(" FROM documents d");
+        push_filters(
+            &mut q,
+            query,
+            Filters {
+                fts: None,
+                broad: false,
+                from: None,
+                to: None,
+                page: false,
+                matches: Matches::All,
+                outside: None,
+                walk_period: false,
+            },
+        );
+        q.push(" AND d.seq IN (SELECT value FROM json_each(")
+            .push_bind(listed.clone())
+            .push(")) GROUP BY d.currency");
+        let missed: Vec<Group> = q.build_query_as().fetch_all(&mut *conn).await?;
+        let mut totals = Totals::from_groups(subtract_groups(all, missed));
+        totals.outside_party = Some(listed);
+        Ok(Some(totals))
+    }
+
     /// SQLite's plan for the page and the count of `query` (one line per step), for
     /// benchmarks and support.
     pub async fn explain_documents(
@@ -583,12 +718,15 @@ impl Store {
             to,
             page: false,
             matches: Matches::All,
+            outside: None,
+            walk_period: false,
         };
         let mut conn = self.pool().acquire().await?;
         let mut lines = Vec::new();
         if filters.fts.is_some() {
             let totals = Self::read_totals(&mut conn, query, filters.clone()).await?;
             filters.broad = totals.total > BROAD_MATCHES;
+            filters.outside = totals.outside_party.clone();
         }
         let summed = groups_summed(query, &filters);
         if summed {
@@ -664,6 +802,8 @@ impl Store {
             to,
             page: false,
             matches: Matches::All,
+            outside: None,
+            walk_period: false,
         };
 
         // One connection for the whole call: each statement is a trip to that connection's
@@ -688,10 +828,28 @@ impl Store {
                 });
             }
             filters.broad = t.total > BROAD_MATCHES;
+            filters.outside = t.outside_party.clone();
             totals = Some(t);
         }
 
         let sort = query.sort.unwrap_or_default();
+        if sort.field == SortField::Date && (filters.from.is_some() || filters.to.is_some()) {
+            // How many documents the period holds decides how its page is read; the
+            // count walks one covering index over the period.
+            let t = match totals.take() {
+                Some(t) => t,
+                None => {
+                    let v = match version {
+                        Some(v) => v,
+                        None => feed_version(&mut conn).await?,
+                    };
+                    version = Some(v);
+                    self.totals(&mut conn, query, filters.clone(), v).await?
+                }
+            };
+            filters.walk_period = t.total > PERIOD_SORT_ROWS;
+            totals = Some(t);
+        }
         // A deep page of the date order starts from the nearest place read before.
         let anchored = sort.field == SortField::Date && query.offset >= ANCHOR_MIN_OFFSET;
         let mut anchor_key = None;
@@ -703,9 +861,20 @@ impl Store {
             version = Some(v);
             anchor_key = Some((format!("{}|{}", count_key(query), sort.descending), v));
         }
-        let anchor = anchor_key
+        let mut anchor = anchor_key
             .as_ref()
             .and_then(|(key, v)| self.anchor_before(key, *v, query.offset));
+        if let Some((key, v)) = &anchor_key {
+            let gap = query.offset - anchor.as_ref().map_or(0, |a| a.position);
+            if gap >= LADDER_MIN_GAP {
+                // Far from any place read before: mark every `LADDER_STEP`-th place from the
+                // nearest one to the end of the list in one walk, so this page and any later
+                // one of this filter start at most a step before their offset.
+                self.build_ladder(&mut conn, query, &filters, anchor.clone(), key, *v)
+                    .await?;
+                anchor = self.anchor_before(key, *v, query.offset);
+            }
+        }
         let select = page_as_json(sort);
         let mut rows_q = rows_query(select, query, filters.clone(), limit, anchor);
         let json: String = rows_q.build_query_scalar().fetch_one(&mut *conn).await?;
@@ -720,6 +889,7 @@ impl Store {
                     *v,
                     Anchor {
                         position: query.offset + keys.len() as u32,
+                        doc_date: last.doc_date.clone(),
                         created_at: last.created_at.clone(),
                         seq: last.seq,
                     },
@@ -747,6 +917,87 @@ impl Store {
         })
     }
 
+    /// Remembers every [`LADDER_STEP`]-th place of the date-sorted list of `query` after
+    /// `from` (or the top), to its end: one walk over the keys in index order, each step
+    /// continuing from the last (a full walk of a million keys: ~60 ms, once per filter
+    /// until the next write).
+    async fn build_ladder(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        query: &DocumentQuery,
+        filters: &Filters,
+        from: Option<Anchor>,
+        key: &str,
+        version: i64,
+    ) -> Result<(), StoreError> {
+        let sort = query.sort.unwrap_or_default();
+        let (cmp, base) = (
+            if sort.descending { "<" } else { ">" },
+            from.as_ref().map_or(0, |a| a.position),
+        );
+        let page_filters = Filters {
+            page: true,
+            matches: Matches::All,
+            ..filters.clone()
+        };
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("WITH RECURSIVE rung(n, seq, doc_date, created_at) AS (");
+        match &from {
+            Some(a) => {
+                q.push("SELECT 0, ")
+                    .push_bind(a.seq)
+                    .push(", ")
+                    .push_bind(a.doc_date.clone())
+                    .push(", ")
+                    .push_bind(a.created_at.clone());
+            }
+            None => {
+                q.push(
+                    "SELECT 1, x.seq, x.doc_date, x.created_at FROM documents x
+                     WHERE x.seq = (SELECT d.seq FROM documents d",
+                );
+                push_filters(&mut q, query, page_filters.clone());
+                q.push(order_by(sort))
+                    .push(" LIMIT 1 OFFSET ")
+                    .push_bind(i64::from(LADDER_STEP - 1))
+                    .push(")");
+            }
+        }
+        q.push(
+            " UNION ALL SELECT r.n + 1, x.seq, x.doc_date, x.created_at FROM rung r
+              JOIN documents x ON x.seq = (SELECT d.seq FROM documents d",
+        );
+        push_filters(&mut q, query, page_filters);
+        q.push(format!(
+            " AND (d.doc_date, d.created_at, d.seq) {cmp} (r.doc_date, r.created_at, r.seq)"
+        ));
+        q.push(order_by(sort))
+            .push(" LIMIT 1 OFFSET ")
+            .push_bind(i64::from(LADDER_STEP - 1))
+            .push(") WHERE r.n < ")
+            .push_bind(i64::from(LADDER_RUNGS))
+            .push(
+                ") SELECT json_group_array(json_array(n, doc_date, created_at, seq))
+                 FROM rung WHERE n > 0",
+            );
+        let json: String = q.build_query_scalar().fetch_one(&mut *conn).await?;
+        let rungs: Vec<(u32, String, String, i64)> = serde_json::from_str(&json)
+            .map_err(|e| StoreError::InvalidInput(format!("document places: {e}")))?;
+        for (n, doc_date, created_at, seq) in rungs {
+            self.remember_anchor(
+                key,
+                version,
+                Anchor {
+                    position: base + n * LADDER_STEP,
+                    doc_date,
+                    created_at,
+                    seq,
+                },
+            );
+        }
+        Ok(())
+    }
+
     /// The totals of the filtered set: remembered while the feed's newest id is `version`.
     async fn totals(
         &self,
@@ -765,10 +1016,24 @@ impl Store {
     }
 }
 
+/// The most documents of an organisation a search may miss to be summed as the
+/// organisation minus them ([`Store::totals_outside`]).
+const MAX_OUTSIDE: u32 = 5000;
+
+/// Rows between two places of the date order that [`Store::build_ladder`] remembers.
+const LADDER_STEP: u32 = 1000;
+/// A page this many rows or more past the nearest remembered place builds a ladder; a
+/// shorter walk (one organisation's list, mostly) costs less than marking the whole list.
+const LADDER_MIN_GAP: u32 = 20 * LADDER_STEP;
+/// Places one ladder marks at most (3 million rows), within the anchors kept per filter.
+const LADDER_RUNGS: u32 = 3000;
+
 /// The sort key of a page's row, read from the same JSON as the row.
 #[derive(Deserialize)]
 struct PageKey {
     seq: i64,
+    #[serde(rename = "docDate")]
+    doc_date: String,
     #[serde(rename = "createdAt")]
     created_at: String,
 }

@@ -22,6 +22,10 @@ pub struct CurrencyTotal {
 pub(crate) struct Totals {
     pub total: u32,
     pub by_currency: Vec<CurrencyTotal>,
+    /// A search within one organisation that matches all its documents but a few: those
+    /// few (a JSON array of seqs). Summed as the organisation minus them; pages leave them
+    /// out.
+    pub outside_party: Option<String>,
 }
 
 impl Totals {
@@ -41,7 +45,11 @@ impl Totals {
         let total = by_currency
             .iter()
             .fold(0u32, |sum, c| sum.saturating_add(c.count));
-        Totals { total, by_currency }
+        Totals {
+            total,
+            by_currency,
+            outside_party: None,
+        }
     }
 }
 

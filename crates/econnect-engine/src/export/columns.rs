@@ -23,7 +23,9 @@ pub(crate) fn header(language: Language) -> [&'static str; 13] {
             "Relatie-nummer",
             "Bedrag",
             "Valuta",
-            "Datum",
+            // The day received or sent; "Datum" on screen is the invoice date when there
+            // is one (the column before), so the export names this one by what it holds.
+            "Ontvangen/verzonden op",
             "Bestand",
             "Documentnummer",
         ],
@@ -38,7 +40,7 @@ pub(crate) fn header(language: Language) -> [&'static str; 13] {
             "Counterparty number",
             "Amount",
             "Currency",
-            "Date",
+            "Received/sent on",
             "File",
             "Document number",
         ],

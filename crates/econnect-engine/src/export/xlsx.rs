@@ -15,7 +15,7 @@ pub const MAX_ROWS: u32 = 1_048_575;
 
 /// Column widths, in characters, in the header's order.
 const WIDTHS: [f64; 13] = [
-    30.0, 11.0, 14.0, 14.0, 18.0, 12.0, 30.0, 18.0, 13.0, 7.0, 12.0, 28.0, 38.0,
+    30.0, 11.0, 14.0, 14.0, 18.0, 12.0, 30.0, 18.0, 13.0, 7.0, 22.0, 28.0, 38.0,
 ];
 
 /// Writes records into a workbook saved at the end.

@@ -3123,7 +3123,8 @@ remember: boolean }
  */
 export type SortField = 
 /**
- * Received on / created on.
+ * The date the list shows: the invoice date, or the created date (received on / sent
+ * on) when there is none; the same day in order of coming in.
  */
 "date" | 
 /**
