@@ -154,7 +154,7 @@ fn numbers(query: &str) -> String {
 }
 
 /// The FTS5 query for the documents of one organisation: the token the index holds for it
-/// (`'p' || hex(party_id)`, see migration 0721).
+/// (`'p' || hex(party_id)`, see migration 0722).
 fn party_key(party: &str) -> String {
     let hex: String = party.bytes().map(|b| format!("{b:02X}")).collect();
     format!("party_key : \"p{hex}\"")
