@@ -263,12 +263,12 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
             engine_cpu.push(cpu().saturating_sub(before));
             ids = new_ids;
             landed += args.invoices;
-            let on_disk = count_xml(out.path());
+            let on_disk = files_on_disk(out.path());
             engine_folders.push(out);
-            if on_disk != args.invoices {
+            if on_disk != expected_files(args) {
                 return Err(format!(
-                    "engine: {on_disk} van {} facturen in de map van ronde {round}",
-                    args.invoices
+                    "engine: {on_disk:?} (xml, pdf) in de map van ronde {round}, verwacht {:?}",
+                    expected_files(args)
                 ));
             }
             engine_times.push(took);
@@ -304,12 +304,12 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
         engine_took.as_secs_f64()
     );
     println!(
-        "kale ontvanger, fsync (zelfde webhooks → 200, download, xml schrijven + fsync):                           {:.0} facturen/s ({:.2} s)",
+        "kale ontvanger, fsync (zelfde webhooks → 200, download, xml en pdf schrijven + fsync):                    {:.0} facturen/s ({:.2} s)",
         rate(like_took),
         like_took.as_secs_f64()
     );
     println!(
-        "kale downloadlus, fsync (geen webhooks; download, xml schrijven + fsync):                                 {:.0} facturen/s ({:.2} s)",
+        "kale downloadlus, fsync (geen webhooks; download, xml en pdf schrijven + fsync):                          {:.0} facturen/s ({:.2} s)",
         rate(bare_took),
         bare_took.as_secs_f64()
     );
@@ -408,12 +408,35 @@ async fn like_side(
             concurrency,
         )
         .await?;
+    let on_disk = files_on_disk(folder.path());
     folders.push(folder);
+    if on_disk != expected_files(args) {
+        return Err(format!(
+            "kale ontvanger: {on_disk:?} (xml, pdf) in de map van ronde {round}, verwacht {:?}",
+            expected_files(args)
+        ));
+    }
     Ok(took)
 }
 
-/// XML files under `dir`, in any depth (the receiver places by organisation and month).
-fn count_xml(dir: &Path) -> usize {
+/// The XML and PDF files a round puts on disk: every invoice, and every `pdf_every`-th
+/// one's PDF.
+fn expected_files(args: &BenchReceiveArgs) -> (usize, usize) {
+    let pdfs = match args.pdf_every {
+        0 => 0,
+        every => args.invoices.div_ceil(every),
+    };
+    (args.invoices, pdfs)
+}
+
+/// XML and PDF files under `dir`, in any depth (the receiver places by organisation and
+/// month), so every side is seen to write the same documents.
+fn files_on_disk(dir: &Path) -> (usize, usize) {
+    (count_files(dir, "xml"), count_files(dir, "pdf"))
+}
+
+/// Files with extension `ext` under `dir`, in any depth.
+fn count_files(dir: &Path, ext: &str) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -422,11 +445,11 @@ fn count_xml(dir: &Path) -> usize {
         .map(|e| {
             let path = e.path();
             if path.is_dir() {
-                count_xml(&path)
+                count_files(&path, ext)
             } else {
                 usize::from(
                     path.extension()
-                        .is_some_and(|x| x.eq_ignore_ascii_case("xml")),
+                        .is_some_and(|x| x.eq_ignore_ascii_case(ext)),
                 )
             }
         })
@@ -462,8 +485,9 @@ async fn bare_round(
     Ok((took, ok))
 }
 
-/// Downloads one received invoice and writes it to `path` with fsync: the bare sides' work
-/// per invoice.
+/// Downloads one received invoice and writes it to `path` with fsync, and its embedded PDF
+/// (if any) beside it, also with fsync: the bare sides' work per invoice, the same files the
+/// engine puts on disk.
 pub(crate) async fn download_to(
     client: &Client,
     party: &PartyId,
@@ -474,9 +498,38 @@ pub(crate) async fn download_to(
         .download_purchase_invoice(party, id, None)
         .await
         .map_err(|e| e.to_string())?;
+    write_synced(path, &bytes).await?;
+    match embedded_pdf(&bytes)? {
+        Some(pdf) => write_synced(&path.with_extension("pdf"), &pdf).await,
+        None => Ok(()),
+    }
+}
+
+async fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let mut file = tokio::fs::File::create(path)
         .await
         .map_err(|e| e.to_string())?;
-    file.write_all(&bytes).await.map_err(|e| e.to_string())?;
+    file.write_all(bytes).await.map_err(|e| e.to_string())?;
     file.sync_data().await.map_err(|e| e.to_string())
+}
+
+/// The least a bare loop does to get the PDF out of a UBL: the content of the first
+/// `EmbeddedDocumentBinaryObject` with `mimeCode="application/pdf"`, base64-decoded.
+fn embedded_pdf(xml: &[u8]) -> Result<Option<Vec<u8>>, String> {
+    use base64::Engine as _;
+    let Some(at) = memchr::memmem::find(xml, b"mimeCode=\"application/pdf\"") else {
+        return Ok(None);
+    };
+    let rest = &xml[at..];
+    let start = memchr::memchr(b'>', rest).ok_or("bijlage zonder inhoud")? + 1;
+    let len = memchr::memchr(b'<', &rest[start..]).ok_or("afgebroken bijlage")?;
+    let text: Vec<u8> = rest[start..start + len]
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
