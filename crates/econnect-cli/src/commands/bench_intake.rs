@@ -307,6 +307,10 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
             .await
             .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())?;
+            if std::env::var_os("ECONNECT_BENCH_RSS_DETAIL").is_some() {
+                // The child's diagnostics (what its memory is made of), as it wrote them.
+                eprint!("{}", String::from_utf8_lossy(&out.stderr));
+            }
             let text = String::from_utf8_lossy(&out.stdout);
             let kib: u64 = text
                 .trim()
@@ -331,6 +335,17 @@ pub async fn run(args: &BenchIntakeArgs) -> Result<ExitCode, String> {
                 "    ratio {:.2} (target <= 1.2, and <= 150 MiB)",
                 *last as f64 / (*first).max(1) as f64
             );
+            if let (Some(few), Some(many)) = (counts.first(), counts.last())
+                && many > few
+            {
+                // What a backlog leaves per file: the growth between the smallest and
+                // the largest run, over the files between them.
+                let grown = last.saturating_sub(*first) as f64 * 1024.0;
+                println!(
+                    "    growth {:.0} bytes per file from {few} to {many} files (target <= 50)",
+                    grown / (many - few) as f64
+                );
+            }
         }
     }
     sandbox.shutdown().await;
