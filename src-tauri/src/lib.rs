@@ -27,6 +27,7 @@ mod working_set;
 
 /// Starts the app: one main window serving the UI, the typed commands registered.
 pub fn run() {
+    econnect_engine::memory::one_heap();
     // Before anything that a predecessor may still hold: the single-instance name, the
     // engine's profile, the hook port.
     handover::wait_for_predecessor();

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    econnect_engine::memory::one_heap();
     // Read the local UTC offset while the process still has one thread (the `time` crate
     // refuses to read it later); used to print clock times in messages.
     let offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);

@@ -16,6 +16,7 @@ mod follow;
 pub mod hooks;
 pub mod invoice_view;
 pub mod maintenance;
+pub mod memory;
 pub mod outbox;
 pub mod people;
 pub mod receive;
