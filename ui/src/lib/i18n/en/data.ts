@@ -39,6 +39,8 @@ export const data: Record<keyof typeof nlData, string> = {
   'permission.hooks.short': 'H',
   'permission.status.short': 'C',
   'documents.search': 'Search by invoice number, counterparty or file name',
+  // The field is narrow: the placeholder says what it is, its label what it searches.
+  'documents.searchShort': 'Search…',
   'documents.count': '{count} documents',
   'documents.filter.organisation': 'Organisation',
   'documents.filter.allOrganisations': 'All organisations',

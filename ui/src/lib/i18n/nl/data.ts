@@ -38,6 +38,8 @@ export const data = {
   'permission.hooks.short': 'H',
   'permission.status.short': 'S',
   'documents.search': 'Zoek op factuurnummer, relatie of bestandsnaam',
+  // The field is narrow: the placeholder says what it is, its label what it searches.
+  'documents.searchShort': 'Zoeken…',
   'documents.count': '{count} documenten',
   'documents.filter.organisation': 'Organisatie',
   'documents.filter.allOrganisations': 'Alle organisaties',
