@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use econnect_store::{
     Channel, Direction, DocumentQuery, DocumentRecord, DocumentSort, PartyRecord, Permissions,
     SortField, Store,
@@ -52,22 +54,7 @@ async fn store_with(docs: &[DocumentRecord]) -> (tempfile::TempDir, Store) {
         }])
         .await
         .unwrap();
-    let c = store.start_round("purchase_invoices", PARTY).await.unwrap();
-    let chunks: Vec<_> = docs.chunks(500).collect();
-    for (n, chunk) in chunks.iter().enumerate() {
-        let next = (n + 1 < chunks.len()).then(|| format!("t{n}"));
-        store
-            .write_document_page(
-                "purchase_invoices",
-                PARTY,
-                Direction::Received,
-                c.generation,
-                chunk,
-                next.as_deref(),
-            )
-            .await
-            .unwrap();
-    }
+    common::write(&store, PARTY, Direction::Received, docs).await;
     (dir, store)
 }
 
@@ -163,22 +150,7 @@ async fn deep_date_pages_equal_the_whole_order_before_and_after_a_write() {
         for d in docs.iter_mut().step_by(5) {
             d.issue_date = Some("2026-12-24".into());
         }
-        let c = store.start_round("purchase_invoices", PARTY).await.unwrap();
-        let chunks: Vec<_> = docs.chunks(500).collect();
-        for (n, chunk) in chunks.iter().enumerate() {
-            let next = (n + 1 < chunks.len()).then(|| format!("t{n}"));
-            store
-                .write_document_page(
-                    "purchase_invoices",
-                    PARTY,
-                    Direction::Received,
-                    c.generation,
-                    chunk,
-                    next.as_deref(),
-                )
-                .await
-                .unwrap();
-        }
+        common::write(&store, PARTY, Direction::Received, &docs).await;
     }
 }
 

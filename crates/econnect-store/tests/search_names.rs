@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use econnect_store::{
@@ -93,22 +95,6 @@ fn sent(i: u32) -> DocumentRecord {
         amount: Some(format!("{i}.10")),
         currency: Some("EUR".into()),
         created_at: format!("2026-09-01T10:{i:02}:00Z"),
-    }
-}
-
-async fn write(store: &Store, party: &str, direction: Direction, docs: &[DocumentRecord]) {
-    let kind = match direction {
-        Direction::Received => "purchase_invoices",
-        Direction::Sent => "sales_invoices",
-    };
-    let c = store.start_round(kind, party).await.unwrap();
-    let chunks: Vec<_> = docs.chunks(500).collect();
-    for (n, chunk) in chunks.iter().enumerate() {
-        let next = (n + 1 < chunks.len()).then(|| format!("t{n}"));
-        store
-            .write_document_page(kind, party, direction, c.generation, chunk, next.as_deref())
-            .await
-            .unwrap();
     }
 }
 
@@ -284,9 +270,9 @@ async fn searches_through_summed_names_equal_a_walk_over_every_document() {
         .unwrap();
     // 2,000 received: "mulder" matches more than a page walk's worth (the broad plan).
     let docs: Vec<DocumentRecord> = (0..2000).map(|i| received(i, 0)).collect();
-    write(&store, PARTY, Direction::Received, &docs).await;
+    common::write(&store, PARTY, Direction::Received, &docs).await;
     let own: Vec<DocumentRecord> = (0..40).map(sent).collect();
-    write(&store, OTHER, Direction::Sent, &own).await;
+    common::write(&store, OTHER, Direction::Sent, &own).await;
     for i in (0..2000).step_by(97) {
         store
             .set_local_file(&format!("r{i}"), &format!("mulder-scan-{i}.pdf"), "00")
@@ -302,7 +288,7 @@ async fn searches_through_summed_names_equal_a_walk_over_every_document() {
         .filter(|i: &u32| !i.is_multiple_of(50))
         .map(|i| received(i, 1))
         .collect();
-    write(&store, PARTY, Direction::Received, &docs).await;
+    common::write(&store, PARTY, Direction::Received, &docs).await;
     let all = every_row(&store).await;
     assert_eq!(all.len(), 2000);
     assert!(

@@ -4,6 +4,8 @@
 // A test may unwrap: a failure there is the test failing, with the place it failed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use econnect_store::{
     ChangeKind, Channel, Direction, DocumentQuery, DocumentRecord, DocumentSort, OrganisationQuery,
     PartyRecord, Permissions, ReceiveState, SortField, Store,
@@ -611,7 +613,6 @@ async fn losing_an_organisation_removes_its_documents() {
 #[tokio::test]
 async fn broad_searches_page_in_order_and_totals_follow_writes() {
     let (_dir, store) = store_with_parties().await;
-    let c = store.start_round("purchase_invoices", PARTY).await.unwrap();
     let many: Vec<_> = (0..1500)
         .map(|i| {
             let mut d = doc(
@@ -629,20 +630,7 @@ async fn broad_searches_page_in_order_and_totals_follow_writes() {
             d
         })
         .collect();
-    for (n, chunk) in many.chunks(500).enumerate() {
-        let next = (n < 2).then(|| format!("t{n}"));
-        store
-            .write_document_page(
-                "purchase_invoices",
-                PARTY,
-                Direction::Received,
-                c.generation,
-                chunk,
-                next.as_deref(),
-            )
-            .await
-            .unwrap();
-    }
+    common::write(&store, PARTY, Direction::Received, &many).await;
     let query = DocumentQuery {
         search: Some("mulder".into()),
         sort: Some(DocumentSort {

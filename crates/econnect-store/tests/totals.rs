@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use econnect_store::{
     Channel, Direction, DocumentQuery, DocumentRecord, DocumentSort, PartyRecord, Permissions,
     SortField, Store,
@@ -46,22 +48,7 @@ async fn store_with(docs: &[DocumentRecord]) -> (tempfile::TempDir, Store) {
         ])
         .await
         .unwrap();
-    let c = store.start_round("purchase_invoices", PARTY).await.unwrap();
-    let chunks: Vec<_> = docs.chunks(500).collect();
-    for (n, chunk) in chunks.iter().enumerate() {
-        let next = (n + 1 < chunks.len()).then(|| format!("t{n}"));
-        store
-            .write_document_page(
-                "purchase_invoices",
-                PARTY,
-                Direction::Received,
-                c.generation,
-                chunk,
-                next.as_deref(),
-            )
-            .await
-            .unwrap();
-    }
+    common::write(&store, PARTY, Direction::Received, docs).await;
     (dir, store)
 }
 
