@@ -1,7 +1,7 @@
 //! Deep pages of the date-sorted document list without walking every row before them: the
-//! last key (day shown, created-at, seq) of each page read is remembered per filter, and a later page at or
-//! beyond that place starts from the nearest remembered key instead of from the top. Valid
-//! until the next write, like the remembered totals.
+//! last key (day shown, created-at, seq) of each page read is remembered per filter, and a
+//! later page at or beyond that place starts from the nearest remembered key instead of
+//! from the top. Valid until the next write, like the remembered totals.
 
 use std::collections::{BTreeMap, HashMap};
 

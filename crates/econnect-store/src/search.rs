@@ -259,7 +259,7 @@ struct Filters {
 
 fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, f: Filters) {
     q.push(" WHERE 1 = 1");
-    let party = query.party.as_deref().filter(|p| !p.is_empty());
+    let party = party_of(query);
     match (&f.fts, party, &f.outside) {
         (Some(_), Some(_), Some(missed)) if f.page => {
             q.push(" AND d.seq NOT IN (SELECT value FROM json_each(")
@@ -271,7 +271,7 @@ fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, query: &'a DocumentQuery, 
         (None, _, _) => {}
     }
     let (from, to) = (f.from, f.to);
-    if let Some(party) = query.party.as_deref().filter(|p| !p.is_empty()) {
+    if let Some(party) = party {
         q.push(" AND d.party_id = ").push_bind(party);
     }
     if let Some(ids) = &query.ids {
@@ -480,7 +480,7 @@ fn group_totals_query<'a>(
         .push_bind(terms.all())
         .push(")");
     }
-    if let Some(party) = query.party.as_deref().filter(|p| !p.is_empty()) {
+    if let Some(party) = party_of(query) {
         q.push(" AND t.party_id = ").push_bind(party);
     }
     if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
@@ -609,7 +609,7 @@ impl Store {
             }
             if let Some(terms) = &filters.fts {
                 matches = rest_matches(terms, groups.is_empty());
-                let party = query.party.as_deref().filter(|p| !p.is_empty());
+                let party = party_of(query);
                 if let (Matches::NumbersOnly, Some(party)) = (matches, party)
                     && let Some(t) = Self::totals_outside(conn, query, party, terms).await?
                 {
@@ -816,8 +816,7 @@ impl Store {
         if filters.fts.is_some() {
             // A search's totals come first: cheap through the names' summed groups, and
             // their count decides how the page is read.
-            let v = feed_version(&mut conn).await?;
-            version = Some(v);
+            let v = known_version(&mut conn, &mut version).await?;
             let t = self.totals(&mut conn, query, filters.clone(), v).await?;
             if t.total == 0 {
                 return Ok(DocumentPage {
@@ -839,11 +838,7 @@ impl Store {
             let t = match totals.take() {
                 Some(t) => t,
                 None => {
-                    let v = match version {
-                        Some(v) => v,
-                        None => feed_version(&mut conn).await?,
-                    };
-                    version = Some(v);
+                    let v = known_version(&mut conn, &mut version).await?;
                     self.totals(&mut conn, query, filters.clone(), v).await?
                 }
             };
@@ -854,11 +849,7 @@ impl Store {
         let anchored = sort.field == SortField::Date && query.offset >= ANCHOR_MIN_OFFSET;
         let mut anchor_key = None;
         if anchored {
-            let v = match version {
-                Some(v) => v,
-                None => feed_version(&mut conn).await?,
-            };
-            version = Some(v);
+            let v = known_version(&mut conn, &mut version).await?;
             anchor_key = Some((format!("{}|{}", count_key(query), sort.descending), v));
         }
         let mut anchor = anchor_key
@@ -902,10 +893,7 @@ impl Store {
             // The whole result is on this page: its rows are the totals.
             None if query.offset == 0 && (rows.len() as u32) < limit => totals_of(&rows),
             None => {
-                let v = match version {
-                    Some(v) => v,
-                    None => feed_version(&mut conn).await?,
-                };
+                let v = known_version(&mut conn, &mut version).await?;
                 self.totals(&mut conn, query, filters, v).await?
             }
         };
@@ -1046,6 +1034,25 @@ async fn feed_version(conn: &mut sqlx::SqliteConnection) -> Result<i64, StoreErr
             .await?
             .unwrap_or(0),
     )
+}
+
+/// The change feed's newest id, read at most once per call: `known` keeps it for the
+/// statements after the first that needs it.
+async fn known_version(
+    conn: &mut sqlx::SqliteConnection,
+    known: &mut Option<i64>,
+) -> Result<i64, StoreError> {
+    if let Some(v) = *known {
+        return Ok(v);
+    }
+    let v = feed_version(conn).await?;
+    *known = Some(v);
+    Ok(v)
+}
+
+/// The organisation a query is limited to (an empty one is none).
+fn party_of(query: &DocumentQuery) -> Option<&str> {
+    query.party.as_deref().filter(|p| !p.is_empty())
 }
 
 /// The totals of rows in hand, summed the way the column `amount_cents` is filled.
