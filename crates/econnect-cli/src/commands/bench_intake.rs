@@ -598,14 +598,6 @@ async fn start_engine(
             held.push(conn);
         }
     }
-    if let Ok(kib) = std::env::var("ECONNECT_BENCH_WRITER_CACHE") {
-        // Diagnostic for the memory run: the writer connection's page cache, in KiB.
-        let mut writer = store.writer().await.map_err(|e| e.to_string())?;
-        sqlx::query(&format!("PRAGMA cache_size = -{}", kib.trim()))
-            .execute(&mut *writer)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
     let folder = dir.join(name);
     std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
     let watched = WatchedFolder {

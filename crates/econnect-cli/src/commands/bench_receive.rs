@@ -263,14 +263,9 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
             engine_cpu.push(cpu().saturating_sub(before));
             ids = new_ids;
             landed += args.invoices;
-            let on_disk = files_on_disk(out.path());
+            let on_disk = same_files("engine", out.path(), args, round);
             engine_folders.push(out);
-            if on_disk != expected_files(args) {
-                return Err(format!(
-                    "engine: {on_disk:?} (xml, pdf) in de map van ronde {round}, verwacht {:?}",
-                    expected_files(args)
-                ));
-            }
+            on_disk?;
             engine_times.push(took);
             if round % 2 == 0 {
                 let before = cpu();
@@ -408,15 +403,9 @@ async fn like_side(
             concurrency,
         )
         .await?;
-    let on_disk = files_on_disk(folder.path());
+    let on_disk = same_files("kale ontvanger", folder.path(), args, round);
     folders.push(folder);
-    if on_disk != expected_files(args) {
-        return Err(format!(
-            "kale ontvanger: {on_disk:?} (xml, pdf) in de map van ronde {round}, verwacht {:?}",
-            expected_files(args)
-        ));
-    }
-    Ok(took)
+    on_disk.map(|()| took)
 }
 
 /// The XML and PDF files a round puts on disk: every invoice, and every `pdf_every`-th
@@ -429,10 +418,19 @@ fn expected_files(args: &BenchReceiveArgs) -> (usize, usize) {
     (args.invoices, pdfs)
 }
 
-/// XML and PDF files under `dir`, in any depth (the receiver places by organisation and
-/// month), so every side is seen to write the same documents.
-fn files_on_disk(dir: &Path) -> (usize, usize) {
-    (count_files(dir, "xml"), count_files(dir, "pdf"))
+/// Whether `side` wrote a round's XML and PDF files under `dir` (in any depth: the
+/// receiver places by organisation and month), so every side is seen to write the same
+/// documents.
+fn same_files(side: &str, dir: &Path, args: &BenchReceiveArgs, round: usize) -> Result<(), String> {
+    let on_disk = (count_files(dir, "xml"), count_files(dir, "pdf"));
+    let expected = expected_files(args);
+    if on_disk == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "{side}: {on_disk:?} (xml, pdf) in de map van ronde {round}, verwacht {expected:?}"
+        ))
+    }
 }
 
 /// Files with extension `ext` under `dir`, in any depth.

@@ -2,8 +2,9 @@
 //! identically seeded sandbox in the same process. The platform does the same work for it
 //! as for the engine (it signs and posts one webhook per invoice and serves the download);
 //! the receiver answers each delivery 200 at once (no signature check, no inbox, no cache),
-//! then downloads the announced invoice and writes it and its embedded PDF with fsync, as many at a time as the
-//! engine. The difference to the engine is what the engine adds on top.
+//! then downloads the announced invoice and writes it and its embedded PDF with fsync, as
+//! many at a time as the engine. The difference to the engine is what the engine adds on
+//! top.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
