@@ -386,16 +386,22 @@ fn bench_upload_runs_and_prints_its_figures() {
 #[test]
 fn bench_receive_lands_every_hook_delivered_invoice_and_prints_its_ratios() {
     let out = Command::new(BIN)
-        .args(["bench", "receive", "--invoices", "20", "--rounds", "1"])
+        .args(["bench", "receive", "--invoices", "20", "--rounds", "2"])
         .output()
         .expect("run bench");
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
         text.lines()
-            .any(|l| l.starts_with("op schijf: 20 facturen")),
+            .any(|l| l.starts_with("op schijf: 40 facturen")),
         "files on disk missing in {text}"
     );
+    // One engine / bare receiver ratio per round, paired.
+    let paired = text
+        .lines()
+        .find_map(|l| l.strip_prefix("per ronde (engine / kale ontvanger, direct na elkaar): "))
+        .map(|r| r.split(' ').filter_map(|x| x.parse::<f64>().ok()).count());
+    assert_eq!(paired, Some(2), "per-round ratios in {text}");
     for prefix in [
         "verhouding gelijk tegen gelijk",
         "verhouding engine / kale downloadlus",
