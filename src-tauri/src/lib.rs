@@ -77,7 +77,7 @@ pub fn run() {
                 // the folders are watched and notifications come from the tray alone.
                 if hidden {
                     restore_in_tray(&engine).await;
-                    working_set::release_after_start();
+                    working_set::release_when_settled();
                 }
             });
             Ok(())

@@ -3,7 +3,7 @@
 
 use tauri::{AppHandle, Manager, WebviewWindowBuilder};
 
-use crate::{handover, notifier, plugins};
+use crate::{handover, notifier, plugins, working_set};
 
 /// The main window's label in tauri.conf.json.
 pub const LABEL: &str = "main";
@@ -45,7 +45,10 @@ fn show_now(app: &AppHandle) {
     };
     // `create: false` in the config keeps Tauri from making it at start; this build does.
     match WebviewWindowBuilder::from_config(app, &config).and_then(|builder| builder.build()) {
-        Ok(_) => tracing::info!("main window opened"),
+        Ok(_) => {
+            tracing::info!("main window opened");
+            working_set::release_when_settled();
+        }
         Err(err) => tracing::error!("could not open the main window: {err}"),
     }
 }

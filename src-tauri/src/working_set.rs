@@ -1,23 +1,26 @@
-//! A tray-only process gives back the pages it only needed to start.
+//! The process gives back the pages it only needed to start, or to open the window.
 //!
 //! Linking WebKitGTK means its libraries (and their dependencies, such as flite's voices)
 //! are loaded and relocated at start even when no webview is ever made: the dynamic linker
 //! reads their relocation tables and the start-up code runs once. Those clean file pages
-//! stay resident, mapped by this process alone, for as long as it idles in the tray (about
-//! 25 MB), although nothing reads them again. Once the tray process has started, it asks
-//! the kernel to reclaim them (`MADV_PAGEOUT`); whatever is used later faults back in from
-//! the file. Pages other processes share are left alone by the kernel, and anonymous
-//! (dirty) memory cannot be paged out without swap, so this touches no data.
+//! stay resident, mapped by this process alone, for as long as it idles (about 25 MB in
+//! the tray; with the window open 13 MB of the app's own binary alone), although nothing
+//! reads them again. Once the process has settled it asks the kernel to reclaim them
+//! (`MADV_PAGEOUT`); whatever is used later faults back in from the file. Pages other
+//! processes share are left alone by the kernel, and anonymous (dirty) memory cannot be
+//! paged out without swap, so this touches no data.
 
 use std::time::Duration;
 
-/// Start-up is over by then: the tray is drawn, the session restored, the folders scanned.
-const AFTER_START: Duration = Duration::from_secs(3);
+/// Start-up is over by then: the tray is drawn or the window painted (first paint takes
+/// 0.4–0.7 s, `scripts/measure.sh`), the session restored, the folders scanned.
+const SETTLED: Duration = Duration::from_secs(3);
 
-/// Once the tray process has settled, gives back its start-up pages.
-pub fn release_after_start() {
+/// Once the process has settled after starting into the tray or opening the window, gives
+/// back the pages only that needed.
+pub fn release_when_settled() {
     tauri::async_runtime::spawn(async {
-        tokio::time::sleep(AFTER_START).await;
+        tokio::time::sleep(SETTLED).await;
         release();
     });
 }
@@ -47,7 +50,7 @@ fn release() {
         libc::malloc_trim(0);
     }
     tracing::info!(
-        "tray process: start-up pages released ({} MB of read-only file mappings)",
+        "start-up pages released ({} MB of read-only file mappings)",
         asked / (1024 * 1024)
     );
 }
