@@ -10,11 +10,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    econnect_engine::memory::one_heap();
     // Read the local UTC offset while the process still has one thread (the `time` crate
     // refuses to read it later); used to print clock times in messages.
     let offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
     let cli = cli::Cli::parse();
+    // Still one thread: the allocator is set before any other exists.
+    if cli.command.keeps_one_heap() {
+        econnect_engine::memory::one_heap();
+    }
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("ECONNECT_LOG"))
         .with_writer(std::io::stderr)

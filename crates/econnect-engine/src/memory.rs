@@ -1,6 +1,7 @@
 //! Process-wide allocator settings for a program that runs all day in the tray.
 
-/// Keeps glibc's allocator to one heap for all threads; call first thing in `main`.
+/// Keeps glibc's allocator to one heap for all threads; call in `main` before any other
+/// thread starts (the app, and every command but the office receiver: see the CLI).
 ///
 /// By default glibc gives threads heaps of their own (up to eight per core). The engine's
 /// work hops between tokio workers, the blocking pool and SQLite's connection threads, so

@@ -46,6 +46,10 @@ pub struct BenchReceiveArgs {
     /// sides: a stand-in for the network and the platform, which loopback does not have.
     #[arg(long, default_value_t = 0)]
     pub platform_delay_ms: u64,
+    /// Runs with one allocator heap, as the app does (by default the process keeps glibc's
+    /// heaps, as `econnect hooks serve` does).
+    #[arg(long)]
+    pub one_heap: bool,
 }
 
 /// The demo organisation that receives (Bakkerij De Gouden Korenaar).
@@ -222,10 +226,15 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
     let mut saved = server.worker().received();
     let concurrency = ReceiveOptions::default().concurrency;
     println!(
-        "sandbox: {} ontvangen facturen per ronde (elke {}e met pdf) als ondertekende webhooks naar http://{}; {concurrency} downloads tegelijk, beide kanten",
+        "sandbox: {} ontvangen facturen per ronde (elke {}e met pdf) als ondertekende webhooks naar http://{}; {concurrency} downloads tegelijk, beide kanten; {}",
         args.invoices,
         args.pdf_every,
-        server.local_addr()
+        server.local_addr(),
+        if args.one_heap {
+            "één geheugenheap (zoals de app)"
+        } else {
+            "glibc's geheugenheaps (zoals `econnect hooks serve`)"
+        }
     );
     let client = client(&sb)?;
     let mut like = super::bench_receive_bare::BareReceiver::start(args.platform_delay_ms).await?;
