@@ -283,7 +283,9 @@ mod tests {
     #[test]
     fn only_the_office_receiver_and_its_benchmark_keep_glibcs_heaps() {
         let serve = ["hooks", "serve", "--listen", "127.0.0.1:0", "--public-url"];
-        assert!(!keeps_one_heap(&[&serve[..], &["http://127.0.0.1/h"]].concat()));
+        assert!(!keeps_one_heap(
+            &[&serve[..], &["http://127.0.0.1/h"]].concat()
+        ));
         assert!(!keeps_one_heap(&["bench", "receive"]));
         assert!(keeps_one_heap(&["bench", "receive", "--one-heap"]));
         assert!(keeps_one_heap(&["watch"]));
