@@ -53,9 +53,9 @@ pub struct ReceiveOptions {
     pub folder: Option<PathBuf>,
     /// First pause before a failed download is tried again; doubles per attempt.
     pub retry_base: Duration,
-    /// Flush the files to the disk before they get their names and are recorded as saved
-    /// (a batch at a time): a power cut cannot then leave an empty file under an
-    /// invoice's name, or lose one the cache says is there. Off only to measure its cost.
+    /// Flush each file to the disk before it gets its name and is recorded as saved: a
+    /// power cut cannot then leave an empty file under an invoice's name, or lose one the
+    /// cache says is there. Off only to measure its cost.
     pub durable: bool,
 }
 
@@ -235,8 +235,8 @@ struct Fetched {
 /// How long the recorder gathers finished invoices before it commits them together.
 const GROUP_COMMIT_WAIT: Duration = Duration::from_millis(20);
 
-/// A read invoice whose files wait in temp files beside their targets. The recorder makes
-/// a batch of them durable at once, puts each in place and records them together.
+/// A read invoice whose files wait, durable, in temp files beside their targets. The
+/// recorder puts a batch of them in place and records them together.
 struct ToPlace {
     record: ReceivedInvoice,
     organisation: String,
@@ -508,9 +508,9 @@ impl Receiver {
 
     /// Places and records read invoices as they come in: whatever finished while the last
     /// batch ran goes in the next one (group commit), and a download hands its invoice over
-    /// without waiting, so downloads never wait on the disk's flush or a transaction. A
-    /// batch's files are made durable at once, then moved to their names, then recorded;
-    /// only after the commit is an invoice counted and announced. Returns how many were
+    /// without waiting, so downloads never wait on a transaction. A batch's files (already
+    /// durable) are moved to their names, then recorded; only after the commit is an
+    /// invoice counted and announced. Returns how many were
     /// recorded and how many failed (and wait for a retry).
     async fn record_saved(
         &self,
@@ -519,9 +519,9 @@ impl Receiver {
         let (mut recorded, mut unplaced) = (0u32, 0u32);
         let mut failed = None;
         while let Some(first) = inbox.recv().await {
-            // What arrives within a moment goes in the same batch: a flush and a transaction
-            // cost about the same whatever their size, and a notice a few milliseconds later
-            // is not noticed.
+            // What arrives within a moment goes in the same batch: a transaction costs about
+            // the same whatever its size, and a notice a few milliseconds later is not
+            // noticed.
             let mut batch = vec![first];
             let until = tokio::time::Instant::now() + GROUP_COMMIT_WAIT;
             while batch.len() < 256 {
@@ -536,14 +536,6 @@ impl Receiver {
                 continue;
             }
             let clock = Instant::now();
-            if let Err(reason) = self.make_durable(&batch).await {
-                for item in batch {
-                    self.fail(&item.record, Failure::Retry(reason.clone()))
-                        .await?;
-                    unplaced += 1;
-                }
-                continue;
-            }
             let mut items = Vec::with_capacity(batch.len());
             let mut labels = Vec::with_capacity(batch.len());
             // Renames and hashes in the receive folder, maybe on a share that hangs: one trip
@@ -607,26 +599,6 @@ impl Receiver {
             add_time(&self.phases.record, clock);
         }
         failed.map_or(Ok((recorded, unplaced)), Err)
-    }
-
-    /// Flushes a batch's temp files to the disk (when the options ask for durability).
-    async fn make_durable(&self, batch: &[ToPlace]) -> Result<(), String> {
-        if !self.options.durable {
-            return Ok(());
-        }
-        let dirs: std::collections::BTreeSet<PathBuf> =
-            batch.iter().map(|i| i.dir.clone()).collect();
-        let dirs: Vec<PathBuf> = dirs.into_iter().collect();
-        let temps: Vec<PathBuf> = batch
-            .iter()
-            .flat_map(|i| {
-                std::iter::once(i.xml.0.clone()).chain(i.pdf.as_ref().map(|p| p.0.clone()))
-            })
-            .collect();
-        tokio::task::spawn_blocking(move || files::make_durable(&dirs, &temps))
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.to_string())
     }
 
     /// Reads a downloaded invoice and hands it to the recorder, or records how it failed.
@@ -831,13 +803,30 @@ impl Receiver {
         let clock = Instant::now();
         let parsed = {
             let (xml, pdf, max) = (xml_temp.clone(), pdf_temp.clone(), self.options.max_pdf);
-            tokio::task::spawn_blocking(move || match bytes {
-                Some(bytes) => {
-                    files::write_temp(&xml, &bytes)
-                        .map_err(|e| ubl::UblError::Io(e.to_string()))?;
-                    ubl::read_from(bytes.as_slice(), &pdf, max)
+            let durable = self.options.durable;
+            tokio::task::spawn_blocking(move || {
+                let io = |e: std::io::Error| ubl::UblError::Io(e.to_string());
+                // Each file flushed as soon as it is written (see `files::make_durable`),
+                // here on the blocking pool, several at a time.
+                let parsed = match bytes {
+                    Some(bytes) => {
+                        let written = files::write_temp(&xml, &bytes).map_err(io)?;
+                        if durable {
+                            written.sync_data().map_err(io)?;
+                        }
+                        ubl::read_from(bytes.as_slice(), &pdf, max)
+                    }
+                    None => {
+                        if durable {
+                            files::make_durable(&xml).map_err(io)?;
+                        }
+                        ubl::read(&xml, &pdf, max)
+                    }
+                }?;
+                if durable && parsed.pdf.is_some() {
+                    files::make_durable(&pdf).map_err(io)?;
                 }
-                None => ubl::read(&xml, &pdf, max),
+                Ok(parsed)
             })
             .await
             .map_err(|e| Failure::Retry(e.to_string()))?

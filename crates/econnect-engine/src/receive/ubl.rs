@@ -44,7 +44,7 @@ pub struct ParsedUbl {
 }
 
 /// Reads `xml`; writes the first embedded PDF (at most `max_pdf` bytes) to `pdf_out`.
-/// The PDF is written, not synced: making files durable is the caller's (a batch at a time).
+/// The PDF is written, not synced: making files durable is the caller's.
 pub fn read(xml: &Path, pdf_out: &Path, max_pdf: u64) -> Result<ParsedUbl, UblError> {
     let file = File::open(xml).map_err(|e| UblError::Io(e.to_string()))?;
     read_from(BufReader::with_capacity(64 * 1024, file), pdf_out, max_pdf)
@@ -313,7 +313,7 @@ impl<R: Read> Tap<R> {
             }
             self.decode(n)?;
             if let Some(mut out) = self.pdf.take() {
-                // Not synced here: the recorder makes a batch's files durable at once.
+                // Not synced here: the caller makes the files durable.
                 if let Err(e) = out.flush() {
                     return Err(self.fail(UblError::Io(e.to_string())));
                 }
