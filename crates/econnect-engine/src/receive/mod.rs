@@ -510,8 +510,8 @@ impl Receiver {
     /// batch ran goes in the next one (group commit), and a download hands its invoice over
     /// without waiting, so downloads never wait on a transaction. A batch's files (already
     /// durable) are moved to their names, then recorded; only after the commit is an
-    /// invoice counted and announced. Returns how many were
-    /// recorded and how many failed (and wait for a retry).
+    /// invoice counted and announced. Returns how many were recorded and how many failed
+    /// (and wait for a retry).
     async fn record_saved(
         &self,
         mut inbox: tokio::sync::mpsc::Receiver<ToPlace>,
