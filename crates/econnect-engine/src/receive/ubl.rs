@@ -54,10 +54,17 @@ pub fn read(xml: &Path, pdf_out: &Path, max_pdf: u64) -> Result<ParsedUbl, UblEr
 pub fn read_from<R: Read>(xml: R, pdf_out: &Path, max_pdf: u64) -> Result<ParsedUbl, UblError> {
     let tap = Tap::new(xml, pdf_out, max_pdf);
     let mut reader = Reader::from_reader(BufReader::with_capacity(16 * 1024, tap));
-    reader.config_mut().trim_text(true);
+    // Not trimmed per piece: "Mulder &amp; Zn" arrives as three pieces, and trimming each
+    // would make it "Mulder&Zn". A fact is trimmed whole when its element ends.
+    reader.config_mut().trim_text(false);
+    // The open elements' names; entries past `depth` are kept to reuse their allocations
+    // (an invoice has hundreds of elements, and this runs for every one received).
     let mut path: Vec<String> = Vec::new();
+    let mut depth = 0;
     let mut facts = InvoiceFacts::default();
+    // The text of the current element, gathered only where a fact can be.
     let mut text = String::new();
+    let mut gathering = false;
     let mut buf = Vec::new();
     let mut seen_root = false;
     loop {
@@ -72,22 +79,33 @@ pub fn read_from<R: Read>(xml: R, pdf_out: &Path, max_pdf: u64) -> Result<Parsed
             }
             Event::Start(e) => {
                 seen_root = true;
-                if path.len() >= MAX_DEPTH {
+                if depth >= MAX_DEPTH {
                     return Err(UblError::Refused("XML te diep genest".into()));
                 }
-                if is_endpoint(&path, e.local_name().as_ref())
+                let local = e.local_name();
+                let name: &str = local.as_ref();
+                if is_endpoint(&path[..depth], name)
                     && let Ok(Some(a)) = e.try_get_attribute("schemeID")
                     && let Ok(v) = a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 {
                     facts.supplier_id = Some(format!("{}:", v.trim()));
                 }
-                path.push(e.local_name().as_ref().to_string());
+                gathering = may_hold_fact(depth + 1, name);
+                match path.get_mut(depth) {
+                    Some(slot) => {
+                        slot.clear();
+                        slot.push_str(name);
+                    }
+                    None => path.push(name.to_string()),
+                }
+                depth += 1;
                 text.clear();
             }
             Event::Empty(_) => seen_root = true,
-            Event::Text(t) => push_capped(&mut text, &t.xml10_content()),
-            Event::CData(t) => push_capped(&mut text, t.as_ref()),
+            Event::Text(t) if gathering => push_capped(&mut text, &t.xml10_content()),
+            Event::CData(t) if gathering => push_capped(&mut text, t.as_ref()),
             Event::GeneralRef(r) => {
+                // Checked everywhere (an unknown entity is refused), kept only in a fact.
                 let c = match r.resolve_char_ref() {
                     Ok(Some(c)) => c,
                     _ => match r.into_inner().as_ref() {
@@ -101,11 +119,16 @@ pub fn read_from<R: Read>(xml: R, pdf_out: &Path, max_pdf: u64) -> Result<Parsed
                         }
                     },
                 };
-                push_capped(&mut text, c.encode_utf8(&mut [0; 4]));
+                if gathering {
+                    push_capped(&mut text, c.encode_utf8(&mut [0; 4]));
+                }
             }
             Event::End(_) => {
-                take_fact(&path, &text, &mut facts);
-                path.pop();
+                if gathering {
+                    take_fact(&path[..depth], &text, &mut facts);
+                }
+                depth = depth.saturating_sub(1);
+                gathering = false;
                 text.clear();
             }
             Event::Eof => break,
@@ -143,22 +166,39 @@ fn push_capped(text: &mut String, more: &str) {
 }
 
 fn is_endpoint(path: &[String], name: &str) -> bool {
-    name == "EndpointID" && path.ends_with(&["AccountingSupplierParty".into(), "Party".into()])
+    name == "EndpointID"
+        && matches!(path, [.., parent, party] if parent == "AccountingSupplierParty" && party == "Party")
+}
+
+/// Whether an element at `depth` (the root is 1) named `name` is one [`take_fact`] keeps.
+fn may_hold_fact(depth: usize, name: &str) -> bool {
+    match depth {
+        2 => matches!(name, "ID" | "IssueDate" | "DocumentCurrencyCode"),
+        3 => name == "PayableAmount",
+        4 => name == "EndpointID",
+        5 => matches!(name, "Name" | "RegistrationName"),
+        _ => false,
+    }
 }
 
 /// Keeps the facts the list shows, by their place in the tree.
 fn take_fact(path: &[String], text: &str, facts: &mut InvoiceFacts) {
     let value = text.trim();
-    if value.is_empty() {
+    if value.is_empty() || path.len() > 5 {
         return;
     }
-    let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    // The path as `&str`s without allocating (facts sit at most 5 deep).
+    let mut names = [""; 5];
+    for (slot, name) in names.iter_mut().zip(path) {
+        *slot = name;
+    }
+    let p = &names[..path.len()];
     let set = |slot: &mut Option<String>| {
         if slot.is_none() {
             *slot = Some(value.to_string());
         }
     };
-    match p.as_slice() {
+    match p {
         [_, "ID"] => set(&mut facts.invoice_number),
         [_, "IssueDate"] => set(&mut facts.issue_date),
         [_, "DocumentCurrencyCode"] => set(&mut facts.currency),
@@ -549,6 +589,34 @@ mod tests {
             read_from(bad.as_bytes(), &dir.path().join("b.pdf"), 1 << 20).expect_err("bad base64");
         assert!(
             matches!(err, UblError::Refused(ref m) if m.contains("base64")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn facts_come_only_from_their_places_with_entities_resolved_and_unknown_ones_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let xml = r#"<Invoice xmlns:cbc="c" xmlns:cac="a"><cbc:ID>F&#45;9</cbc:ID>
+<cac:OrderReference><cbc:ID>not the number</cbc:ID></cac:OrderReference>
+<cbc:IssueDate>2026-12-01</cbc:IssueDate><cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>
+<cac:AccountingSupplierParty><cac:Party><cbc:EndpointID schemeID="0106">27312152</cbc:EndpointID>
+<cac:PartyName><cbc:Name>Mulder &amp; Zn</cbc:Name></cac:PartyName></cac:Party></cac:AccountingSupplierParty>
+<cac:AccountingCustomerParty><cac:Party><cac:PartyName><cbc:Name>the customer</cbc:Name></cac:PartyName></cac:Party></cac:AccountingCustomerParty>
+<cac:LegalMonetaryTotal><cbc:LineExtensionAmount>10.00</cbc:LineExtensionAmount><cbc:PayableAmount>12.10</cbc:PayableAmount></cac:LegalMonetaryTotal></Invoice>"#;
+        let parsed = read_from(xml.as_bytes(), &dir.path().join("a.pdf"), 1 << 20).expect("read");
+        let f = parsed.facts;
+        assert_eq!(f.invoice_number.as_deref(), Some("F-9"));
+        assert_eq!(f.issue_date.as_deref(), Some("2026-12-01"));
+        assert_eq!(f.currency.as_deref(), Some("EUR"));
+        assert_eq!(f.supplier.as_deref(), Some("Mulder & Zn"));
+        assert_eq!(f.supplier_id.as_deref(), Some("0106:27312152"));
+        assert_eq!(f.amount.as_deref(), Some("12.10"));
+        // An unknown entity is refused also where no fact is kept.
+        let unknown = xml.replace("the customer", "the &customer;");
+        let err = read_from(unknown.as_bytes(), &dir.path().join("b.pdf"), 1 << 20)
+            .expect_err("unknown entity");
+        assert!(
+            matches!(err, UblError::Refused(ref m) if m.contains("entiteit")),
             "{err:?}"
         );
     }
