@@ -328,13 +328,15 @@ async fn insert_events(
         ]));
     }
     let rows = serde_json::to_string(&rows).map_err(|e| StoreError::InvalidInput(e.to_string()))?;
-    // `WHERE true` lets SQLite read the ON CONFLICT clause after a SELECT.
+    // `WHERE true` lets SQLite read the ON CONFLICT clause after a SELECT. Each row is turned
+    // into SQLite's binary JSON once: `value->>k` on a `json_each` row writes the whole
+    // element out as text and parses it again for every field (here 8, one a whole body).
     let returned: Vec<(String, i64, i64)> = sqlx::query_as(
-        "INSERT INTO hook_events (event_key, topic, party_id, hook_id, document_id,
+        "WITH e(v) AS MATERIALIZED (SELECT jsonb(value) FROM json_each(?1))
+         INSERT INTO hook_events (event_key, topic, party_id, hook_id, document_id,
            created_on, created_ms, body, received_at)
-         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
-                value->>7, ?2
-         FROM json_each(?1) WHERE true
+         SELECT v->>0, v->>1, v->>2, v->>3, v->>4, v->>5, v->>6, v->>7, ?2
+         FROM e WHERE true
          ON CONFLICT(event_key) DO UPDATE SET deliveries = deliveries + 1
          RETURNING event_key, seq, deliveries",
     )
