@@ -193,6 +193,9 @@ struct Feed {
     open: AtomicU32,
     /// Rung when the last open download finishes.
     idle: tokio::sync::Notify,
+    /// Rung (for every waiter) when the last open download finishes: the recorder then
+    /// commits what it gathered instead of waiting for more.
+    settled: tokio::sync::Notify,
     /// The cache's error that ended the stream.
     broken: std::sync::Mutex<Option<EngineError>>,
 }
@@ -202,6 +205,7 @@ impl Feed {
     fn done(&self) {
         if self.open.fetch_sub(1, Ordering::AcqRel) == 1 {
             self.idle.notify_one();
+            self.settled.notify_waiters();
         }
     }
 }
@@ -382,7 +386,7 @@ impl Receiver {
                     .collect::<Vec<Result<Outcome, EngineError>>>()
                     .await
             };
-            let (recorded, results) = tokio::join!(self.record_saved(inbox), downloads);
+            let (recorded, results) = tokio::join!(self.record_saved(inbox, &feed), downloads);
             let (recorded, unplaced) = recorded?;
             if let Some(e) = feed.broken.into_inner().unwrap_or_else(|e| e.into_inner()) {
                 return Err(e);
@@ -515,6 +519,7 @@ impl Receiver {
     async fn record_saved(
         &self,
         mut inbox: tokio::sync::mpsc::Receiver<ToPlace>,
+        feed: &Feed,
     ) -> Result<(u32, u32), EngineError> {
         let (mut recorded, mut unplaced) = (0u32, 0u32);
         let mut failed = None;
@@ -525,9 +530,25 @@ impl Receiver {
             let mut batch = vec![first];
             let until = tokio::time::Instant::now() + GROUP_COMMIT_WAIT;
             while batch.len() < 256 {
-                match tokio::time::timeout_at(until, inbox.recv()).await {
-                    Ok(Some(next)) => batch.push(next),
-                    Ok(None) | Err(_) => break,
+                // Registered before the check, so a download finishing in between is heard.
+                let settled = feed.settled.notified();
+                if feed.open.load(Ordering::Acquire) == 0 {
+                    // Nothing else in flight: what is queued is all there is to wait for.
+                    while batch.len() < 256 {
+                        match inbox.try_recv() {
+                            Ok(next) => batch.push(next),
+                            Err(_) => break,
+                        }
+                    }
+                    break;
+                }
+                tokio::select! {
+                    next = inbox.recv() => match next {
+                        Some(next) => batch.push(next),
+                        None => break,
+                    },
+                    () = settled => {}
+                    () = tokio::time::sleep_until(until) => break,
                 }
             }
             if failed.is_some() {
