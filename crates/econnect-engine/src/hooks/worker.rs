@@ -263,18 +263,13 @@ fn received_item(row: &HookEventRow) -> Result<(String, ListedInvoice), &'static
         .as_deref()
         .filter(|p| !p.is_empty())
         .ok_or("genegeerd: geen organisatie")?;
-    let event = WebhookEvent::parse(row.body.as_bytes()).unwrap_or_default();
     let received_on = row
         .created_on
         .as_deref()
         .map(timestamp::normalise)
         .filter(|t| timestamp::parse_date(t.get(..10).unwrap_or("")).is_some())
         .unwrap_or_else(timestamp::now);
-    let channel = event
-        .details
-        .get("channel")
-        .cloned()
-        .unwrap_or_else(|| "other".into());
+    let channel = WebhookEvent::channel_of(row.body.as_bytes()).unwrap_or_else(|| "other".into());
     Ok((
         PartyId::new(party).as_str().to_string(),
         ListedInvoice {

@@ -844,8 +844,8 @@ impl Receiver {
                         ubl::read(&xml, &pdf, max)
                     }
                 }?;
-                if durable && parsed.pdf.is_some() {
-                    files::make_durable(&pdf).map_err(io)?;
+                if durable && let Some(file) = &parsed.pdf_file {
+                    file.sync_data().map_err(io)?;
                 }
                 Ok(parsed)
             })

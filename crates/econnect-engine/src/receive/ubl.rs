@@ -41,10 +41,13 @@ pub struct ParsedUbl {
     pub pdf: Option<(u64, String)>,
     /// The embedded PDF was larger than allowed and was left out.
     pub pdf_too_large: bool,
+    /// The written PDF, still open: the caller syncs it without opening it again.
+    pub pdf_file: Option<File>,
 }
 
 /// Reads `xml`; writes the first embedded PDF (at most `max_pdf` bytes) to `pdf_out`.
-/// The PDF is written, not synced: making files durable is the caller's.
+/// The PDF is written, not synced: making files durable is the caller's (with
+/// [`ParsedUbl::pdf_file`]).
 pub fn read(xml: &Path, pdf_out: &Path, max_pdf: u64) -> Result<ParsedUbl, UblError> {
     let file = File::open(xml).map_err(|e| UblError::Io(e.to_string()))?;
     read_from(BufReader::with_capacity(64 * 1024, file), pdf_out, max_pdf)
@@ -139,16 +142,18 @@ pub fn read_from<R: Read>(xml: R, pdf_out: &Path, max_pdf: u64) -> Result<Parsed
     if !seen_root {
         return Err(UblError::Refused("geen XML-document".into()));
     }
-    let tap = reader.into_inner().into_inner();
+    let mut tap = reader.into_inner().into_inner();
     if let Some(err) = tap.error {
         return Err(err);
     }
+    let pdf_file = tap.pdf_file.take();
     Ok(ParsedUbl {
         facts,
         pdf: tap
             .pdf_done
             .then(|| (tap.pdf_size, hex::encode(tap.pdf_hash.finalize()))),
         pdf_too_large: tap.pdf_too_large,
+        pdf_file,
     })
 }
 
@@ -244,6 +249,8 @@ struct Tap<R> {
     writing: bool,
     pdf_path: std::path::PathBuf,
     pdf: Option<std::io::BufWriter<File>>,
+    /// The PDF once written (flushed, not synced).
+    pdf_file: Option<File>,
     pdf_done: bool,
     pdf_too_large: bool,
     pdf_size: u64,
@@ -266,6 +273,7 @@ impl<R: Read> Tap<R> {
             writing: false,
             pdf_path: pdf_path.to_path_buf(),
             pdf: None,
+            pdf_file: None,
             pdf_done: false,
             pdf_too_large: false,
             pdf_size: 0,
@@ -352,10 +360,11 @@ impl<R: Read> Tap<R> {
                 return Err(self.fail(UblError::Refused("afgebroken base64 in de bijlage".into())));
             }
             self.decode(n)?;
-            if let Some(mut out) = self.pdf.take() {
+            if let Some(out) = self.pdf.take() {
                 // Not synced here: the caller makes the files durable.
-                if let Err(e) = out.flush() {
-                    return Err(self.fail(UblError::Io(e.to_string())));
+                match out.into_inner() {
+                    Ok(file) => self.pdf_file = Some(file),
+                    Err(e) => return Err(self.fail(UblError::Io(e.error().to_string()))),
                 }
                 self.pdf_done = true;
             }
@@ -558,6 +567,13 @@ mod tests {
                 pdf,
                 "chunk size {size}"
             );
+            // Handed back open, so the caller can sync it without opening it again.
+            let file = parsed.pdf_file.as_ref().expect("pdf handed back open");
+            assert_eq!(
+                file.metadata().expect("metadata").len(),
+                pdf.len() as u64,
+                "flushed before it is handed back"
+            );
             let (len, sha) = parsed.pdf.expect("pdf found");
             assert_eq!(
                 (len, sha),
@@ -604,6 +620,7 @@ mod tests {
 <cac:AccountingCustomerParty><cac:Party><cac:PartyName><cbc:Name>the customer</cbc:Name></cac:PartyName></cac:Party></cac:AccountingCustomerParty>
 <cac:LegalMonetaryTotal><cbc:LineExtensionAmount>10.00</cbc:LineExtensionAmount><cbc:PayableAmount>12.10</cbc:PayableAmount></cac:LegalMonetaryTotal></Invoice>"#;
         let parsed = read_from(xml.as_bytes(), &dir.path().join("a.pdf"), 1 << 20).expect("read");
+        assert!(parsed.pdf.is_none() && parsed.pdf_file.is_none());
         let f = parsed.facts;
         assert_eq!(f.invoice_number.as_deref(), Some("F-9"));
         assert_eq!(f.issue_date.as_deref(), Some("2026-12-01"));
