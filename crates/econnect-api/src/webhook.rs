@@ -177,6 +177,8 @@ fn parse_moment(text: &str) -> Option<OffsetDateTime> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn the_channel_alone_reads_as_the_whole_event_does() {
         for body in [
@@ -197,8 +199,6 @@ mod tests {
             Some("email")
         );
     }
-
-    use super::*;
 
     /// The body of eConnect's .NET SDK test `PsbWebHookSignatureTests` (a C# verbatim
     /// string in a file with CRLF line ends), byte for byte.

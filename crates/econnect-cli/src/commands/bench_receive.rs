@@ -300,8 +300,7 @@ pub async fn receive(args: &BenchReceiveArgs) -> Result<ExitCode, String> {
         .zip(&like_times)
         .map(|(engine, like)| like.as_secs_f64() / engine.as_secs_f64().max(1e-9))
         .collect();
-    paired.sort_by(f64::total_cmp);
-    let like_ratio = paired[paired.len() / 2];
+    let like_ratio = median(&mut paired);
     let engine_took = median(&mut engine_times);
     let like_took = median(&mut like_times);
     let bare_took = median(&mut bare_times);
@@ -480,9 +479,10 @@ fn count_files(dir: &Path, ext: &str) -> usize {
         .sum()
 }
 
-fn median(times: &mut [Duration]) -> Duration {
-    times.sort();
-    times[times.len() / 2]
+/// The middle value (sorts `values`; times, or the per-round ratios, which are never NaN).
+fn median<T: Copy + PartialOrd>(values: &mut [T]) -> T {
+    values.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    values[values.len() / 2]
 }
 
 async fn bare_round(
