@@ -158,4 +158,21 @@ describe('previous and next in the document panel', () => {
     await fireEvent.keyDown(panel, { key: 'ArrowLeft' });
     expect(onstep.mock.calls).toEqual([[1], [1], [1]]);
   });
+
+  it('shows the document stepped to, also when the previous one finishes loading after it', async () => {
+    const pending = new Map<string, (value: ReturnType<typeof detail>) => void>();
+    backend.document.mockImplementation((id: string) => new Promise((resolve) => pending.set(id, resolve)));
+    invoiceBackend.documentInvoice.mockImplementation(() => new Promise(() => {}));
+    const props = { onclose: vi.fn(), onstep: vi.fn(), position: { index: 1, total: 2 } };
+    const { rerender } = render(DocumentDetail, { id: 'VD-0412', ...props });
+    await rerender({ id: 'SH-117', ...props, position: { index: 2, total: 2 } });
+    await waitFor(() => expect(pending.size).toBe(2));
+    pending.get('SH-117')?.(detail('SH-117'));
+    await waitFor(() => expect(screen.getByTestId('document-facts').textContent).toContain('SH-117'));
+    pending.get('VD-0412')?.(detail('VD-0412'));
+    // A macrotask later every callback of the late answer has run.
+    await new Promise((r) => setTimeout(r, 0));
+    expect(screen.getByTestId('document-facts').textContent).not.toContain('VD-0412');
+    expect(invoiceBackend.documentInvoice).toHaveBeenLastCalledWith('SH-117');
+  });
 });
