@@ -41,6 +41,14 @@ for name in tauri.conf.json icons ui; do
   fi
 done
 cleanup_links() { rm -f "${links[@]}"; }
+
+# The web process extension (crates/econnect-web-extension) is a library of its own that
+# `tauri build` does not build; the package installs it alone in the directory the app
+# gives WebKit (src-tauri/src/web_extension.rs).
+cargo build --locked --release -p econnect-web-extension
+extension="$(realpath "${CARGO_TARGET_DIR:-target}")/release/libeconnect_web_extension.so"
+installed=/usr/lib/econnect-desktop/web-extensions/libeconnect_web_extension.so
+extra+=(--config "{\"bundle\":{\"linux\":{\"deb\":{\"files\":{\"$installed\":\"$extension\"}},\"appimage\":{\"files\":{\"$installed\":\"$extension\"}}}}}")
 trap 'cleanup_links; rm -rf "${keys:-/nonexistent}"' EXIT
 (cd src-tauri && npx --prefix ../ui tauri build --bundles "$bundles" "${extra[@]}")
 ls -l "${CARGO_TARGET_DIR:-target}"/release/bundle/*/

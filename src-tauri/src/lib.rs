@@ -23,6 +23,8 @@ mod tray;
 mod tray_link;
 mod update_fetch;
 mod updater;
+#[cfg(target_os = "linux")]
+mod web_extension;
 mod working_set;
 
 /// Starts the app: one main window serving the UI, the typed commands registered.

@@ -44,7 +44,15 @@ fn show_now(app: &AppHandle) {
         return;
     };
     // `create: false` in the config keeps Tauri from making it at start; this build does.
-    match WebviewWindowBuilder::from_config(app, &config).and_then(|builder| builder.build()) {
+    let window = WebviewWindowBuilder::from_config(app, &config).and_then(|builder| {
+        #[cfg(target_os = "linux")]
+        let builder = match crate::web_extension::directory() {
+            Some(dir) => builder.extensions_path(dir),
+            None => builder,
+        };
+        builder.build()
+    });
+    match window {
         Ok(_) => {
             tracing::info!("main window opened");
             working_set::release_when_settled();

@@ -78,6 +78,11 @@ for _ in $(seq 600); do
   sleep 0.1
 done
 xwininfo -name "eConnect Desktop" >/dev/null 2>&1 || { echo "no window within 60 s"; cat /tmp/app.log; exit 1; }
+# The window's web process loads the packaged web process extension (it gives back the
+# web process's start-up pages).
+extension=/usr/lib/econnect-desktop/web-extensions/libeconnect_web_extension.so
+for _ in $(seq 100); do grep -qs "$extension" /proc/[0-9]*/maps && break; sleep 0.1; done
+grep -qs "$extension" /proc/[0-9]*/maps || { echo "the web process did not load $extension"; cat /tmp/app.log; exit 1; }
 touch /tmp/ready
 for _ in $(seq 600); do [ -e /tmp/go ] && break; sleep 0.1; done
 econnect-desktop --tray-menu=quit
