@@ -19,11 +19,15 @@ import {
   logText,
   mainWindowId,
   mainWindowPainted,
+  mapsLibrary,
   residentKb,
   running,
   secondLaunch,
   webkitPids,
 } from '../support/tray.mjs';
+
+/** The app's WebKit web process extension (crates/econnect-web-extension). */
+const EXTENSION = 'libeconnect_web_extension.so';
 
 let app;
 let windowPid;
@@ -57,6 +61,9 @@ after(async () => {
 test('closing the window hands the app over to a tray-only process without WebKit, told once', async () => {
   assert.ok(mainWindowId(), 'the window is there before closing');
   assert.ok(webkitPids(app.dataFolder).length > 0, 'WebKit runs while the window is open');
+  // The web process loads the app's extension, which gives back its start-up pages.
+  await eventually('the web process to load the app\'s web process extension', () =>
+    webkitPids(app.dataFolder).some((pid) => mapsLibrary(pid, EXTENSION)));
   const withWindow = residentKb([...appPids(app.dataFolder), ...webkitPids(app.dataFolder)]);
   trayPid = await closeToTray(app.dataFolder, windowPid);
   const log = logText(app.dataFolder);
@@ -78,6 +85,8 @@ test('"Openen" from the tray brings the window back quickly, in the tray process
   const ms = Date.now() - started;
   console.log(`tray Openen to first paint: ${ms} ms (debug build, incl. the second launch)`);
   assert.equal(appPid(app.dataFolder), trayPid, 'the tray process opened its window, no new process');
+  await eventually('the new web process to load the extension too', () =>
+    webkitPids(app.dataFolder).some((pid) => mapsLibrary(pid, EXTENSION)));
   assert.ok(statSync(screenshot('desktop-reopened.png')).size > 10_000);
   // A debug build on a shared CI machine: far slower than the release build measure.sh
   // times against the one-second target, so this only catches a reopen gone slow.

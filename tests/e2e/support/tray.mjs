@@ -93,6 +93,15 @@ export function webkitPids(dataFolder) {
   return found;
 }
 
+/** Whether process `pid` has a library whose path ends in `name` loaded. */
+export function mapsLibrary(pid, name) {
+  try {
+    return readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n').some((line) => line.endsWith(`/${name}`));
+  } catch {
+    return false;
+  }
+}
+
 /** The X id of the app's main window, or null when none is mapped. */
 export function mainWindowId() {
   try {
