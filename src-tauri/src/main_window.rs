@@ -46,9 +46,12 @@ fn show_now(app: &AppHandle) {
     // `create: false` in the config keeps Tauri from making it at start; this build does.
     let window = WebviewWindowBuilder::from_config(app, &config).and_then(|builder| {
         #[cfg(target_os = "linux")]
-        let builder = match crate::web_extension::directory() {
-            Some(dir) => builder.extensions_path(dir),
-            None => builder,
+        let builder = {
+            let engine = app.state::<econnect_engine::Engine>();
+            match crate::web_extension::directory(engine.data_folder()) {
+                Some(dir) => builder.extensions_path(dir),
+                None => builder,
+            }
         };
         builder.build()
     });

@@ -12,16 +12,11 @@ use std::path::{Path, PathBuf};
 /// The library's file name, as cargo builds it and the package installs it.
 const LIBRARY: &str = "libeconnect_web_extension.so";
 
-/// The web extensions directory to give WebKit for the main window, if there is one.
-pub fn directory() -> Option<PathBuf> {
+/// The web extensions directory to give WebKit for the main window, if there is one;
+/// `data_folder` is the engine's, where a build from source gets its link.
+pub fn directory(data_folder: &Path) -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
-    let data =
-        econnect_engine::about::data_folder(std::env::var_os("ECONNECT_HOME").map(Into::into));
-    let chosen = match data {
-        Ok(data) => choose(exe.parent()?, &data),
-        Err(err) => Err(std::io::Error::other(err.to_string())),
-    };
-    match chosen {
+    match choose(exe.parent()?, data_folder) {
         Ok(Some(dir)) => Some(dir),
         Ok(None) => {
             tracing::info!(

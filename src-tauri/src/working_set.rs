@@ -3,17 +3,11 @@
 //! app's own binary alone). The window's web process does the same through the app's
 //! web process extension (`web_extension`).
 
-use std::time::Duration;
-
-/// Start-up is over by then: the tray is drawn or the window painted (first paint takes
-/// 0.4–0.7 s, `scripts/measure.sh`), the session restored, the folders scanned.
-const SETTLED: Duration = Duration::from_secs(3);
-
 /// Once the process has settled after starting into the tray or opening the window, gives
 /// back the pages only that needed.
 pub fn release_when_settled() {
     tauri::async_runtime::spawn(async {
-        tokio::time::sleep(SETTLED).await;
+        tokio::time::sleep(econnect_working_set::SETTLED).await;
         match econnect_working_set::release() {
             Ok(asked) => tracing::info!(
                 "start-up pages released ({} MB of read-only file mappings)",

@@ -11,13 +11,7 @@
 
 #[cfg(target_os = "linux")]
 mod watch {
-    use std::time::Duration;
-
-    use econnect_working_set::{IdleRelease, cpu_time, release};
-
-    /// The first page is drawn by then (0.4–0.8 s after the window opens,
-    /// `scripts/measure.sh`), as for the app's own process.
-    const SETTLED: Duration = Duration::from_secs(3);
+    use econnect_working_set::{IdleRelease, SETTLED, cpu_time, release};
 
     /// Releases once settled, then after each stretch of use once quiet, for as long as
     /// the web process lives (it ends with the window).

@@ -13,6 +13,11 @@
 
 use std::time::Duration;
 
+/// How long after starting (into the tray, or opening a window) a process has settled:
+/// the tray is drawn or the first page painted (0.4–0.8 s, `scripts/measure.sh`), the
+/// session restored, the folders scanned. The first [`release`] comes then.
+pub const SETTLED: Duration = Duration::from_secs(3);
+
 /// Asks the kernel to reclaim the clean file pages this process maps, and glibc to return
 /// the heap pages freed since; the size of the file mappings so advised, in bytes.
 #[cfg(target_os = "linux")]
