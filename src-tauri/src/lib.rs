@@ -2,6 +2,8 @@
 
 mod commands;
 mod events;
+#[cfg(target_os = "linux")]
+mod first_show;
 mod handed_files;
 mod handover;
 mod invoice_commands;

@@ -44,10 +44,13 @@ fn show_now(app: &AppHandle) {
         return;
     };
     // `create: false` in the config keeps Tauri from making it at start; this build does.
+    #[cfg(target_os = "linux")]
+    let first_show = crate::first_show::FirstShow::default();
     let window = WebviewWindowBuilder::from_config(app, &config).and_then(|builder| {
         #[cfg(target_os = "linux")]
         let builder = {
             let engine = app.state::<econnect_engine::Engine>();
+            let builder = first_show.hide_until_committed(builder);
             match crate::web_extension::directory(engine.data_folder()) {
                 Some(dir) => builder.extensions_path(dir),
                 None => builder,
@@ -56,8 +59,10 @@ fn show_now(app: &AppHandle) {
         builder.build()
     });
     match window {
-        Ok(_) => {
+        Ok(_window) => {
             tracing::info!("main window opened");
+            #[cfg(target_os = "linux")]
+            first_show.fall_back(_window);
             working_set::release_when_settled();
         }
         Err(err) => tracing::error!("could not open the main window: {err}"),

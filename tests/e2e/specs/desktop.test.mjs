@@ -28,6 +28,16 @@ import {
 
 /** The app's WebKit web process extension (crates/econnect-web-extension). */
 const EXTENSION = 'libeconnect_web_extension.so';
+/**
+ * Logged when a new window is shown, hidden until its page committed (src-tauri's
+ * first_show.rs: a webview drawn before then could stall for half a second).
+ */
+const SHOWN_ON_COMMIT = 'main window shown: its page committed';
+
+/** How often `line` is in the app's log. */
+function timesLogged(line) {
+  return logText(app.dataFolder).split(line).length - 1;
+}
 
 let app;
 let windowPid;
@@ -46,6 +56,7 @@ before(async () => {
   await uiRendered(app.browser);
   windowPid = appPid(app.dataFolder);
   assert.ok(windowPid, 'the app process is found by its data folder');
+  assert.equal(timesLogged(SHOWN_ON_COMMIT), 1, 'the window was shown once its page committed');
 });
 
 after(async () => {
@@ -79,12 +90,14 @@ test('closing the window hands the app over to a tray-only process without WebKi
 
 test('"Openen" from the tray brings the window back quickly, in the tray process', async () => {
   assert.equal(mainWindowId(), null);
+  const shownBefore = timesLogged(SHOWN_ON_COMMIT);
   const started = Date.now();
   assert.equal(await secondLaunch(app.dataFolder, ['--tray-menu=open']), 0);
   await eventually('the reopened window to paint', () => mainWindowPainted(), 20_000);
   const ms = Date.now() - started;
   console.log(`tray Openen to first paint: ${ms} ms (debug build, incl. the second launch)`);
   assert.equal(appPid(app.dataFolder), trayPid, 'the tray process opened its window, no new process');
+  assert.equal(timesLogged(SHOWN_ON_COMMIT), shownBefore + 1, 'shown once its page committed, not drawn before');
   await eventually('the new web process to load the extension too', () =>
     webkitPids(app.dataFolder).some((pid) => mapsLibrary(pid, EXTENSION)));
   assert.ok(statSync(screenshot('desktop-reopened.png')).size > 10_000);
