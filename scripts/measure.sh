@@ -89,7 +89,8 @@ close_to_tray() { # the window's close handler, then the hand-over to a tray-onl
   done
   wait "$pid" 2>/dev/null || true
   if [ "$gone" = 1 ]; then echo "the window's process handed over to a tray-only one"; else echo "no hand-over: the window's process stayed" >&2; fi
-  while [ -z "$(app_pid)" ]; do sleep 0.1; done
+  for _ in $(seq 300); do [ -n "$(app_pid)" ] && return; sleep 0.1; done
+  echo "no app process in the tray after closing the window" >&2; exit 1
 }
 reopened=()
 open_from_tray() { # "Openen" in the tray (a second launch's test control: Xvfb has no tray host)
@@ -114,7 +115,7 @@ memory "idle, window reopened from the tray"
 # REOPENS=N closes and reopens N times in all: a slow reopen may come one time in several.
 for _ in $(seq 2 "${REOPENS:-1}"); do
   close_to_tray >/dev/null
-  sleep 2
+  sleep 2   # the new tray process signs in and settles, as between a user's close and reopen
   open_from_tray >"$home/reopen.txt"   # not in a pipe: that would lose `reopened`
   head -1 "$home/reopen.txt"
 done

@@ -41,7 +41,8 @@ impl FirstShow {
         let fallback = self.clone();
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(AT_THE_LATEST).await;
-            fallback.show(&window, "no page commit within 2 s");
+            let why = format!("no page commit within {} s", AT_THE_LATEST.as_secs());
+            fallback.show(&window, &why);
         });
     }
 
